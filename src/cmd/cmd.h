@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd.h - the command table: one struct per command, defined in cmd/<name>.c. */
+#pragma once
+
+#include "core/ctx.h"
+
+enum cmd_flags {
+	CMD_DKMS_ARGS = 1 << 0,  /* takes dkms's global option syntax (parsed by main) */
+	CMD_OWN_ARGS = 1 << 1,   /* parses its own argv (depmod, lint, ...) */
+	CMD_NEEDS_ROOT = 1 << 2, /* uid 0 required ("You must be root to use this command.") */
+};
+
+struct cmd {
+	const char *name;
+	/* For CMD_DKMS_ARGS the ctx holds the parsed options; argc/argv are only for CMD_OWN_ARGS. */
+	int (*fn)(struct ndkms_ctx *ctx, int argc, char **argv);
+	const char *help;
+	unsigned flags;
+};
+
+extern const struct cmd cmd_add, cmd_build, cmd_install, cmd_uninstall, cmd_unbuild, cmd_remove,
+	cmd_status, cmd_autoinstall, cmd_kernel_preinst, cmd_kernel_postinst, cmd_kernel_prerm,
+	cmd_lint, cmd_depmod;

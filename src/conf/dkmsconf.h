@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* dkmsconf.h - dkms.conf semantics: directives, defaults, overrides, validation. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf/vars.h"
+#include "util/strv.h"
+
+struct dkms_module_rec {
+	char *built_name;       /* BUILT_MODULE_NAME[i], defaulted to PACKAGE_NAME for one record */
+	char *built_location;   /* BUILT_MODULE_LOCATION[i]: "" or a relative dir ending in "/" */
+	char *dest_name;        /* DEST_MODULE_NAME[i] or built_name */
+	char *dest_location;    /* DEST_MODULE_LOCATION[i] as written ("/kernel/...", "/updates/...") */
+	char *install_location; /* where it is installed: dest_location after the distro override */
+	bool strip;
+	/* dkms 3.4 per-module BUILD_EXCLUSIVE_*[i]; NULL when unset */
+	char *excl_kernel;
+	char *excl_kernel_min;
+	char *excl_kernel_max;
+	char *excl_arch;
+	char *excl_config;
+};
+
+struct dkms_conf {
+	char *path;
+	char *package_name;
+	char *package_version;
+	struct dkms_module_rec *mods;
+	size_t nmods;
+	char *make_cmd;         /* MAKE after MAKE_MATCH for this kernel; NULL: the kbuild default */
+	struct strv patches;    /* PATCH entries that apply to this kernel, in order */
+	char *pre_build;
+	char *post_build;
+	char *post_add;
+	char *pre_install;
+	char *post_install;
+	char *post_remove;
+	struct strv build_depends;
+	char *excl_kernel;      /* package-wide BUILD_EXCLUSIVE_*; NULL when unset */
+	char *excl_kernel_min;
+	char *excl_kernel_max;
+	char *excl_arch;
+	char *excl_config;
+	char *obsolete_by;
+	bool autoinstall;
+	bool no_weak_modules;
+	bool build_depends_rebuild;
+	bool used_fallback;
+	struct shvars vars;     /* every directive as evaluated (after overrides and --directive) */
+};
+
+struct dkms_conf_opts {
+	const char *path;                /* host path of dkms.conf */
+	const char *const *overrides;    /* host paths of /etc/dkms/M.conf ... in order; missing skipped */
+	const struct shvars *preset;     /* kernelver arch kernel_source_dir dkms_tree source_tree ... */
+	const char *const *directives;   /* NAME=value, applied after all files, echoed as dkms does */
+	const char *kver;                /* for MAKE_MATCH / PATCH_MATCH */
+	const char *arch;
+	const char *distro;              /* running_distribution, for DEST_MODULE_LOCATION */
+	const char *addon_modules_dir;   /* $ADDON_MODULES_DIR, overrides every install location */
+	const char *cwd;                 /* evaluation cwd (NULL: unchanged) */
+	bool strict;                     /* read_conf_strict: add, build, install */
+	bool allow_fallback;
+	int timeout_ms;
+};
+
+/*
+ * Evaluate and validate.  Every problem is reported as dkms does ("dkms.conf: Error! ..." on
+ * stderr, deprecation and zero-module warnings when strict), then DKMS_EXIT(8) is returned;
+ * -ENOENT when the file does not exist (the caller words that message).
+ */
+int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf);
+void dkms_conf_release(struct dkms_conf *conf);

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* ctx.c - defaults, rooting and target resolution for one invocation. */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "conf/ndkmsconf.h"
+#include "core/ctx.h"
+#include "core/framework.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+extern char **environ;
+
+void ctx_init(struct ndkms_ctx *ctx)
+{
+	struct utsname u;
+	const char *e;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->root = xstrdup((e = getenv("NDKMS_ROOT")) ? e : "");
+	ctx->jobs = -1;
+	if ((e = getenv("parallel_jobs")) && *e)
+		ctx->jobs = atoi(e);
+	if (uname(&u) == 0) {
+		ctx->running_kernel = xstrdup(u.release);
+		ctx->running_arch = xstrdup(u.machine);
+	} else {
+		ctx->running_kernel = xstrdup("");
+		ctx->running_arch = xstrdup("");
+	}
+	ctx->is_root = geteuid() == 0;
+	ctx->shell_fallback = true;
+	ctx->shell_timeout_ms = 10000;
+	ctx->weak_modules = true;
+	ctx->compress_xz_opts = xstrdup("--check=crc32 --lzma2=dict=1MiB");
+	ctx->compress_zstd_opts = xstrdup("-q --rm -T0");
+	ctx->compress_gzip_opts = xstrdup("");
+	/* DKMS_DIRECTIVE*=NAME=value in the environment behave like --directive (dkms 3.x). */
+	for (char **env = environ; env && *env; env++)
+		if (strneq(*env, "DKMS_DIRECTIVE", 14) && strchr(strchr(*env, '=') + 1, '='))
+			strv_push(&ctx->directives, strchr(*env, '=') + 1);
+}
+
+void ctx_release(struct ndkms_ctx *ctx)
+{
+	char **strs[] = {
+		&ctx->root, &ctx->dkms_tree, &ctx->source_tree, &ctx->install_tree, &ctx->etc_dkms,
+		&ctx->etc_ndkms, &ctx->cache_dir, &ctx->tmp_dir, &ctx->action, &ctx->module,
+		&ctx->version, &ctx->src_tree_arg, &ctx->tarball_arg, &ctx->kernel_source_dir_opt,
+		&ctx->conf_file, &ctx->kconfig_opt, &ctx->templatekernel, &ctx->archive,
+		&ctx->distro, &ctx->running_kernel, &ctx->running_arch, &ctx->post_transaction,
+		&ctx->sign_file, &ctx->mok_signing_key, &ctx->mok_certificate,
+		&ctx->compress_gzip_opts, &ctx->compress_xz_opts, &ctx->compress_zstd_opts,
+		&ctx->depmod_program,
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
+		free(*strs[i]);
+		*strs[i] = NULL;
+	}
+	for (size_t i = 0; i < ctx->ntargets; i++) {
+		free(ctx->targets[i].kver);
+		free(ctx->targets[i].arch);
+	}
+	free(ctx->targets);
+	ctx->targets = NULL;
+	ctx->ntargets = 0;
+	strv_release(&ctx->kvers);
+	strv_release(&ctx->arches);
+	strv_release(&ctx->directives);
+}
+
+char *ctx_path(const struct ndkms_ctx *ctx, const char *abs)
+{
+	if (!*ctx->root)
+		return xstrdup(abs);
+	return path_join(ctx->root, abs);
+}
+
+const char *ctx_display(const struct ndkms_ctx *ctx, const char *host)
+{
+	size_t n = strlen(ctx->root);
+
+	if (n && strneq(host, ctx->root, n) && (host[n] == '/' || !host[n]))
+		return host[n] ? host + n : "/";
+	return host;
+}
+
+/* dkms's running_distribution: ID if ubuntu, else the first word of ID_LIKE, else ID. */
+static char *detect_distro(const struct ndkms_ctx *ctx)
+{
+	static const char *const files[] = {"/etc/os-release", "/usr/lib/os-release"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		_cleanup_free_ char *path = ctx_path(ctx, files[i]);
+		_cleanup_free_ char *text = NULL;
+		_cleanup_free_ char *id = NULL, *like = NULL;
+
+		if (read_file(path, &text, NULL, 1 << 16) < 0)
+			continue;
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+			char **dst = strneq(line, "ID=", 3) ? &id : strneq(line, "ID_LIKE=", 8) ? &like : NULL;
+			if (!dst)
+				continue;
+			char *v = strchr(line, '=') + 1;
+			if (*v == '"' || *v == '\'')
+				v++;
+			size_t n = strcspn(v, "\"' \t");
+			free(*dst);
+			*dst = xstrndup(v, n);
+			for (char *c = *dst; *c; c++)
+				*c = (char)tolower((unsigned char)*c);
+		}
+		if (id && streq(id, "ubuntu"))
+			return TAKE_PTR(id);
+		if (like && *like)
+			return TAKE_PTR(like);
+		if (id)
+			return TAKE_PTR(id);
+		return xstrdup("");
+	}
+	return NULL;
+}
+
+static void set_tree(const struct ndkms_ctx *ctx, char **dst, const char *cli, const char *framework,
+		     const char *def)
+{
+	free(*dst);
+	if (cli)
+		*dst = xstrdup(cli);
+	else
+		*dst = ctx_path(ctx, framework && *framework ? framework : def);
+}
+
+int ctx_setup(struct ndkms_ctx *ctx, const char *dkmstree, const char *sourcetree,
+	      const char *installtree)
+{
+	size_t n = strlen(ctx->root);
+
+	while (n > 0 && ctx->root[n - 1] == '/')
+		ctx->root[--n] = '\0';
+	if (n && !is_dir(ctx->root)) {
+		log_error("The root directory %s does not exist.", ctx->root);
+		return DKMS_EXIT(2);
+	}
+	ctx->etc_dkms = ctx_path(ctx, "/etc/dkms");
+	ctx->etc_ndkms = ctx_path(ctx, "/etc/ndkms");
+	ctx->cache_dir = ctx_path(ctx, "/var/cache/ndkms");
+	ctx->distro = detect_distro(ctx);
+
+	struct ndkms_settings s;
+	_cleanup_free_ char *ncpath = path_join(ctx->etc_ndkms, "ndkms.conf");
+	int r = ndkms_settings_read(ncpath, &s);
+	if (r < 0)
+		return DKMS_EXIT(8);
+	ctx->shell_fallback = s.shell_fallback;
+	ctx->shell_timeout_ms = s.shell_timeout_ms;
+	ctx->weak_modules = s.weak_modules;
+	ctx->depmod_program = s.depmod_program;
+
+	struct framework fw;
+	r = framework_read(ctx, &fw);
+	if (r < 0)
+		return r;
+	set_tree(ctx, &ctx->dkms_tree, dkmstree, fw.dkms_tree, "/var/lib/dkms");
+	set_tree(ctx, &ctx->source_tree, sourcetree, fw.source_tree, "/usr/src");
+	set_tree(ctx, &ctx->install_tree, installtree, fw.install_tree, "/lib/modules");
+	const char *tmp = getenv("TMPDIR");
+	ctx->tmp_dir = xstrdup(fw.tmp_location && *fw.tmp_location ? fw.tmp_location
+			       : tmp && *tmp                        ? tmp
+								    : "/tmp");
+	framework_apply(ctx, &fw);
+	framework_release(&fw);
+	if (ctx->verbose)
+		log_setup(ctx->quiet, true);
+	return 0;
+}
+
+char *ctx_kernel_source_dir(const struct ndkms_ctx *ctx, const char *kver)
+{
+	if (ctx->kernel_source_dir_opt)
+		return xstrdup(ctx->kernel_source_dir_opt);
+	_cleanup_free_ char *k = path_join(ctx->install_tree, kver);
+	return path_join(k, "build");
+}
+
+char *ctx_kernel_config(const struct ndkms_ctx *ctx, const char *kver)
+{
+	if (ctx->kconfig_opt)
+		return xstrdup(ctx->kconfig_opt);
+	_cleanup_free_ char *ksd = ctx_kernel_source_dir(ctx, kver);
+	char *p = path_join(ksd, "include/config/auto.conf");
+	if (is_reg(p))
+		return p;
+	free(p);
+	return path_join(ksd, ".config");
+}
+
+int ctx_jobs(const struct ndkms_ctx *ctx)
+{
+	if (ctx->jobs >= 0)
+		return ctx->jobs;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+static void add_target(struct ndkms_ctx *ctx, const char *kver, const char *arch)
+{
+	ctx->targets = xreallocarray(ctx->targets, ctx->ntargets + 1, sizeof(*ctx->targets));
+	ctx->targets[ctx->ntargets].kver = xstrdup(kver);
+	ctx->targets[ctx->ntargets].arch = xstrdup(arch);
+	ctx->ntargets++;
+}
+
+/* Every K/A the module/version is built for (dkms: kernel dirs start with a digit), sort -V. */
+static void targets_all(struct ndkms_ctx *ctx)
+{
+	_cleanup_free_ char *mv = xasprintf("%s/%s/%s", ctx->dkms_tree, ctx->module, ctx->version);
+	_cleanup_strv_ struct strv ks = STRV_INIT;
+	DIR *d = opendir(mv);
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));)
+		if (isdigit((unsigned char)de->d_name[0]) && strchr(de->d_name, '.'))
+			strv_push(&ks, de->d_name);
+	closedir(d);
+	strv_sort_version(&ks);
+	for (size_t i = 0; i < ks.n; i++) {
+		_cleanup_free_ char *kd = path_join(mv, ks.v[i]);
+		_cleanup_strv_ struct strv as = STRV_INIT;
+		DIR *ad = opendir(kd);
+		if (!ad)
+			continue;
+		for (struct dirent *de; (de = readdir(ad));)
+			if (de->d_name[0] != '.')
+				strv_push(&as, de->d_name);
+		closedir(ad);
+		strv_sort(&as);
+		for (size_t j = 0; j < as.n; j++)
+			add_target(ctx, ks.v[i], as.v[j]);
+	}
+}
+
+int ctx_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one)
+{
+	if (ctx->all && !allow_all) {
+		log_error("The action %s does not support the --all parameter.", ctx->action);
+		return DKMS_EXIT(5);
+	}
+	if (ctx->all && ctx->kvers.n) {
+		log_error("You cannot specify a kernel version and also specify\n"
+			  "--all on the command line.");
+		return DKMS_EXIT(2);
+	}
+	if (ctx->all && ctx->arches.n) {
+		log_error("You cannot specify an arch and also specify\n--all on the command line.");
+		return DKMS_EXIT(3);
+	}
+	if (need_one && ctx->kvers.n > 1) {
+		log_error("The action %s does not support multiple kernel version\n"
+			  "parameters on the command line.",
+			  ctx->action);
+		return DKMS_EXIT(4);
+	}
+	if (ctx->arches.n > 1 && ctx->arches.n != ctx->kvers.n) {
+		log_error("If more than one arch is specified on the command line, then there\n"
+			  "must be an equal number of kernel versions also specified (1:1 "
+			  "relationship).");
+		return DKMS_EXIT(1);
+	}
+	if (ctx->all) {
+		targets_all(ctx);
+		return 0;
+	}
+	if (!ctx->kvers.n)
+		strv_push(&ctx->kvers, ctx->running_kernel);
+	for (size_t i = 0; i < ctx->kvers.n; i++) {
+		_cleanup_free_ char *k = xstrdup(ctx->kvers.v[i]);
+		char *slash = strchr(k, '/');
+		const char *arch = ctx->arches.n > 1 ? ctx->arches.v[i]
+				   : ctx->arches.n   ? ctx->arches.v[0]
+						     : ctx->running_arch;
+		if (slash) {
+			*slash = '\0';
+			arch = slash + 1;
+		}
+		if (!*k || !*arch) {
+			log_error("Empty kernel version or architecture parameter.");
+			return DKMS_EXIT(16);
+		}
+		add_target(ctx, k, arch);
+	}
+	return 0;
+}

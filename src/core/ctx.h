@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ctx.h - one invocation's world: root, trees, targets, options and configuration. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "util/strv.h"
+
+struct kernel_target {
+	char *kver;
+	char *arch;
+};
+
+/*
+ * Every path ndkms touches is derived from this struct.  Tree paths are host paths with the
+ * root already applied ("/mnt/sys/var/lib/dkms" for --root /mnt/sys); symlinks written into
+ * the trees and every path shown to the user are in-root paths ("/var/lib/dkms/..."), so a
+ * root prepared here is valid once booted or chrooted into.
+ */
+struct ndkms_ctx {
+	char *root; /* "" for the real / */
+
+	char *dkms_tree;
+	char *source_tree;
+	char *install_tree;
+	char *etc_dkms;
+	char *etc_ndkms;
+	char *cache_dir;
+	char *tmp_dir;
+
+	/* command line */
+	char *action;
+	char *module;
+	char *version;
+	char *src_tree_arg;     /* a source folder (or a dkms.conf's folder) named on the line */
+	char *tarball_arg;      /* an existing non-tree file named on the line */
+	struct strv kvers;      /* -k, as given (KVER or KVER/ARCH) */
+	struct strv arches;     /* -a */
+	struct kernel_target *targets; /* resolved by ctx_resolve_targets() */
+	size_t ntargets;
+	struct strv directives; /* --directive NAME=value, then DKMS_DIRECTIVE* */
+	char *kernel_source_dir_opt;
+	char *conf_file;
+	char *kconfig_opt;
+	char *templatekernel;
+	char *archive;
+	int jobs;               /* 0: unlimited (-j0), -1: unset (nproc) */
+	bool force;
+	bool force_version_override;
+	bool no_depmod;
+	bool all;
+	bool json;
+	bool symlink_modules;
+	bool binaries_only;
+	bool source_only;
+	bool rpm_safe_upgrade;
+	bool modprobe_on_install;
+	bool verbose;
+	bool quiet;
+
+	/* environment */
+	char *distro;           /* "debian", "fedora", ... (dkms's running_distribution) */
+	char *running_kernel;
+	char *running_arch;
+	bool is_root;
+
+	/* framework.conf */
+	char *post_transaction;
+	char *sign_file;
+	char *mok_signing_key;
+	char *mok_certificate;
+	char *compress_gzip_opts;
+	char *compress_xz_opts;
+	char *compress_zstd_opts;
+	bool autoinstall_all_kernels;
+
+	/* ndkms.conf */
+	bool shell_fallback;    /* evaluate dkms.conf files outside the native subset with bash */
+	int shell_timeout_ms;   /* bound on one bash evaluation */
+	char *depmod_program;   /* NULL: ndkms's own depmod */
+	bool weak_modules;
+};
+
+/* Defaults, environment (NDKMS_ROOT, TMPDIR, parallel_jobs, DKMS_DIRECTIVE*) and host facts. */
+void ctx_init(struct ndkms_ctx *ctx);
+void ctx_release(struct ndkms_ctx *ctx);
+
+/* Apply the root to every default tree not overridden on the command line; read configuration. */
+int ctx_setup(struct ndkms_ctx *ctx, const char *dkmstree, const char *sourcetree,
+	      const char *installtree);
+
+/* Host path of an in-root absolute path ("/etc/dkms" -> "<root>/etc/dkms"). */
+char *ctx_path(const struct ndkms_ctx *ctx, const char *abs);
+/* In-root view of a host path, for messages and symlink targets (points into host). */
+const char *ctx_display(const struct ndkms_ctx *ctx, const char *host);
+
+/* Kernel headers directory for kver (--kernelsourcedir or <install_tree>/kver/build). */
+char *ctx_kernel_source_dir(const struct ndkms_ctx *ctx, const char *kver);
+/* Kernel config used for BUILD_EXCLUSIVE_CONFIG and signing (--config, auto.conf or .config). */
+char *ctx_kernel_config(const struct ndkms_ctx *ctx, const char *kver);
+/* Make parallelism to use (-j, parallel_jobs, or the number of CPUs). */
+int ctx_jobs(const struct ndkms_ctx *ctx);
+
+/*
+ * Resolve -k/-a into ctx->targets with dkms's rules: pairing, defaults (running kernel and
+ * arch), --all (every kernel the module/version is built for).  Logs and returns a dkms exit
+ * code on misuse.
+ */
+int ctx_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one);

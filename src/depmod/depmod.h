@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* depmod.h - the one entry point the rest of ndkms uses to regenerate a kernel's module indexes. */
+#pragma once
+
+#include <stdbool.h>
+
+struct depmod_opts {
+	const char *basedir;    /* -b: the tree that holds lib/modules/KVER (NULL or "" for /) */
+	const char *kver;
+	const char *system_map; /* -F, or NULL */
+	const char *symvers;    /* -E, or NULL */
+	const char *cache_dir;  /* per-module parse cache (host path), or NULL for none */
+	const char *program;    /* NULL: ndkms's own depmod; else this depmod binary (kmod's) */
+	const char *const *config_paths; /* -C, or NULL for the default depmod.d folders */
+	bool quick;             /* -A */
+	bool dry_run;           /* -n: write to stdout */
+	bool errsyms;           /* -e */
+	bool verbose;           /* -v */
+};
+
+/*
+ * Regenerate every modules.* index of <basedir>/lib/modules/<kver>, each written to a temporary
+ * name and renamed into place.  0 on success; a negative errno after logging the reason.
+ */
+int depmod_run(const struct depmod_opts *o);

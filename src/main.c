@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* main.c - command line (dkms 3.4 syntax), command table, exit status mapping. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "core/ctx.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+#define NDKMS_VERSION "0.1.0"
+#define DKMS_COMPAT_VERSION "3.4.3"
+
+static const struct cmd *const commands[] = {
+	&cmd_add,       &cmd_build,          &cmd_install,         &cmd_uninstall,
+	&cmd_unbuild,   &cmd_remove,         &cmd_status,          &cmd_autoinstall,
+	&cmd_kernel_preinst, &cmd_kernel_postinst, &cmd_kernel_prerm, &cmd_lint,
+	&cmd_depmod,
+};
+
+/* dkms actions ndkms does not have yet: named so the message is honest. */
+static const char *const later_actions[] = {"match", "mktarball", "ldtarball", "generate_mok"};
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (streq(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static bool is_later_action(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(later_actions); i++)
+		if (streq(later_actions[i], name))
+			return true;
+	return false;
+}
+
+static const char *prog_name = "ndkms";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [action] [options]\n"
+		"  [action]  = { add | build | install | uninstall | unbuild | remove | status |\n"
+		"                autoinstall | kernel_preinst | kernel_postinst | kernel_prerm |\n"
+		"                lint | depmod }\n"
+		"  [options] = [-m module] [-v module-version] [-k kernel-version] [-a arch]\n"
+		"              [-c dkms.conf-location] [-q] [--force] [--force-version-override] [--all]\n"
+		"              [--root dir] [--dkmstree path] [--sourcetree path] [--installtree path]\n"
+		"              [--kernelsourcedir path] [--config kernel-.config-location]\n"
+		"              [--directive='NAME=value'] [--no-depmod] [--json] [-j number]\n"
+		"              [--verbose] [-V|--version] [-h|--help]\n"
+		"See %s(8) for details.\n",
+		prog_name, streq(prog_name, "dkms") ? "dkms" : "ndkms");
+}
+
+struct parsed {
+	const char *dkmstree;
+	const char *sourcetree;
+	const char *installtree;
+	const char *root;
+	bool version;
+	bool help;
+};
+
+/* Long options that take a value; dkms matches them by prefix ("--kernelver=..." too). */
+static const char *const long_with_value[] = {
+	"module", "kernelver", "arch", "templatekernel", "config", "kernelsourcedir", "dkmstree",
+	"sourcetree", "installtree", "archive", "directive", "root",
+};
+
+static const char *const long_flags[] = {
+	"force", "force-version-override", "all", "binaries-only", "source-only", "rpm_safe_upgrade",
+	"no-depmod", "modprobe-on-install", "verbose", "quiet", "debug", "version", "help",
+	"symlink-modules", "json", "no-initrd", "no-clean-kernel", "no-prepare-kernel",
+};
+
+static void set_module_arg(struct ndkms_ctx *ctx, const char *v)
+{
+	const char *slash = strchr(v, '/');
+
+	free(ctx->module);
+	if (slash) {
+		ctx->module = xstrndup(v, (size_t)(slash - v));
+		free(ctx->version);
+		ctx->version = xstrdup(slash + 1);
+	} else {
+		ctx->module = xstrdup(v);
+	}
+}
+
+static int apply_option(struct ndkms_ctx *ctx, struct parsed *p, const char *name, const char *val)
+{
+	if (streq(name, "module") || streq(name, "m")) {
+		set_module_arg(ctx, val);
+	} else if (streq(name, "v")) {
+		free(ctx->version);
+		ctx->version = xstrdup(val);
+	} else if (streq(name, "kernelver") || streq(name, "k")) {
+		if (!*val) {
+			log_error("Empty kernel version parameter.");
+			return DKMS_EXIT(16);
+		}
+		strv_push(&ctx->kvers, val);
+	} else if (streq(name, "arch") || streq(name, "a")) {
+		if (!*val) {
+			log_error("Empty architecture parameter.");
+			return DKMS_EXIT(16);
+		}
+		strv_push(&ctx->arches, val);
+	} else if (streq(name, "c")) {
+		free(ctx->conf_file);
+		ctx->conf_file = xstrdup(val);
+	} else if (streq(name, "j")) {
+		char *end;
+		long j = strtol(val, &end, 10);
+		if (!*val || *end || j < 0 || j > 4096) {
+			log_error("Invalid number of parallel jobs: %s", val);
+			return DKMS_EXIT(2);
+		}
+		ctx->jobs = (int)j;
+	} else if (streq(name, "templatekernel")) {
+		free(ctx->templatekernel);
+		ctx->templatekernel = xstrdup(val);
+	} else if (streq(name, "config")) {
+		free(ctx->kconfig_opt);
+		ctx->kconfig_opt = xstrdup(val);
+	} else if (streq(name, "kernelsourcedir")) {
+		free(ctx->kernel_source_dir_opt);
+		ctx->kernel_source_dir_opt = xstrdup(val);
+	} else if (streq(name, "dkmstree")) {
+		p->dkmstree = val;
+	} else if (streq(name, "sourcetree")) {
+		p->sourcetree = val;
+	} else if (streq(name, "installtree")) {
+		p->installtree = val;
+	} else if (streq(name, "root")) {
+		p->root = val;
+	} else if (streq(name, "archive")) {
+		free(ctx->archive);
+		ctx->archive = xstrdup(val);
+	} else if (streq(name, "directive")) {
+		if (!strchr(val, '=')) {
+			log_error("Invalid directive '%s': expected NAME=value.", val);
+			return DKMS_EXIT(2);
+		}
+		strv_push(&ctx->directives, val);
+	}
+	return 0;
+}
+
+static int apply_flag(struct ndkms_ctx *ctx, struct parsed *p, const char *name)
+{
+	if (streq(name, "force"))
+		ctx->force = true;
+	else if (streq(name, "force-version-override"))
+		ctx->force_version_override = true;
+	else if (streq(name, "all"))
+		ctx->all = true;
+	else if (streq(name, "binaries-only"))
+		ctx->binaries_only = true;
+	else if (streq(name, "source-only"))
+		ctx->source_only = true;
+	else if (streq(name, "rpm_safe_upgrade"))
+		ctx->rpm_safe_upgrade = true;
+	else if (streq(name, "no-depmod"))
+		ctx->no_depmod = true;
+	else if (streq(name, "modprobe-on-install"))
+		ctx->modprobe_on_install = true;
+	else if (streq(name, "verbose") || streq(name, "debug"))
+		ctx->verbose = true;
+	else if (streq(name, "quiet") || streq(name, "q"))
+		ctx->quiet = true;
+	else if (streq(name, "version") || streq(name, "V"))
+		p->version = true;
+	else if (streq(name, "help") || streq(name, "h"))
+		p->help = true;
+	else if (streq(name, "symlink-modules"))
+		ctx->symlink_modules = true;
+	else if (streq(name, "json"))
+		ctx->json = true;
+	else if (strneq(name, "no-", 3))
+		log_note("Deprecated feature: --%s", name);
+	return 0;
+}
+
+static bool in_list(const char *const *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(list[i], name))
+			return true;
+	return false;
+}
+
+static int unknown_option(const char *arg)
+{
+	log_error("Unknown option: %s", arg);
+	usage(stderr);
+	return DKMS_EXIT(2);
+}
+
+/* Sort a bare word into a source tree, an archive, or module[/version] (dkms's order). */
+static void classify_word(struct ndkms_ctx *ctx, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n >= 9 && streq(w + n - 9, "dkms.conf") && is_reg(w)) {
+		free(ctx->src_tree_arg);
+		ctx->src_tree_arg = path_dirname(w);
+		return;
+	}
+	_cleanup_free_ char *conf = path_join(w, "dkms.conf");
+	if (is_dir(w) && is_reg(conf)) {
+		free(ctx->src_tree_arg);
+		ctx->src_tree_arg = xstrdup(w);
+		return;
+	}
+	if (is_reg(w)) {
+		free(ctx->tarball_arg);
+		ctx->tarball_arg = xstrdup(w);
+		return;
+	}
+	if (!ctx->module) {
+		set_module_arg(ctx, w);
+		return;
+	}
+	log_warn("I do not know how to handle %s.", w);
+}
+
+/*
+ * Parse argv in dkms's syntax.  Returns the index of an own-args command's word in *own (or 0),
+ * so that "ndkms --root R depmod -b X" hands "-b X" to depmod.
+ */
+static int parse_args(struct ndkms_ctx *ctx, struct parsed *p, int argc, char **argv, int *own)
+{
+	*own = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strneq(a, "--", 2) && a[2]) {
+			_cleanup_free_ char *name = xstrdup(a + 2);
+			char *eq = strchr(name, '=');
+			const char *val = NULL;
+			if (eq) {
+				*eq = '\0';
+				val = eq + 1;
+			}
+			if (in_list(long_with_value, ARRAY_SIZE(long_with_value), name)) {
+				if (!val) {
+					if (i + 1 >= argc)
+						return unknown_option(a);
+					val = argv[++i];
+				}
+				int r = apply_option(ctx, p, name, val);
+				if (r < 0)
+					return r;
+			} else if (in_list(long_flags, ARRAY_SIZE(long_flags), name) && !val) {
+				apply_flag(ctx, p, name);
+			} else {
+				return unknown_option(a);
+			}
+			continue;
+		}
+		if (a[0] == '-' && a[1]) {
+			char o[2] = {a[1], '\0'};
+			if (strchr("mvkacj", a[1])) {
+				const char *val = a[2] ? a + 2 : NULL;
+				if (!val) {
+					if (i + 1 >= argc)
+						return unknown_option(a);
+					val = argv[++i];
+				}
+				int r = apply_option(ctx, p, o, val);
+				if (r < 0)
+					return r;
+			} else if (strchr("qVh", a[1]) && !a[2]) {
+				apply_flag(ctx, p, o);
+			} else {
+				return unknown_option(a);
+			}
+			continue;
+		}
+		const struct cmd *c = find_cmd(a);
+		if ((c || is_later_action(a)) && !ctx->action) {
+			ctx->action = xstrdup(a);
+			if (c && (c->flags & CMD_OWN_ARGS)) {
+				*own = i;
+				return 0;
+			}
+			continue;
+		}
+		if (c || is_later_action(a)) {
+			log_error("Cannot specify more than one action.");
+			return DKMS_EXIT(4);
+		}
+		classify_word(ctx, a);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ndkms_ctx ctx;
+	struct parsed p = {0};
+	int own, r;
+
+	prog_name = path_basename(argv[0]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	umask(022);
+	ctx_init(&ctx);
+
+	r = parse_args(&ctx, &p, argc, argv, &own);
+	if (r < 0)
+		goto out;
+	log_setup(ctx.quiet, ctx.verbose);
+	if (p.version) {
+		if (streq(prog_name, "dkms"))
+			printf("dkms-%s\n", DKMS_COMPAT_VERSION);
+		else
+			printf("ndkms %s (dkms %s compatible)\n", NDKMS_VERSION, DKMS_COMPAT_VERSION);
+		goto out;
+	}
+	if (p.help) {
+		usage(stdout);
+		goto out;
+	}
+	if (!ctx.action) {
+		log_error("No action was specified.");
+		usage(stderr);
+		r = DKMS_EXIT(2);
+		goto out;
+	}
+	const struct cmd *c = find_cmd(ctx.action);
+	if (!c) {
+		log_error("The action %s is not implemented by ndkms yet.", ctx.action);
+		r = DKMS_EXIT(2);
+		goto out;
+	}
+	if (p.root) {
+		free(ctx.root);
+		ctx.root = xstrdup(p.root);
+	}
+	r = ctx_setup(&ctx, p.dkmstree, p.sourcetree, p.installtree);
+	if (r < 0)
+		goto out;
+	if ((c->flags & CMD_NEEDS_ROOT) && !ctx.is_root) {
+		log_error("You must be root to use this command.");
+		r = DKMS_EXIT(1);
+		goto out;
+	}
+	r = c->fn(&ctx, own ? argc - own : 0, own ? argv + own : NULL);
+out:
+	ctx_release(&ctx);
+	if (fflush(stdout) != 0 && r >= 0)
+		r = DKMS_EXIT(1);
+	return exit_status_of(r);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* fs.h - path joining, containment checks, atomic writes, tree copy and removal. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Invariants every writer here keeps:
+ *  - a file that appears under its final name is complete: data goes to a temporary name in
+ *    the same directory, is fsync()ed, then rename()d over the target;
+ *  - nothing here follows a symlink while deleting (rm_rf removes links, not their targets).
+ * All functions return 0 or a negative errno.
+ */
+
+/* "a" + "/" + "b" with exactly one slash between them. */
+char *path_join(const char *a, const char *b);
+/* The last component of a path and everything before it, as new strings. */
+char *path_dirname(const char *p);
+const char *path_basename(const char *p);
+/* True when rel is relative and has no ".." component (untrusted names from dkms.conf). */
+bool path_is_contained(const char *rel);
+
+bool path_exists(const char *p);   /* lstat succeeds */
+bool is_dir(const char *p);        /* stat: a directory (follows links) */
+bool is_reg(const char *p);        /* stat: a regular file (follows links) */
+bool is_symlink(const char *p);
+
+int mkdir_p(const char *path, mode_t mode);
+/* Remove path and everything below it; a missing path is success. */
+int rm_rf(const char *path);
+/* rmdir() path and its parents while they are empty, stopping at (and keeping) stop. */
+void rmdir_parents(const char *path, const char *stop);
+
+/* Read a whole file (at most max bytes; -EFBIG beyond); *out is NUL-terminated. */
+int read_file(const char *path, char **out, size_t *len, size_t max);
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+/* Copy a regular file to dst atomically; mode 0 keeps the source's permission bits. */
+int copy_file_atomic(const char *src, const char *dst, mode_t mode);
+/* Copy a directory tree (files, dirs, symlinks; modes and times kept) to dst, which must not exist. */
+int copy_tree(const char *src, const char *dst);
+/* Create or replace a symlink atomically. */
+int symlink_atomic(const char *target, const char *linkpath);
+/* Rename src over dst (both in one filesystem), then fsync the dir. */
+int rename_sync(const char *src, const char *dst);
+/* 1 when both files have the same bytes, 0 when not, negative errno on failure. */
+int files_equal(const char *a, const char *b);
+/* Number of entries in a directory other than . and .., or a negative errno. */
+int dir_count(const char *path);
+/* Create a unique temporary directory "<dir>/<prefix>XXXXXX"; returns the path or NULL. */
+char *mkdtemp_in(const char *dir, const char *prefix);
