@@ -72,6 +72,7 @@ void ctx_release(struct ndkms_ctx *ctx)
 	strv_release(&ctx->kvers);
 	strv_release(&ctx->arches);
 	strv_release(&ctx->directives);
+	strv_release(&ctx->depmod_pending);
 }
 
 char *ctx_path(const struct ndkms_ctx *ctx, const char *abs)
@@ -273,8 +274,14 @@ int ctx_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one)
 			  "relationship).");
 		return DKMS_EXIT(1);
 	}
+	for (size_t i = 0; i < ctx->ntargets; i++) {
+		free(ctx->targets[i].kver);
+		free(ctx->targets[i].arch);
+	}
+	ctx->ntargets = 0;
 	if (ctx->all) {
-		targets_all(ctx);
+		if (ctx->module && ctx->version)
+			targets_all(ctx);
 		return 0;
 	}
 	if (!ctx->kvers.n)

@@ -58,6 +58,10 @@ struct ndkms_ctx {
 	bool verbose;
 	bool quiet;
 
+	/* depmod batching: kernels whose indexes are due once the command ends */
+	bool defer_depmod;
+	struct strv depmod_pending;
+
 	/* environment */
 	char *distro;           /* "debian", "fedora", ... (dkms's running_distribution) */
 	char *running_kernel;

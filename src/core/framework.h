@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* framework.h - /etc/dkms/framework.conf and framework.conf.d/*.conf, as dkms reads them. */
+/* framework.h - /etc/dkms/framework.conf and framework.conf.d, as dkms reads them. */
 #pragma once
 
 #include "core/ctx.h"

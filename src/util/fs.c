@@ -502,3 +502,32 @@ char *mkdtemp_in(const char *dir, const char *prefix)
 	}
 	return t;
 }
+
+static bool rmdir_empty_walk(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool empty = true;
+
+	if (fd < 0)
+		return false;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return false;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		if (de->d_type == DT_DIR && rmdir_empty_walk(dirfd(d), de->d_name) &&
+		    unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0)
+			continue;
+		empty = false;
+	}
+	closedir(d);
+	return empty;
+}
+
+void rmdir_empty_below(const char *dir)
+{
+	rmdir_empty_walk(AT_FDCWD, dir);
+}

@@ -50,3 +50,5 @@ int files_equal(const char *a, const char *b);
 int dir_count(const char *path);
 /* Create a unique temporary directory "<dir>/<prefix>XXXXXX"; returns the path or NULL. */
 char *mkdtemp_in(const char *dir, const char *prefix);
+/* Remove every empty directory below dir (not dir itself), deepest first. */
+void rmdir_empty_below(const char *dir);

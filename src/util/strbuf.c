@@ -87,3 +87,15 @@ char *sb_steal(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 	return s;
 }
+
+void sb_add_shell_quoted(struct strbuf *sb, const char *s)
+{
+	sb_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_adds(sb, "'\\''");
+		else
+			sb_addch(sb, *s);
+	}
+	sb_addch(sb, '\'');
+}

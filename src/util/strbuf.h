@@ -34,3 +34,6 @@ static inline void sb_releasep(struct strbuf *sb)
 	sb_release(sb);
 }
 #define _cleanup_strbuf_ _cleanup_(sb_releasep)
+
+/* Append s as one single-quoted shell word ('it'\''s'). */
+void sb_add_shell_quoted(struct strbuf *sb, const char *s);

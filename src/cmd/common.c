@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* common.c - argument checks and locking shared by the lifecycle commands. */
+#include "cmd/common.h"
+#include "core/lifecycle.h"
+#include "core/lock.h"
+#include "core/state.h"
+#include "util/errors.h"
+#include "util/log.h"
+
+int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
+{
+	int r = ctx_resolve_targets(ctx, flags & ALLOW_ALL, false);
+
+	if (r < 0)
+		return r;
+	if (ctx->tarball_arg && !ctx->src_tree_arg) {
+		log_error("Adding modules from archives (%s) is not supported by this ndkms version.",
+			  ctx->tarball_arg);
+		return DKMS_EXIT(2);
+	}
+	if (ctx->src_tree_arg && (flags & SOURCE_TREE_OK)) {
+		r = lifecycle_prepare_source(ctx);
+		if (r < 0)
+			return r;
+	}
+	if ((r = state_need_mv(ctx)) < 0)
+		return r;
+	int lock = lock_module(ctx, ctx->module);
+	if (lock < 0)
+		return lock;
+	if (flags & NEED_ADDED) {
+		r = state_check_not_broken(ctx, ctx->module, ctx->version);
+		if (r == 0)
+			r = state_check_added(ctx, ctx->module, ctx->version);
+		if (r < 0) {
+			lock_release(lock);
+			return r;
+		}
+	}
+	if (ctx->all && flags & ALLOW_ALL) {
+		/* --all lists the built kernels; re-resolve now that the module is known */
+		r = ctx_resolve_targets(ctx, true, false);
+		if (r < 0) {
+			lock_release(lock);
+			return r;
+		}
+	}
+	return lock;
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* lifecycle_cmds.c - add, build, install, uninstall, unbuild, remove. */
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "core/lifecycle.h"
+#include "core/lock.h"
+#include "core/state.h"
+#include "util/errors.h"
+#include "util/log.h"
+
+static int run_add(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	int lock = cmd_prologue(ctx, SOURCE_TREE_OK);
+
+	if (lock < 0)
+		return lock;
+	int r = lifecycle_add(ctx);
+	lock_release(lock);
+	return r;
+}
+
+typedef int (*per_kernel_fn)(struct ndkms_ctx *ctx, const char *k, const char *a);
+
+/* Run fn for every target; the first failure stops the command, as dkms's die does. */
+static int for_targets(struct ndkms_ctx *ctx, unsigned flags, per_kernel_fn fn, bool blank_between,
+		       bool post_tx)
+{
+	int lock = cmd_prologue(ctx, flags);
+	int r = 0;
+
+	if (lock < 0)
+		return lock;
+	if (!(flags & NEED_ADDED))
+		r = state_check_not_broken(ctx, ctx->module, ctx->version);
+	for (size_t i = 0; r == 0 && i < ctx->ntargets; i++) {
+		if (blank_between && i)
+			log_info("%s", "");
+		r = fn(ctx, ctx->targets[i].kver, ctx->targets[i].arch);
+	}
+	lock_release(lock);
+	if (r == 0 && post_tx)
+		lifecycle_post_transaction(ctx);
+	return r;
+}
+
+static int run_build(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	return for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_build, false, false);
+}
+
+static int run_install(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	return for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_install, false, true);
+}
+
+static int run_uninstall(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	return for_targets(ctx, NEED_ADDED | ALLOW_ALL, lifecycle_maybe_uninstall, true, true);
+}
+
+static int unbuild_one(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	int r = lifecycle_maybe_uninstall(ctx, k, a);
+
+	return r < 0 ? r : lifecycle_maybe_unbuild(ctx, k, a);
+}
+
+static int run_unbuild(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	return for_targets(ctx, NEED_ADDED | ALLOW_ALL, unbuild_one, true, true);
+}
+
+static int remove_one(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	int r = unbuild_one(ctx, k, a);
+
+	if (r == 0)
+		log_info("%s", "");
+	return r;
+}
+
+static int run_remove(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	int lock = cmd_prologue(ctx, NEED_ADDED | ALLOW_ALL);
+	int r = 0;
+
+	if (lock < 0)
+		return lock;
+	for (size_t i = 0; r == 0 && i < ctx->ntargets; i++)
+		r = remove_one(ctx, ctx->targets[i].kver, ctx->targets[i].arch);
+	if (r == 0)
+		lifecycle_prune(ctx);
+	lock_release(lock);
+	if (r == 0)
+		lifecycle_post_transaction(ctx);
+	return r;
+}
+
+const struct cmd cmd_add = {"add", run_add, "register a module source tree", CMD_DKMS_ARGS};
+const struct cmd cmd_build = {"build", run_build, "build a module for kernels", CMD_DKMS_ARGS};
+const struct cmd cmd_install = {"install", run_install, "install a built module",
+				CMD_DKMS_ARGS | CMD_NEEDS_ROOT};
+const struct cmd cmd_uninstall = {"uninstall", run_uninstall, "uninstall a module",
+				  CMD_DKMS_ARGS | CMD_NEEDS_ROOT};
+const struct cmd cmd_unbuild = {"unbuild", run_unbuild, "uninstall and delete a build",
+				CMD_DKMS_ARGS};
+const struct cmd cmd_remove = {"remove", run_remove, "unbuild and unregister a module",
+			       CMD_DKMS_ARGS};

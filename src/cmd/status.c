@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* status.c - "dkms status" lines (dkms 3.4 format) and --json. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/kernel.h"
+#include "core/modconf.h"
+#include "core/state.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+struct status_line {
+	const char *m, *v, *k, *a;
+	const char *state; /* added, built, installed, broken */
+	bool originals, missing, differs;
+};
+
+/* The suffix flags of a built/installed line, from the files themselves (dkms's rules). */
+static void line_flags(struct ndkms_ctx *ctx, struct status_line *l)
+{
+	_cleanup_free_ char *orig = state_original_dir(ctx, l->m, l->k, l->a);
+	_cleanup_free_ char *base = state_mvka_dir(ctx, l->m, l->v, l->k, l->a);
+	_cleanup_free_ char *moddir = path_join(base, "module");
+	_cleanup_free_ char *kdir = path_join(ctx->install_tree, l->k);
+	struct dkms_conf conf = {0};
+
+	l->originals = is_dir(orig);
+	log_setup(true, false); /* status stays quiet about dkms.conf problems, as dkms's does */
+	int r = modconf_read(ctx, NULL, l->m, l->v, l->k, l->a, false, &conf);
+	log_setup(ctx->quiet, ctx->verbose);
+	if (r < 0)
+		return;
+	for (size_t i = 0; i < conf.nmods; i++) {
+		const struct dkms_module_rec *rec = &conf.mods[i];
+		if (!kernel_exclusive_ok(ctx, &conf, (long)i, l->k, l->a))
+			continue;
+		_cleanup_free_ char *tree = find_ko(moddir, rec->dest_name);
+		if (!tree) {
+			l->missing = true;
+			break;
+		}
+		if (!streq(l->state, "installed"))
+			continue;
+		_cleanup_free_ char *d1 = path_join(kdir, rec->install_location);
+		_cleanup_free_ char *d2 = path_join(kdir, rec->dest_location);
+		_cleanup_free_ char *inst = find_ko(d1, rec->dest_name);
+		if (!inst)
+			inst = find_ko(d2, rec->dest_name);
+		if (!inst || files_equal(tree, inst) != 1) {
+			l->differs = true;
+			break;
+		}
+	}
+	dkms_conf_release(&conf);
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
+{
+	if (ctx->json) {
+		printf("%s\n  {\"module\": ", *count ? "," : "[");
+		json_str(l->m);
+		printf(", \"version\": ");
+		json_str(l->v);
+		if (l->k) {
+			printf(", \"kernel\": ");
+			json_str(l->k);
+			printf(", \"arch\": ");
+			json_str(l->a);
+		}
+		printf(", \"state\": \"%s\"", l->state);
+		if (l->k)
+			printf(", \"original_modules\": %s, \"built_modules_missing\": %s, "
+			       "\"installed_differs\": %s",
+			       l->originals ? "true" : "false", l->missing ? "true" : "false",
+			       l->differs ? "true" : "false");
+		printf("}");
+	} else if (!l->k) {
+		printf("%s/%s: %s\n", l->m, l->v, l->state);
+		if (streq(l->state, "broken"))
+			log_error("%s/%s: Missing the module source directory or the symbolic link "
+				  "pointing to it.\nManual intervention is required!",
+				  l->m, l->v);
+	} else {
+		printf("%s/%s, %s, %s: %s%s%s\n", l->m, l->v, l->k, l->a, l->state,
+		       l->originals ? " (Original modules exist)" : "",
+		       l->missing   ? " (Built modules are missing in the kernel modules folder)"
+		       : l->differs ? " (Differences between built and installed modules)"
+				    : "");
+	}
+	(*count)++;
+}
+
+static bool kernel_wanted(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	if (!ctx->kvers.n && !ctx->arches.n)
+		return true;
+	if (!ctx->kvers.n) {
+		for (size_t i = 0; i < ctx->arches.n; i++)
+			if (streq(ctx->arches.v[i], a))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < ctx->kvers.n; i++) {
+		_cleanup_free_ char *kv = xstrdup(ctx->kvers.v[i]);
+		char *slash = strchr(kv, '/');
+		const char *want_a = slash ? slash + 1
+				     : ctx->arches.n > i ? ctx->arches.v[i]
+				     : ctx->arches.n     ? ctx->arches.v[0]
+							 : NULL;
+		if (slash)
+			*slash = '\0';
+		if (streq(kv, k) && (!want_a || streq(want_a, a)))
+			return true;
+	}
+	return false;
+}
+
+static int run_status(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_strv_ struct strv mods = STRV_INIT;
+	int count = 0;
+
+	state_list_modules(ctx, &mods);
+	for (size_t i = 0; i < mods.n; i++) {
+		const char *m = mods.v[i];
+		_cleanup_strv_ struct strv vers = STRV_INIT;
+
+		if (ctx->module && !streq(ctx->module, m))
+			continue;
+		state_list_versions(ctx, m, &vers);
+		for (size_t j = 0; j < vers.n; j++) {
+			const char *v = vers.v[j];
+			struct status_line l = {.m = m, .v = v};
+			_cleanup_strv_ struct strv kas = STRV_INIT;
+			bool any = false;
+
+			if (ctx->version && !streq(ctx->version, v))
+				continue;
+			if (state_is_broken(ctx, m, v)) {
+				l.state = "broken";
+				emit(ctx, &l, &count);
+				continue;
+			}
+			if (!state_is_added(ctx, m, v))
+				continue;
+			state_list_kernels(ctx, m, v, &kas);
+			for (size_t x = 0; x < kas.n; x++) {
+				_cleanup_free_ char *k = xstrdup(kas.v[x]);
+				char *a = strchr(k, '/');
+				*a++ = '\0';
+				if (!state_is_built(ctx, m, v, k, a) || !kernel_wanted(ctx, k, a))
+					continue;
+				struct status_line kl = {.m = m, .v = v, .k = k, .a = a};
+				kl.state = state_is_installed(ctx, m, v, k, a) ? "installed" : "built";
+				line_flags(ctx, &kl);
+				emit(ctx, &kl, &count);
+				any = true;
+			}
+			if (!any) {
+				l.state = "added";
+				emit(ctx, &l, &count);
+			}
+		}
+	}
+	if (ctx->json)
+		printf(count ? "\n]\n" : "[]\n");
+	return 0;
+}
+
+const struct cmd cmd_status = {"status", run_status, "show what is added, built and installed",
+			       CMD_DKMS_ARGS};

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* add.c - register a module/version: source tree copy, source link, POST_ADD. */
+#include <string.h>
+
+#include "core/lifecycle.h"
+#include "core/modconf.h"
+#include "core/script.h"
+#include "core/state.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+/* Names become path components: no slash, no dot-dot, nothing invisible. */
+static bool valid_name(const char *s)
+{
+	if (!s || !*s || streq(s, ".") || streq(s, ".."))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p == '/' || *p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+int lifecycle_prepare_source(struct ndkms_ctx *ctx)
+{
+	_cleanup_free_ char *from = realpath(ctx->src_tree_arg, NULL);
+	_cleanup_free_ char *conf_path = from ? path_join(from, "dkms.conf") : NULL;
+	struct dkms_conf conf = {0};
+
+	if (!from || !is_reg(conf_path)) {
+		log_error("%s must contain a dkms.conf file!", ctx->src_tree_arg);
+		return DKMS_EXIT(9);
+	}
+	if (!ctx->is_root) {
+		log_error("You must be root to use this command.");
+		return DKMS_EXIT(1);
+	}
+	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->running_kernel;
+	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->running_arch;
+	int r = modconf_read(ctx, conf_path, "", "", k, a, false, &conf);
+	if (r < 0 || !valid_name(conf.package_name) || !valid_name(conf.package_version)) {
+		dkms_conf_release(&conf);
+		log_error("Malformed dkms.conf file. Cannot load source tree.");
+		return DKMS_EXIT(10);
+	}
+	free(ctx->module);
+	free(ctx->version);
+	ctx->module = xstrdup(conf.package_name);
+	ctx->version = xstrdup(conf.package_version);
+	dkms_conf_release(&conf);
+
+	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->source_tree, ctx->module, ctx->version);
+	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
+	_cleanup_free_ char *mv_src = path_join(mv, "source");
+	_cleanup_free_ char *mv_build = path_join(mv, "build");
+	_cleanup_free_ char *dest_real = realpath(dest, NULL);
+	if ((dest_real && streq(dest_real, from)) || streq(from, mv_src) || streq(from, mv_build))
+		return 0; /* already in place; never delete the tree being added */
+	if (ctx->force && is_dir(dest)) {
+		log_note("%s", "");
+		log_info("Forcing install of %s/%s", ctx->module, ctx->version);
+		r = rm_rf(dest);
+		if (r < 0) {
+			log_error("Could not remove %s: %s", ctx_display(ctx, dest), strerror(-r));
+			return DKMS_EXIT(1);
+		}
+	}
+	if (is_dir(dest))
+		return 0; /* dkms copies over it; an existing /usr/src tree is kept as it is */
+	/* Copy beside the destination, then rename: /usr/src/M-V appears complete or not at all. */
+	r = mkdir_p(ctx->source_tree, 0755);
+	_cleanup_free_ char *tmp = NULL;
+	if (r == 0) {
+		tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->source_tree, ctx->module, ctx->version);
+		rm_rf(tmp);
+		r = copy_tree(from, tmp);
+		if (r == 0)
+			r = rename_sync(tmp, dest);
+		if (r < 0)
+			rm_rf(tmp);
+	}
+	if (r < 0) {
+		log_error("Could not copy %s to %s: %s", from, ctx_display(ctx, dest), strerror(-r));
+		return DKMS_EXIT(1);
+	}
+	return 0;
+}
+
+int lifecycle_add(struct ndkms_ctx *ctx)
+{
+	const char *m = ctx->module, *v = ctx->version;
+	struct dkms_conf conf = {0};
+	int r, status;
+
+	if (!valid_name(m) || !valid_name(v)) {
+		log_error("Invalid module name or version: %s/%s", m, v);
+		return DKMS_EXIT(1);
+	}
+	if (state_is_added(ctx, m, v)) {
+		log_error("DKMS tree already contains: %s/%s\n"
+			  "You cannot add the same module/version combo more than once.",
+			  m, v);
+		return DKMS_EXIT(3);
+	}
+	_cleanup_free_ char *src = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
+	if (!is_dir(src)) {
+		log_error("Could not find module source directory.\nDirectory: %s does not exist.",
+			  ctx_display(ctx, src));
+		return DKMS_EXIT(2);
+	}
+	_cleanup_free_ char *conf_path = ctx->conf_file ? xstrdup(ctx->conf_file)
+							: path_join(src, "dkms.conf");
+	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->running_kernel;
+	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->running_arch;
+	r = modconf_read(ctx, conf_path, m, v, k, a, true, &conf);
+	dkms_conf_release(&conf);
+	if (r < 0)
+		return r;
+
+	_cleanup_free_ char *mv = state_mv_dir(ctx, m, v);
+	_cleanup_free_ char *link = path_join(mv, "source");
+	_cleanup_free_ char *build = path_join(mv, "build");
+	log_info("Creating symlink %s -> %s", ctx_display(ctx, link), ctx_display(ctx, src));
+	r = mkdir_p(build, 0755);
+	if (r == 0)
+		r = symlink_atomic(ctx_display(ctx, src), link);
+	if (r < 0) {
+		log_error("Could not register %s/%s in %s: %s", m, v, ctx_display(ctx, ctx->dkms_tree),
+			  strerror(-r));
+		return DKMS_EXIT(1);
+	}
+	r = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
+	if (r == 0)
+		r = script_run(ctx, m, v, "post_add", conf.post_add, NULL, &status);
+	dkms_conf_release(&conf);
+	if (r < 0)
+		return r;
+	return status ? DKMS_EXIT(status) : 0;
+}
+
+int lifecycle_maybe_add(struct ndkms_ctx *ctx)
+{
+	if (state_is_added(ctx, ctx->module, ctx->version))
+		return 0;
+	int r = lifecycle_add(ctx);
+	if (r == 0)
+		log_info("%s", "");
+	return r;
+}

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* build.c - build a module for one kernel: copy, patch, make, collect, stage, rename into place. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/kernel.h"
+#include "core/lifecycle.h"
+#include "core/modconf.h"
+#include "core/runlog.h"
+#include "core/script.h"
+#include "core/state.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/spawn.h"
+#include "util/strbuf.h"
+
+#define NDKMS_RELEASE "ndkms-0.1.0"
+
+struct build {
+	struct ndkms_ctx *ctx;
+	const char *m, *v, *k, *a;
+	struct dkms_conf conf;
+	char *mv;        /* M/V */
+	char *src;       /* M/V/source, resolved */
+	char *bdir;      /* M/V/build */
+	char *log;       /* M/V/build/make.log */
+	char *kdir;      /* M/V/K */
+	char *base;      /* M/V/K/A */
+	char *ksd;       /* kernel headers */
+	struct strv env; /* CC, KERNEL_CC, LD, ... */
+	bool llvm;
+};
+
+static void build_release(struct build *b)
+{
+	dkms_conf_release(&b->conf);
+	free(b->mv);
+	free(b->src);
+	free(b->bdir);
+	free(b->log);
+	free(b->kdir);
+	free(b->base);
+	free(b->ksd);
+	strv_release(&b->env);
+}
+
+/* dkms's shell variables, set (not exported) in front of every command it evals. */
+static char *with_dkms_vars(const struct build *b, const char *cmd)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *names[] = {"kernelver", "arch", "kernel_source_dir", "dkms_tree", "source_tree",
+			       "install_tree", "module", "module_version"};
+	const char *vals[] = {b->k, b->a, b->ksd, b->ctx->dkms_tree, b->ctx->source_tree,
+			      b->ctx->install_tree, b->m, b->v};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		sb_addf(&sb, "%s=", names[i]);
+		sb_add_shell_quoted(&sb, vals[i]);
+		sb_addch(&sb, ' ');
+	}
+	sb_addf(&sb, "parallel_jobs=%d; %s", ctx_jobs(b->ctx), cmd);
+	return sb_steal(&sb);
+}
+
+static int build_problem(const struct build *b, int code)
+{
+	return DKMS_EXIT(code);
+}
+
+static int check_build_depends(const struct build *b)
+{
+	struct strbuf missing = STRBUF_INIT;
+
+	for (size_t i = 0; i < b->conf.build_depends.n; i++) {
+		const char *dep = b->conf.build_depends.v[i];
+		_cleanup_free_ char *av = state_active_version(b->ctx, dep, b->k, b->a);
+		if (!av || !state_is_installed(b->ctx, dep, av, b->k, b->a))
+			sb_addf(&missing, " %s", dep);
+	}
+	if (!missing.len)
+		return 0;
+	int r = 0;
+	if (b->ctx->force) {
+		log_warn("Trying to build module %s/%s for kernel %s (%s) despite of missing "
+			 "BUILD_DEPENDS:%s.",
+			 b->m, b->v, b->k, b->a, sb_str(&missing));
+	} else {
+		log_error("Aborting build of module %s/%s for kernel %s (%s) due to missing "
+			  "BUILD_DEPENDS:%s.\nYou may override by specifying --force.",
+			  b->m, b->v, b->k, b->a, sb_str(&missing));
+		r = DKMS_EXIT(13);
+	}
+	sb_release(&missing);
+	return r;
+}
+
+static int apply_patches(struct build *b)
+{
+	for (size_t i = 0; i < b->conf.patches.n; i++) {
+		const char *p = b->conf.patches.v[i];
+		_cleanup_free_ char *rel = xasprintf("patches/%s", p);
+		_cleanup_free_ char *full = path_join(b->bdir, rel);
+		int status;
+
+		if (!path_is_contained(rel)) {
+			log_error("Patch %s as specified in dkms.conf contains '..' path component.", p);
+			return build_problem(b, 5);
+		}
+		if (!path_exists(full)) {
+			log_error("Patch %s as specified in dkms.conf cannot be\nfound in %s/patches/.", p,
+				  ctx_display(b->ctx, b->bdir));
+			return build_problem(b, 5);
+		}
+		_cleanup_free_ char *cmd = xasprintf("patch -p1 < ./patches/%s", p);
+		_cleanup_free_ char *desc = xasprintf("Applying patch %s", p);
+		struct runlog_opts o = {.cmd = cmd, .desc = desc, .log = b->log, .cwd = b->bdir,
+					.env = (const char *const *)strv_get(&b->env), .progress = true};
+		runlog_run(b->ctx, &o, &status);
+		if (status) {
+			log_error("Application of patch %s failed.\nConsult %s for more information.", p,
+				  ctx_display(b->ctx, b->log));
+			return build_problem(b, 6);
+		}
+	}
+	return 0;
+}
+
+static char *make_command(const struct build *b)
+{
+	_cleanup_free_ char *base = b->conf.make_cmd && *b->conf.make_cmd
+					    ? xstrdup(b->conf.make_cmd)
+					    : xasprintf("make -C %s M=%s", b->ksd, b->bdir);
+	struct strbuf sb = STRBUF_INIT;
+
+	/* A leading literal "make" gets dkms's -j and KERNELRELEASE; "'make'" opts out. */
+	if (strneq(base, "make", 4)) {
+		int j = ctx_jobs(b->ctx);
+		if (j > 0)
+			sb_addf(&sb, "make -j%d KERNELRELEASE=%s%s", j, b->k, base + 4);
+		else
+			sb_addf(&sb, "make -j KERNELRELEASE=%s%s", b->k, base + 4);
+	} else {
+		sb_adds(&sb, base);
+	}
+	if (b->llvm)
+		sb_adds(&sb, " LLVM=1");
+	return sb_steal(&sb);
+}
+
+static void write_log_header(const struct build *b)
+{
+	time_t t = time(NULL);
+	char date[64];
+	struct tm tm;
+	FILE *f = fopen(b->log, "ae");
+
+	if (!f)
+		return;
+	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Z %Y", localtime_r(&t, &tm));
+	fprintf(f, "DKMS (%s) make.log for %s/%s for kernel %s (%s)\n%s\n", NDKMS_RELEASE, b->m,
+		b->v, b->k, b->a, date);
+	fclose(f);
+}
+
+static void strip_module(const struct build *b, const char *path)
+{
+	const char *strip = "strip";
+	int status;
+
+	for (size_t i = 0; i < b->env.n; i++)
+		if (streq(b->env.v[i], "CC=clang"))
+			strip = "llvm-strip";
+	const char *argv[] = {strip, "-g", path, NULL};
+	struct spawn_opts so = {.argv = argv, .log_path = b->log};
+	if (spawn_run(&so, &status) < 0 || status)
+		log_warn("Could not strip %s.", ctx_display(b->ctx, path));
+}
+
+/* Strip and copy every built module into <staging>/module/, plus Module.symvers. */
+static int collect(struct build *b, const char *staging)
+{
+	_cleanup_free_ char *moddir = path_join(staging, "module");
+	_cleanup_free_ char *logdir = path_join(staging, "log");
+	_cleanup_free_ char *symvers = path_join(b->bdir, "Module.symvers");
+	int r;
+
+	if ((r = mkdir_p(moddir, 0755)) < 0 || (r = mkdir_p(logdir, 0755)) < 0)
+		return r;
+	if (is_reg(symvers)) {
+		_cleanup_free_ char *dst = path_join(moddir, "Module.symvers");
+		if ((r = copy_file_atomic(symvers, dst, 0644)) < 0)
+			return r;
+	}
+	for (size_t i = 0; i < b->conf.nmods; i++) {
+		const struct dkms_module_rec *rec = &b->conf.mods[i];
+		if (!kernel_exclusive_ok(b->ctx, &b->conf, (long)i, b->k, b->a))
+			continue;
+		_cleanup_free_ char *built =
+			xasprintf("%s/%s%s.ko", b->bdir, rec->built_location, rec->built_name);
+		_cleanup_free_ char *dst = xasprintf("%s/%s.ko", moddir, rec->dest_name);
+		if (!is_reg(built)) {
+			log_warn("%s has disappeared", ctx_display(b->ctx, built));
+			continue;
+		}
+		if (rec->strip)
+			strip_module(b, built);
+		if ((r = copy_file_atomic(built, dst, 0644)) < 0)
+			return r;
+	}
+	for (size_t i = 0; i < b->conf.nmods; i++) {
+		if (!kernel_exclusive_ok(b->ctx, &b->conf, (long)i, b->k, b->a))
+			continue;
+		_cleanup_free_ char *f = find_ko(moddir, b->conf.mods[i].dest_name);
+		if (!f) {
+			log_error("Missing module '%s' in %s", b->conf.mods[i].dest_name,
+				  ctx_display(b->ctx, moddir));
+			return DKMS_EXIT(7);
+		}
+	}
+	return 0;
+}
+
+/* Record the dependency versions a BUILD_DEPENDS_REBUILD module was built against. */
+static void write_dep_versions(const struct build *b)
+{
+	for (size_t i = 0; i < b->conf.build_depends.n; i++) {
+		const char *dep = b->conf.build_depends.v[i];
+		_cleanup_free_ char *av = state_active_version(b->ctx, dep, b->k, b->a);
+		_cleanup_free_ char *f = xasprintf("%s/.dep_%s", b->base, dep);
+		_cleanup_free_ char *line = xasprintf("%s\n", av ? av : "");
+		write_file_atomic(f, line, strlen(line), 0644);
+	}
+}
+
+static int do_build(struct build *b, bool replace)
+{
+	struct ndkms_ctx *ctx = b->ctx;
+	int r, status;
+
+	if (path_exists(b->base) && !replace) {
+		log_error("This module/version has already been built on: %s\nDirectory %s already "
+			  "exists. Use the dkms remove function before trying to build again.",
+			  b->k, ctx_display(ctx, b->base));
+		return DKMS_EXIT(3);
+	}
+	r = modconf_read(ctx, NULL, b->m, b->v, b->k, b->a, true, &b->conf);
+	if (r < 0)
+		return r;
+	if (!kernel_exclusive_ok(ctx, &b->conf, -1, b->k, b->a)) {
+		_cleanup_free_ char *conf = path_join(b->base, "dkms.conf");
+		log_warn("The %s\nfor module %s/%s includes BUILD_EXCLUSIVE directives\nwhich do not "
+			 "match this kernel/arch/config for any modules.\nThis indicates that it "
+			 "should not be built.",
+			 ctx_display(ctx, conf), b->m, b->v);
+		return DKMS_EXIT(77);
+	}
+	if (dir_count(b->src) < 2) {
+		log_error("The directory %s does not appear to have module source located within "
+			  "it.\nBuild halted.",
+			  ctx_display(ctx, b->src));
+		return DKMS_EXIT(8);
+	}
+	if ((r = kernel_check_headers(ctx, b->k)) < 0)
+		return r;
+	kernel_toolchain_env(ctx, b->k, &b->env, &b->llvm);
+	if ((r = check_build_depends(b)) < 0)
+		return r;
+
+	/* A fresh copy of the source: M/V/build (the module lock keeps others out of it). */
+	rm_rf(b->bdir);
+	r = copy_tree(b->src, b->bdir);
+	if (r < 0) {
+		log_error("Could not copy %s to %s: %s", ctx_display(ctx, b->src),
+			  ctx_display(ctx, b->bdir), strerror(-r));
+		return DKMS_EXIT(1);
+	}
+	_cleanup_free_ char *etc_patches = xasprintf("%s/%s/patches", ctx->etc_dkms, b->m);
+	if (is_dir(etc_patches)) {
+		_cleanup_free_ char *dst = path_join(b->bdir, "patches");
+		rm_rf(dst);
+		copy_tree(etc_patches, dst);
+	}
+	write_log_header(b);
+
+	if ((r = apply_patches(b)) < 0)
+		return r;
+	r = script_run(ctx, b->m, b->v, "pre_build", b->conf.pre_build, b->log, &status);
+	if (r < 0)
+		return r;
+	if (status)
+		return DKMS_EXIT(status);
+
+	_cleanup_free_ char *make = make_command(b);
+	_cleanup_free_ char *cmd = with_dkms_vars(b, make);
+	struct runlog_opts o = {.cmd = cmd, .desc = "Building module(s)", .log = b->log,
+				.cwd = b->bdir, .env = (const char *const *)strv_get(&b->env),
+				.show_cmd = make, .progress = true};
+	runlog_run(ctx, &o, &status);
+	if (status) {
+		log_error("Bad return status for module build on kernel: %s (%s)\nConsult %s for "
+			  "more information.",
+			  b->k, b->a, ctx_display(ctx, b->log));
+		return build_problem(b, 10);
+	}
+	for (size_t i = 0; i < b->conf.nmods; i++) {
+		const struct dkms_module_rec *rec = &b->conf.mods[i];
+		if (!kernel_exclusive_ok(ctx, &b->conf, (long)i, b->k, b->a))
+			continue;
+		_cleanup_free_ char *rel = xasprintf("%s%s.ko", rec->built_location, rec->built_name);
+		_cleanup_free_ char *f = path_join(b->bdir, rel);
+		if (!is_reg(f)) {
+			log_error("Build of %s failed for: %s (%s)\nMake sure the name and location of "
+				  "the generated module are correct,\nor consult %s for more "
+				  "information.",
+				  rel, b->k, b->a, ctx_display(ctx, b->log));
+			return build_problem(b, 7);
+		}
+	}
+
+	/* Stage K/.tmp_A_XXXXXX, then rename it to K/A: a build is there whole or not at all. */
+	if ((r = mkdir_p(b->kdir, 0755)) < 0) {
+		log_error("Could not create %s: %s", ctx_display(ctx, b->kdir), strerror(-r));
+		return DKMS_EXIT(7);
+	}
+	_cleanup_free_ char *prefix = xasprintf(".tmp_%s_", b->a);
+	_cleanup_free_ char *staging = mkdtemp_in(b->kdir, prefix);
+	if (!staging) {
+		log_error("Unable to make temporary directory in %s.", ctx_display(ctx, b->kdir));
+		return DKMS_EXIT(1);
+	}
+	r = collect(b, staging);
+	if (r < 0) {
+		if (!is_dkms_exit(r))
+			log_error("Could not store the built modules in %s: %s",
+				  ctx_display(ctx, staging), strerror(-r));
+		rm_rf(staging);
+		return is_dkms_exit(r) ? r : DKMS_EXIT(7);
+	}
+	chmod(staging, 0755);
+	_cleanup_free_ char *old = NULL;
+	if (path_exists(b->base)) {
+		/* --force: the old build (and the install using it) stays until this one is ready */
+		old = xasprintf("%s/.old_%s_%d", b->kdir, b->a, (int)getpid());
+		rm_rf(old);
+		if (rename(b->base, old) < 0) {
+			r = -errno;
+			rm_rf(staging);
+			log_error("do_build: final mv failed (%s)", strerror(-r));
+			return DKMS_EXIT(7);
+		}
+	}
+	if (rename_sync(staging, b->base) < 0) {
+		r = -errno;
+		if (old)
+			rename(old, b->base);
+		rm_rf(staging);
+		log_error("do_build: final mv failed (%s)", strerror(-r));
+		return DKMS_EXIT(7);
+	}
+	if (old)
+		rm_rf(old);
+
+	r = script_run(ctx, b->m, b->v, "post_build", b->conf.post_build, b->log, &status);
+	if (r < 0)
+		return r;
+	if (status)
+		return DKMS_EXIT(status);
+	_cleanup_free_ char *final_log = xasprintf("%s/log/make.log", b->base);
+	rename(b->log, final_log);
+	rm_rf(b->bdir);
+	if (b->conf.build_depends_rebuild && !ctx->force)
+		write_dep_versions(b);
+	return 0;
+}
+
+static int build_one(struct ndkms_ctx *ctx, const char *k, const char *a, bool replace)
+{
+	struct build b = {.ctx = ctx, .m = ctx->module, .v = ctx->version, .k = k, .a = a};
+	int r = lifecycle_maybe_add(ctx);
+
+	if (r < 0)
+		return r;
+	b.m = ctx->module;
+	b.v = ctx->version;
+	b.mv = state_mv_dir(ctx, b.m, b.v);
+	b.src = state_source_dir(ctx, b.m, b.v);
+	b.bdir = path_join(b.mv, "build");
+	b.log = path_join(b.bdir, "make.log");
+	b.kdir = path_join(b.mv, k);
+	b.base = path_join(b.kdir, a);
+	b.ksd = ctx_kernel_source_dir(ctx, k);
+	if (!b.src)
+		r = state_check_added(ctx, b.m, b.v);
+	else
+		r = do_build(&b, replace);
+	build_release(&b);
+	return r;
+}
+
+int lifecycle_build(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	return build_one(ctx, k, a, false);
+}
+
+int lifecycle_maybe_build(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	if (state_is_built(ctx, ctx->module, ctx->version, k, a)) {
+		if (!ctx->force) {
+			log_info("Module %s/%s already built for kernel %s (%s), skip. You may override "
+				 "by specifying --force.",
+				 ctx->module, ctx->version, k, a);
+			return 0;
+		}
+		return build_one(ctx, k, a, true);
+	}
+	return build_one(ctx, k, a, false);
+}

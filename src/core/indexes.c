@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* indexes.c - depmod after lifecycle changes (batched per kernel), and post_transaction. */
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/lifecycle.h"
+#include "core/lock.h"
+#include "core/runlog.h"
+#include "depmod/depmod.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+/* The folder that holds lib/modules (depmod's -b), derived from the install tree. */
+static char *depmod_basedir(const struct ndkms_ctx *ctx)
+{
+	static const char *const tails[] = {"/usr/lib/modules", "/lib/modules"};
+	size_t n = strlen(ctx->install_tree);
+
+	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
+		size_t t = strlen(tails[i]);
+		if (n >= t && streq(ctx->install_tree + n - t, tails[i]))
+			return xstrndup(ctx->install_tree, n - t);
+	}
+	return NULL;
+}
+
+/* The last module of a kernel that is otherwise gone: do not leave stale indexes behind. */
+static void drop_empty_indexes(const struct ndkms_ctx *ctx, const char *kdir)
+{
+	static const char *const files[] = {
+		"modules.alias", "modules.alias.bin", "modules.builtin.alias.bin",
+		"modules.builtin.bin", "modules.dep", "modules.dep.bin", "modules.devname",
+		"modules.softdep", "modules.symbols", "modules.symbols.bin", "modules.weakdep",
+	};
+	_cleanup_free_ char *dep = path_join(kdir, "modules.dep");
+	struct stat st;
+
+	if (stat(dep, &st) < 0 || st.st_size != 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		_cleanup_free_ char *f = path_join(kdir, files[i]);
+		unlink(f);
+	}
+	if (rmdir(kdir) == 0)
+		log_info("removed directory %s", ctx_display(ctx, kdir));
+}
+
+static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
+{
+	_cleanup_free_ char *kdir = path_join(ctx->install_tree, kver);
+	_cleanup_free_ char *dep = path_join(kdir, "modules.dep");
+	_cleanup_free_ char *base = depmod_basedir(ctx);
+	_cleanup_free_ char *map_rel = xasprintf("/boot/System.map-%s", kver);
+	_cleanup_free_ char *map = ctx_path(ctx, map_rel);
+	_cleanup_free_ char *cache = path_join(ctx->cache_dir, "depmod");
+
+	log_partial("Running depmod...");
+	if (!is_reg(dep)) {
+		if (log_is_verbose())
+			log_info("Skipping depmod because '%s' is missing.", ctx_display(ctx, dep));
+		log_info(" done.");
+		return 0;
+	}
+	if (!base) {
+		log_info("(bad exit status: 1)");
+		log_error("Cannot run depmod for the install tree %s: it does not end in "
+			  "/lib/modules.",
+			  ctx->install_tree);
+		return DKMS_EXIT(6);
+	}
+	int lock = lock_kernel(ctx, kver);
+	if (lock < 0)
+		return lock;
+	struct depmod_opts o = {
+		.basedir = base,
+		.kver = kver,
+		.system_map = is_reg(map) ? map : NULL,
+		.cache_dir = cache,
+		.program = ctx->depmod_program,
+	};
+	int r = depmod_run(&o);
+	if (r == 0)
+		drop_empty_indexes(ctx, kdir);
+	lock_release(lock);
+	log_info(r == 0 ? " done." : "(bad exit status: 1)");
+	return r;
+}
+
+int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver)
+{
+	if (ctx->no_depmod)
+		return 0;
+	if (ctx->defer_depmod) {
+		if (!strv_contains(&ctx->depmod_pending, kver))
+			strv_push(&ctx->depmod_pending, kver);
+		return 0;
+	}
+	return run_depmod(ctx, kver);
+}
+
+int lifecycle_flush_depmod(struct ndkms_ctx *ctx)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < ctx->depmod_pending.n; i++) {
+		int q = run_depmod(ctx, ctx->depmod_pending.v[i]);
+		if (q < 0 && !r)
+			r = q;
+	}
+	strv_release(&ctx->depmod_pending);
+	return r;
+}
+
+void lifecycle_post_transaction(struct ndkms_ctx *ctx)
+{
+	if (!ctx->post_transaction || !*ctx->post_transaction)
+		return;
+	_cleanup_free_ char *log = path_join(ctx->dkms_tree, "post_transaction.log");
+	int status;
+
+	if (write_file_atomic(log, "", 0, 0644) < 0)
+		return;
+	struct runlog_opts o = {.cmd = ctx->post_transaction,
+				.desc = "Executing post-transaction command",
+				.log = log,
+				.progress = true};
+	runlog_run(ctx, &o, &status);
+}

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* install.c - install built modules into a kernel's tree, archiving what they replace. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/kernel.h"
+#include "core/lifecycle.h"
+#include "core/modconf.h"
+#include "core/modinfo.h"
+#include "core/script.h"
+#include "core/state.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/version.h"
+
+/* Move a file, across filesystems if need be (copy, then unlink the original). */
+static int move_file(const char *src, const char *dst)
+{
+	if (rename(src, dst) == 0)
+		return 0;
+	if (errno != EXDEV)
+		return -errno;
+	int r = copy_file_atomic(src, dst, 0);
+	if (r == 0 && unlink(src) < 0)
+		r = -errno;
+	return r;
+}
+
+/* Archive one pre-existing module: record where it came from, then move it away. */
+static int archive(const struct ndkms_ctx *ctx, const char *file, const char *backup_dir)
+{
+	_cleanup_free_ char *dst = path_join(backup_dir, path_basename(file));
+	_cleanup_free_ char *origin = xasprintf("%s.origin", dst);
+	_cleanup_free_ char *line = xasprintf("%s\n", ctx_display(ctx, file));
+	int r = mkdir_p(backup_dir, 0755);
+
+	if (r == 0)
+		r = write_file_atomic(origin, line, strlen(line), 0644);
+	if (r == 0)
+		r = move_file(file, dst);
+	if (r < 0)
+		log_error("Could not archive %s in %s: %s", ctx_display(ctx, file),
+			  ctx_display(ctx, backup_dir), strerror(-r));
+	return r;
+}
+
+/* dkms's check_version_sanity; false when the record must not be installed. */
+static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *conf,
+			   const char *m, const char *v, const char *k, const char *a,
+			   const char *name)
+{
+	if (conf->obsolete_by && *conf->obsolete_by && !ctx->force) {
+		_cleanup_free_ char *obs = xstrdup(conf->obsolete_by);
+		_cleanup_free_ char *my = xstrdup(k);
+		char *obs_abi = strchr(obs, '-'), *my_abi = strchr(my, '-');
+		bool obsolete = false;
+
+		if (obs_abi)
+			*obs_abi++ = '\0';
+		if (my_abi)
+			*my_abi++ = '\0';
+		int c = version_cmp(my, obs);
+		if (c == 0)
+			obsolete = !obs_abi || version_cmp(my_abi ? my_abi : "", obs_abi) >= 0;
+		else if (c > 0)
+			obsolete = true;
+		if (obsolete) {
+			log_note("\nModule has been obsoleted due to being included in kernel %s.\n"
+				 "We will avoid installing for future kernels above %s.\n"
+				 "You may override by specifying --force.",
+				 conf->obsolete_by, conf->obsolete_by);
+			return false;
+		}
+	}
+	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_strv_ struct strv found = STRV_INIT;
+	kernel_find_modules(kdir, name, &found);
+	if (!found.n || ctx->force_version_override)
+		return true;
+	if (found.n > 1) {
+		log_warn("Cannot do version sanity checking because multiple %s.ko modules were found "
+			 "in kernel %s.",
+			 name, k);
+		return true;
+	}
+	_cleanup_free_ char *base = state_mvka_dir(ctx, m, v, k, a);
+	_cleanup_free_ char *moddir = path_join(base, "module");
+	_cleanup_free_ char *ours = find_ko(moddir, name);
+	if (!ours)
+		return true;
+	struct modver kv, dv;
+	modinfo_read(found.v[0], &kv);
+	modinfo_read(ours, &dv);
+	const char *cmp = modver_compare(&kv, &dv);
+	bool ok = true;
+	if (streq(cmp, ">") && !ctx->force) {
+		log_error("Module version %s for %s.ko\nis not newer than what is already found in "
+			  "kernel %s (%s).\nYou may override by specifying --force.",
+			  dv.version, name, k, kv.version);
+		ok = false;
+	} else if (streq(cmp, "==") && !ctx->force) {
+		bool versioned = *dv.version || *dv.srcversion;
+		if (versioned || files_equal(found.v[0], ours) == 1) {
+			if (*dv.version)
+				log_note("Module %s already installed at version %s, override by "
+					 "specifying --force",
+					 ctx_display(ctx, found.v[0]), dv.version);
+			else
+				log_note("Module %s already installed (unversioned module), override by "
+					 "specifying --force",
+					 ctx_display(ctx, found.v[0]));
+			ok = false;
+		}
+	}
+	modver_release(&kv);
+	modver_release(&dv);
+	return ok;
+}
+
+/* Archive in-tree modules the record replaces (first install on K/A only), and collisions. */
+static int archive_originals(const struct ndkms_ctx *ctx, const struct dkms_module_rec *rec,
+			     const char *m, const char *k, const char *a, bool active)
+{
+	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *backup = state_original_dir(ctx, m, k, a);
+	_cleanup_strv_ struct strv found = STRV_INIT;
+	int r;
+
+	kernel_find_modules(kdir, rec->dest_name, &found);
+	_cleanup_free_ char *have = find_ko(backup, rec->dest_name);
+	if (active && have) {
+		log_info("An original module was already stored during a previous install");
+	} else if (!active) {
+		_cleanup_free_ char *d1 = path_join(kdir, "extra");
+		_cleanup_free_ char *d2 = path_join(kdir, "updates");
+		_cleanup_free_ char *d3 = path_join(kdir, rec->dest_location);
+		char *cands[4] = {find_ko(d1, rec->dest_name), find_ko(d2, rec->dest_name),
+				  find_ko(d3, rec->dest_name),
+				  found.n == 1 ? xstrdup(found.v[0]) : NULL};
+		bool archived = false;
+		r = 0;
+		for (size_t i = 0; i < 4 && !archived && r == 0; i++) {
+			if (!cands[i] || !is_reg(cands[i]))
+				continue;
+			log_info("Found pre-existing %s, archiving for uninstallation",
+				 ctx_display(ctx, cands[i]));
+			r = archive(ctx, cands[i], backup);
+			archived = true;
+		}
+		for (size_t i = 0; i < 4; i++)
+			free(cands[i]);
+		if (r < 0)
+			return r;
+		if (!archived && found.n > 1) {
+			log_info("Multiple original modules exist, so none will be put back in place "
+				 "during a later uninstall");
+			log_info("All instances will be stored for reference purposes in %s/collisions/",
+				 ctx_display(ctx, backup));
+		}
+	}
+	if (found.n > 1) {
+		_cleanup_strv_ struct strv now = STRV_INIT;
+		kernel_find_modules(kdir, rec->dest_name, &now);
+		log_info("Multiple same named modules! %zu named %s.ko in %s/", found.n, rec->dest_name,
+			 ctx_display(ctx, kdir));
+		for (size_t i = 0; i < now.n; i++) {
+			_cleanup_free_ char *dir = path_dirname(now.v[i] + strlen(kdir));
+			_cleanup_free_ char *coll = xasprintf("%s/collisions%s", backup, dir);
+			if ((r = archive(ctx, now.v[i], coll)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int place(const struct ndkms_ctx *ctx, const char *built, const char *dest_dir)
+{
+	_cleanup_free_ char *dest = path_join(dest_dir, path_basename(built));
+	int r = mkdir_p(dest_dir, 0755);
+
+	log_info("Installing %s", ctx_display(ctx, dest));
+	if (r == 0)
+		r = ctx->symlink_modules ? symlink_atomic(ctx_display(ctx, built), dest)
+					 : copy_file_atomic(built, dest, 0644);
+	if (r < 0) {
+		log_error("Copying '%s' failed: %s", ctx_display(ctx, built), strerror(-r));
+		return DKMS_EXIT(6);
+	}
+	return 0;
+}
+
+static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	const char *m = ctx->module, *v = ctx->version;
+	struct dkms_conf conf = {0};
+	int r, status;
+
+	if (!state_is_built(ctx, m, v, k, a)) {
+		r = lifecycle_build(ctx, k, a);
+		if (r < 0)
+			return r;
+		m = ctx->module;
+		v = ctx->version;
+	}
+	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *base = state_mvka_dir(ctx, m, v, k, a);
+	_cleanup_free_ char *moddir = path_join(base, "module");
+	_cleanup_free_ char *link = state_active_link(ctx, m, k, a);
+	if (!path_exists(kdir)) {
+		log_error("The directory %s doesn't exist.\nYou cannot install a module onto a "
+			  "non-existent kernel.",
+			  ctx_display(ctx, kdir));
+		return DKMS_EXIT(6);
+	}
+	r = modconf_read(ctx, NULL, m, v, k, a, true, &conf);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < conf.nmods; i++) {
+		if (!kernel_exclusive_ok(ctx, &conf, (long)i, k, a))
+			continue;
+		_cleanup_free_ char *f = find_ko(moddir, conf.mods[i].dest_name);
+		if (!f) {
+			log_error("Missing module %s in %s", conf.mods[i].dest_name,
+				  ctx_display(ctx, moddir));
+			r = DKMS_EXIT(6);
+			goto out;
+		}
+	}
+	r = script_run(ctx, m, v, "pre_install", conf.pre_install, NULL, &status);
+	if (r < 0)
+		goto out;
+	if (status && !ctx->force) {
+		log_error("pre_install failed, aborting install.\nYou may override by specifying "
+			  "--force.");
+		r = DKMS_EXIT(101);
+		goto out;
+	}
+
+	bool active = is_symlink(link), any = false, eligible = false;
+	for (size_t i = 0; i < conf.nmods; i++) {
+		const struct dkms_module_rec *rec = &conf.mods[i];
+		if (!kernel_exclusive_ok(ctx, &conf, (long)i, k, a))
+			continue;
+		eligible = true;
+		if (!version_sanity(ctx, &conf, m, v, k, a, rec->dest_name))
+			continue;
+		if ((r = archive_originals(ctx, rec, m, k, a, active)) < 0) {
+			r = DKMS_EXIT(6);
+			goto out;
+		}
+		_cleanup_free_ char *built = find_ko(moddir, rec->dest_name);
+		_cleanup_free_ char *dest_dir = path_join(kdir, rec->install_location);
+		if ((r = place(ctx, built, dest_dir)) < 0)
+			goto out;
+		any = true;
+	}
+	if (eligible && !any) {
+		log_error("Installation aborted.");
+		r = DKMS_EXIT(6);
+		goto out;
+	}
+	_cleanup_free_ char *target = xasprintf("%s/%s/%s", v, k, a);
+	r = symlink_atomic(target, link);
+	if (r < 0) {
+		log_error("Could not create %s: %s", ctx_display(ctx, link), strerror(-r));
+		r = DKMS_EXIT(6);
+		goto out;
+	}
+	script_run(ctx, m, v, "post_install", conf.post_install, NULL, &status);
+	r = lifecycle_depmod(ctx, k);
+	if (r < 0) {
+		lifecycle_uninstall(ctx, k, a);
+		log_error("Problems with depmod detected. Automatically uninstalling this module.\n"
+			  "Install Failed (depmod problems). Module rolled back to built state.");
+		r = DKMS_EXIT(6);
+	}
+out:
+	dkms_conf_release(&conf);
+	return r;
+}
+
+int lifecycle_install(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	int r = lifecycle_maybe_add(ctx);
+
+	return r < 0 ? r : do_install(ctx, k, a);
+}
+
+int lifecycle_maybe_install(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	int r = lifecycle_maybe_add(ctx);
+
+	if (r < 0)
+		return r;
+	if (state_is_installed(ctx, ctx->module, ctx->version, k, a)) {
+		if (!ctx->force) {
+			log_info("Module %s/%s already installed on kernel %s (%s), skip. You may "
+				 "override by specifying --force.",
+				 ctx->module, ctx->version, k, a);
+			return 0;
+		}
+		r = lifecycle_uninstall(ctx, k, a);
+		if (r < 0)
+			return r;
+		log_info("%s", "");
+	}
+	return do_install(ctx, k, a);
+}

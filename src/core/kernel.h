@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* kernel.h - facts about a target kernel: headers, config, toolchain, BUILD_EXCLUSIVE checks. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "conf/dkmsconf.h"
+#include "core/ctx.h"
+#include "util/strv.h"
+
+/* Headers present (<kernel_source_dir>/include exists)?  Logs dkms's text and returns 21 if not. */
+int kernel_check_headers(const struct ndkms_ctx *ctx, const char *kver);
+
+/* "CONFIG_X=y" or "=m" in the config file (false when the file is missing). */
+bool kernel_config_has(const char *config_path, const char *sym);
+
+/* bash's [[ s =~ ere ]]: unanchored POSIX extended match; an invalid pattern does not match. */
+bool ere_match(const char *ere, const char *s);
+
+/* Whether module record i (or the package, i < 0) may be built for kver/arch (dkms 3.4 rules). */
+bool kernel_exclusive_ok(const struct ndkms_ctx *ctx, const struct dkms_conf *conf, long i,
+			 const char *kver, const char *arch);
+
+/*
+ * CC/KERNEL_CC (from CONFIG_CC_VERSION_TEXT, or clang), LD/KERNEL_LD (ld.lld) as dkms exports
+ * them for the build; *llvm tells whether " LLVM=1" belongs on the make line.
+ */
+void kernel_toolchain_env(const struct ndkms_ctx *ctx, const char *kver, struct strv *env,
+			  bool *llvm);
+
+/* dkms's module suffix for kver: "", ".gz", ".xz" or ".zst" (from the installed modules). */
+const char *kernel_compress_suffix(const struct ndkms_ctx *ctx, const char *kver);
+
+/* Find "<dir>/<name>.ko" or "<dir>/<name>.ko<ext>" (any compression); NULL when neither exists. */
+char *find_ko(const char *dir, const char *name);
+
+/* Every regular file "<name>.ko[.gz|.xz|.zst]" below dir (links not followed), sorted. */
+void kernel_find_modules(const char *dir, const char *name, struct strv *out);

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* lifecycle.h - add, build, install, uninstall, unbuild, remove of one module/version. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "core/ctx.h"
+
+/*
+ * Every function works on ctx->module/ctx->version (set by add from a source tree) and logs
+ * its own messages in dkms's words; each returns 0 or a code for main().  The caller holds
+ * the module lock (lifecycle_lock) around them.
+ */
+
+/* Resolve a source-tree argument (copy it to /usr/src/M-V, set ctx->module/version). */
+int lifecycle_prepare_source(struct ndkms_ctx *ctx);
+/* Register M/V: the source link and M/V/build, then POST_ADD. */
+int lifecycle_add(struct ndkms_ctx *ctx);
+/* Add when needed (printing a blank line after, as dkms). */
+int lifecycle_maybe_add(struct ndkms_ctx *ctx);
+
+int lifecycle_build(struct ndkms_ctx *ctx, const char *k, const char *a);
+int lifecycle_maybe_build(struct ndkms_ctx *ctx, const char *k, const char *a);
+int lifecycle_install(struct ndkms_ctx *ctx, const char *k, const char *a);
+int lifecycle_maybe_install(struct ndkms_ctx *ctx, const char *k, const char *a);
+int lifecycle_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a);
+int lifecycle_maybe_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a);
+int lifecycle_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a);
+int lifecycle_maybe_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a);
+/* Delete M/V from the tree when no kernel is left, and M when no version is left. */
+void lifecycle_prune(struct ndkms_ctx *ctx);
+
+/* Regenerate kver's indexes now, or once at the end when ctx->defer_depmod is set. */
+int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver);
+/* Run every deferred depmod. */
+int lifecycle_flush_depmod(struct ndkms_ctx *ctx);
+/* framework.conf's post_transaction, logged to <dkms_tree>/post_transaction.log. */
+void lifecycle_post_transaction(struct ndkms_ctx *ctx);

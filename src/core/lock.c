@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* lock.c - waiting file locks with a message, released on exit. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/lock.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+static int take(const struct ndkms_ctx *ctx, const char *kind, const char *name)
+{
+	_cleanup_free_ char *dir = path_join(ctx->dkms_tree, ".ndkms-lock");
+	_cleanup_free_ char *path = xasprintf("%s/%s-%s.lock", dir, kind, name);
+	int r = mkdir_p(dir, 0755);
+
+	if (r < 0) {
+		log_error("Cannot create the lock folder %s: %s", ctx_display(ctx, dir), strerror(-r));
+		return r;
+	}
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		r = -errno;
+		log_error("Cannot open the lock file %s: %s", ctx_display(ctx, path), strerror(-r));
+		return r;
+	}
+	struct timespec step = {0, 20 * 1000 * 1000};
+	for (int waited = 0;; waited += 20) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			r = -errno;
+			close(fd);
+			log_error("Cannot lock %s: %s", ctx_display(ctx, path), strerror(-r));
+			return r;
+		}
+		if (waited == 1000) {
+			char owner[32] = "";
+			ssize_t n = pread(fd, owner, sizeof(owner) - 1, 0);
+			owner[n > 0 ? n : 0] = '\0';
+			owner[strcspn(owner, "\n")] = '\0';
+			log_note("ndkms: waiting for the lock on %s %s%s%s...", kind, name,
+				 *owner ? " held by process " : "", owner);
+			if (flock(fd, LOCK_EX) == 0)
+				break;
+			waited = 0;
+		}
+		nanosleep(&step, NULL);
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) < 0) {
+		/* the pid is only informational */
+	}
+	return fd;
+}
+
+int lock_module(const struct ndkms_ctx *ctx, const char *module)
+{
+	return take(ctx, "module", module);
+}
+
+int lock_kernel(const struct ndkms_ctx *ctx, const char *kver)
+{
+	return take(ctx, "kernel", kver);
+}
+
+void lock_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* modconf.c - the core's view of dkms.conf: presets, override files, error wording. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/modconf.h"
+#include "core/state.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+static void preset(struct shvars *vs, const char *name, const char *val)
+{
+	shvars_set(vs, name, -1, val ? val : "");
+}
+
+int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, const char *v,
+		 const char *kver, const char *arch, bool strict, struct dkms_conf *conf)
+{
+	_cleanup_free_ char *owned = NULL;
+	_cleanup_free_ char *srcdir = NULL;
+
+	if (!path && ctx->conf_file)
+		path = ctx->conf_file;
+	if (!path) {
+		srcdir = state_source_dir(ctx, m, v);
+		if (!srcdir)
+			srcdir = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
+		path = owned = path_join(srcdir, "dkms.conf");
+	}
+	if (!is_reg(path)) {
+		log_error("Could not locate dkms.conf file.\nFile: %s does not exist.",
+			  ctx_display(ctx, path));
+		return DKMS_EXIT(4);
+	}
+	if (!srcdir)
+		srcdir = path_dirname(path);
+
+	/*
+	 * Host paths, not in-root ones: MAKE and script strings built from them run on this
+	 * host, and must land inside the root (they are the same paths when there is no root).
+	 */
+	struct shvars vs = SHVARS_INIT;
+	_cleanup_free_ char *ksd = ctx_kernel_source_dir(ctx, kver);
+	_cleanup_free_ char *kconf = ctx_kernel_config(ctx, kver);
+	_cleanup_free_ char *jobs = xasprintf("%d", ctx_jobs(ctx));
+	preset(&vs, "kernelver", kver);
+	preset(&vs, "arch", arch);
+	preset(&vs, "kernel_source_dir", ksd);
+	preset(&vs, "kernel_config", kconf);
+	preset(&vs, "dkms_tree", ctx->dkms_tree);
+	preset(&vs, "source_tree", ctx->source_tree);
+	preset(&vs, "install_tree", ctx->install_tree);
+	preset(&vs, "tmp_location", ctx->tmp_dir);
+	preset(&vs, "module", m);
+	preset(&vs, "module_version", v);
+	preset(&vs, "parallel_jobs", jobs);
+	preset(&vs, "running_distribution", ctx->distro);
+	preset(&vs, "current_kernel", ctx->running_kernel);
+	preset(&vs, "current_os", "Linux");
+	if (ctx->verbose)
+		preset(&vs, "verbose", "true");
+
+	struct strv ov = STRV_INIT;
+	strv_pushf(&ov, "%s/%s.conf", ctx->etc_dkms, m);
+	strv_pushf(&ov, "%s/%s-%s.conf", ctx->etc_dkms, m, v);
+	strv_pushf(&ov, "%s/%s-%s-%s.conf", ctx->etc_dkms, m, v, kver);
+	strv_pushf(&ov, "%s/%s-%s-%s-%s.conf", ctx->etc_dkms, m, v, kver, arch);
+	strv_pushf(&ov, "%s/%s--%s.conf", ctx->etc_dkms, m, kver);
+	strv_pushf(&ov, "%s/%s--%s-%s.conf", ctx->etc_dkms, m, kver, arch);
+
+	struct strv dirs = STRV_INIT;
+	for (size_t i = 0; i < ctx->directives.n; i++)
+		strv_push(&dirs, ctx->directives.v[i]);
+
+	struct dkms_conf_opts o = {
+		.path = path,
+		.overrides = (const char *const *)strv_get(&ov),
+		.preset = &vs,
+		.directives = (const char *const *)strv_get(&dirs),
+		.kver = kver,
+		.arch = arch,
+		.distro = ctx->distro,
+		.addon_modules_dir = getenv("ADDON_MODULES_DIR"),
+		.cwd = srcdir,
+		.strict = strict,
+		.allow_fallback = ctx->shell_fallback,
+		.timeout_ms = ctx->shell_timeout_ms,
+	};
+	int r = dkms_conf_read(&o, conf);
+	shvars_release(&vs);
+	strv_release(&ov);
+	strv_release(&dirs);
+	if (r == -ENOENT) {
+		log_error("Could not locate dkms.conf file.\nFile: %s does not exist.",
+			  ctx_display(ctx, path));
+		return DKMS_EXIT(4);
+	}
+	if (r < 0) {
+		log_error("Bad conf file.\nFile: %s does not represent a valid dkms.conf file.",
+			  ctx_display(ctx, path));
+		return DKMS_EXIT(8);
+	}
+	return 0;
+}

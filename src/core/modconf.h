@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* modconf.h - read a module's dkms.conf for one kernel, with dkms's variables and overrides. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "conf/dkmsconf.h"
+#include "core/ctx.h"
+
+/*
+ * Evaluate path (NULL: -c, else the module's source/dkms.conf) for module m/v on kver/arch:
+ * presets $kernelver $arch $kernel_source_dir $dkms_tree ... as dkms has them, the
+ * /etc/dkms/M.conf, M-V, M-V-K, M-V-K-A, M--K, M--K-A overrides, --directive.  On a bad file
+ * logs "Bad conf file." with the file and returns DKMS_EXIT(8); a missing file: exit 4.
+ */
+int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, const char *v,
+		 const char *kver, const char *arch, bool strict, struct dkms_conf *conf);

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* uninstall.c - uninstall, unbuild and prune: the way back, restoring archived originals. */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/kernel.h"
+#include "core/lifecycle.h"
+#include "core/modconf.h"
+#include "core/modinfo.h"
+#include "core/script.h"
+#include "core/state.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+/* Where record rec really is installed: its install location or its DEST_MODULE_LOCATION. */
+static char *actual_location(const struct ndkms_ctx *ctx, const struct dkms_module_rec *rec,
+			     const char *owned, const char *kdir)
+{
+	const char *locs[] = {rec->install_location, rec->dest_location};
+	struct modver ov;
+
+	modinfo_read(owned ? owned : "/nonexistent", &ov);
+	for (size_t i = 0; i < 2; i++) {
+		if (i == 1 && streq(locs[0], locs[1]))
+			break;
+		_cleanup_free_ char *dir = path_join(kdir, locs[i]);
+		_cleanup_free_ char *inst = find_ko(dir, rec->dest_name);
+		if (!inst)
+			continue;
+		struct modver iv;
+		modinfo_read(inst, &iv);
+		bool same = ov.ok == 0 && iv.ok == 0 && streq(ov.version, iv.version);
+		modver_release(&iv);
+		if (same) {
+			modver_release(&ov);
+			return xstrdup(locs[i]);
+		}
+	}
+	modver_release(&ov);
+	return NULL;
+}
+
+static void delete_installed(const struct ndkms_ctx *ctx, const char *kdir, const char *loc,
+			     const char *name)
+{
+	_cleanup_free_ char *dir = path_join(kdir, loc);
+	static const char *const sfx[] = {"", ".gz", ".xz", ".zst"};
+
+	log_info("Deleting %s/%s.ko", ctx_display(ctx, dir), name);
+	for (size_t i = 0; i < ARRAY_SIZE(sfx); i++) {
+		_cleanup_free_ char *f = xasprintf("%s/%s.ko%s", dir, name, sfx[i]);
+		unlink(f);
+	}
+	if (ctx->distro && (strneq(ctx->distro, "debian", 6) || strneq(ctx->distro, "ubuntu", 6) ||
+			    strneq(ctx->distro, "arch", 4) || strneq(ctx->distro, "gentoo", 6)))
+		rmdir_parents(dir, kdir);
+}
+
+/* Put back the originals archived for name; their .origin must point inside kdir. */
+static void restore_originals(const struct ndkms_ctx *ctx, const char *backup, const char *kdir,
+			      const char *name)
+{
+	DIR *d = opendir(backup);
+	_cleanup_free_ char *prefix = xasprintf("%s.", name);
+	_cleanup_free_ char *kshown = xasprintf("%s/", ctx_display(ctx, kdir));
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		size_t n = strlen(de->d_name);
+		if (!strneq(de->d_name, prefix, strlen(prefix)) || n < 7 ||
+		    !streq(de->d_name + n - 7, ".origin"))
+			continue;
+		_cleanup_free_ char *origin = path_join(backup, de->d_name);
+		_cleanup_free_ char *archived = xstrndup(origin, strlen(origin) - 7);
+		_cleanup_free_ char *text = NULL;
+		if (!is_reg(archived) || read_file(origin, &text, NULL, 4096) < 0)
+			continue;
+		text[strcspn(text, "\n")] = '\0';
+		if (!strneq(text, kshown, strlen(kshown)) ||
+		    !path_is_contained(text + strlen(kshown))) {
+			log_warn("Bad original location '%s' in %s", text, ctx_display(ctx, origin));
+			continue;
+		}
+		_cleanup_free_ char *dest = ctx_path(ctx, text);
+		_cleanup_free_ char *dest_dir = path_dirname(dest);
+		log_info("Restoring archived original module %s", text);
+		mkdir_p(dest_dir, 0755);
+		if (rename(archived, dest) == 0 || copy_file_atomic(archived, dest, 0) == 0) {
+			unlink(archived);
+			unlink(origin);
+		}
+	}
+	closedir(d);
+}
+
+static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	const char *m = ctx->module, *v = ctx->version;
+	struct dkms_conf conf = {0};
+	int status;
+
+	log_info("Module %s/%s for kernel %s (%s):", m, v, k, a);
+	int r = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *link = state_active_link(ctx, m, k, a);
+	_cleanup_free_ char *backup = state_original_dir(ctx, m, k, a);
+	_cleanup_free_ char *active = state_active_version(ctx, m, k, a);
+	bool was_active = active && streq(active, v);
+
+	if (was_active) {
+		_cleanup_free_ char *moddir = xasprintf("%s/module", link);
+		log_info("Before uninstall, this module version was ACTIVE on this kernel.");
+		for (size_t i = 0; i < conf.nmods; i++) {
+			const struct dkms_module_rec *rec = &conf.mods[i];
+			_cleanup_free_ char *owned = find_ko(moddir, rec->dest_name);
+			_cleanup_free_ char *loc = actual_location(ctx, rec, owned, kdir);
+			if (loc)
+				delete_installed(ctx, kdir, loc, rec->dest_name);
+			else
+				log_info("Module %s.ko was not found within %s/", rec->dest_name,
+					 ctx_display(ctx, kdir));
+			restore_originals(ctx, backup, kdir, rec->dest_name);
+		}
+		if (unlink(link) < 0 && errno != ENOENT) {
+			r = -errno;
+			log_error("Could not remove %s: %s", ctx_display(ctx, link), strerror(-r));
+			dkms_conf_release(&conf);
+			return DKMS_EXIT(1);
+		}
+	} else {
+		log_info("This module version was INACTIVE for this kernel.");
+	}
+	script_run(ctx, m, v, "post_remove", conf.post_remove, NULL, &status);
+	dkms_conf_release(&conf);
+	r = lifecycle_depmod(ctx, k);
+	if (was_active && is_dir(backup)) {
+		_cleanup_free_ char *kb = path_dirname(backup);
+		_cleanup_free_ char *ob = path_dirname(kb);
+		log_info("Removing original module(s) from DKMS tree for kernel %s (%s)", k, a);
+		rm_rf(backup);
+		rmdir(kb);
+		rmdir(ob);
+	}
+	return r;
+}
+
+int lifecycle_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	return do_uninstall(ctx, k, a);
+}
+
+int lifecycle_maybe_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	if (!state_is_installed(ctx, ctx->module, ctx->version, k, a)) {
+		log_info("Module %s/%s is not installed for kernel %s (%s). Skipping...", ctx->module,
+			 ctx->version, k, a);
+		return 0;
+	}
+	return do_uninstall(ctx, k, a);
+}
+
+int lifecycle_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	_cleanup_free_ char *base = state_mvka_dir(ctx, ctx->module, ctx->version, k, a);
+	_cleanup_free_ char *kdir = path_dirname(base);
+	int r = rm_rf(base);
+
+	if (r < 0) {
+		log_error("Could not remove %s: %s", ctx_display(ctx, base), strerror(-r));
+		return DKMS_EXIT(1);
+	}
+	rmdir(kdir);
+	return 0;
+}
+
+int lifecycle_maybe_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	if (!state_is_built(ctx, ctx->module, ctx->version, k, a)) {
+		log_info("Module %s/%s is not built for kernel %s (%s). Skipping...", ctx->module,
+			 ctx->version, k, a);
+		return 0;
+	}
+	return lifecycle_unbuild(ctx, k, a);
+}
+
+void lifecycle_prune(struct ndkms_ctx *ctx)
+{
+	static const char *const keep[] = {"build", "tarball", "driver_disk", "rpm", "deb", "source"};
+	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
+	_cleanup_free_ char *mdir = path_dirname(mv);
+	bool kernels_left = false;
+	DIR *d = opendir(mv);
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		_cleanup_free_ char *p = path_join(mv, de->d_name);
+		if (strneq(de->d_name, ".tmp_", 5) || !is_dir(p))
+			continue;
+		bool k = true;
+		for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+			if (streq(de->d_name, keep[i]))
+				k = false;
+		if (k) {
+			/* leftover staging folders of an interrupted build are garbage */
+			DIR *kd = opendir(p);
+			int entries = 0;
+			for (struct dirent *ke; kd && (ke = readdir(kd));) {
+				if (strneq(ke->d_name, ".tmp_", 5) || strneq(ke->d_name, ".old_", 5)) {
+					_cleanup_free_ char *t = path_join(p, ke->d_name);
+					rm_rf(t);
+				} else if (ke->d_name[0] != '.') {
+					entries++;
+				}
+			}
+			if (kd)
+				closedir(kd);
+			if (entries)
+				kernels_left = true;
+			else
+				rmdir(p);
+		}
+	}
+	closedir(d);
+	if (!kernels_left) {
+		log_info("Deleting module %s/%s completely from the DKMS tree.", ctx->module,
+			 ctx->version);
+		rm_rf(mv);
+	}
+	if (dir_count(mdir) == 0)
+		rmdir(mdir);
+}
