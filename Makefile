@@ -85,7 +85,7 @@ install: build/ndkms
 	install -Dm644 completions/bash/ndkms $(DESTDIR)$(DATADIR)/bash-completion/completions/ndkms
 	ln -sf ndkms $(DESTDIR)$(DATADIR)/bash-completion/completions/dkms
 	install -Dm644 completions/zsh/_ndkms $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_ndkms
-	install -Dm644 completions/ndkms.conf.example $(DESTDIR)$(SYSCONFDIR)/ndkms/ndkms.conf.example
+	install -Dm644 examples/ndkms.conf $(DESTDIR)$(SYSCONFDIR)/ndkms/ndkms.conf.example
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ndkms $(DESTDIR)$(SBINDIR)/dkms \
