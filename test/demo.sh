@@ -21,6 +21,7 @@ cp /etc/os-release "$root/etc/os-release"
 ln -s "$(readlink -f "/lib/modules/$kver/build")" "$root/lib/modules/$kver/build"
 : >"$root/lib/modules/$kver/modules.order"
 : >"$root/lib/modules/$kver/modules.builtin"
+: >"$root/lib/modules/$kver/modules.builtin.modinfo"
 cp -a examples/hello "$root/usr/src/hello-1.0"
 nd() { echo "\$ ndkms --root build/demo-root $*"; ./build/ndkms --root "$root" "$@"; }
 ./build/ndkms --root "$root" depmod "$kver"

@@ -75,6 +75,12 @@ mkroot() {
 	ln -s "$(readlink -f "/lib/modules/$KVER/build")" "$ROOT/lib/modules/$KVER/build"
 	: >"$ROOT/lib/modules/$KVER/modules.order"
 	: >"$ROOT/lib/modules/$KVER/modules.builtin"
+	: >"$ROOT/lib/modules/$KVER/modules.builtin.modinfo"
+	# one in-tree module, so that the indexes are never empty (as on a real system)
+	mkdir -p "$ROOT/lib/modules/$KVER/kernel/drivers/dummy"
+	sh "$REPO/test/fixtures/fake-ko.sh" "$ROOT/lib/modules/$KVER/kernel/drivers/dummy/intree_dummy.ko" \
+		intree_dummy 1.0
+	echo kernel/drivers/dummy/intree_dummy.ko >"$ROOT/lib/modules/$KVER/modules.order"
 	/sbin/depmod -b "$ROOT" "$KVER" 2>/dev/null
 }
 
