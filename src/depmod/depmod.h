@@ -12,6 +12,8 @@ struct depmod_opts {
 	const char *cache_dir;  /* per-module parse cache (host path), or NULL for none */
 	const char *program;    /* NULL: ndkms's own depmod; else this depmod binary (kmod's) */
 	const char *const *config_paths; /* -C, or NULL for the default depmod.d folders */
+	const char *config_root; /* the default depmod.d folders are looked up under it ("" or NULL: /) */
+	char sym_prefix;        /* -P */
 	bool quick;             /* -A */
 	bool dry_run;           /* -n: write to stdout */
 	bool errsyms;           /* -e */

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cache.c - per-module parse results kept between runs, never trusted without checking. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "depmod/internal.h"
+#include "util/fs.h"
+
+/*
+ * One file per module directory: <cache_dir>/modules-<hash of the dir path>.cache.
+ *
+ *   header (64 bytes): "NDKDEPC1", u32 version, u32 byte-order mark, u64 record count,
+ *     u64 file length, u64 dir path length, u64 checksum of the header and dir path, 16 zero
+ *   dir path, NUL, zero padding to 8
+ *   records, each 8-aligned:
+ *     u32 record length, u32 path length (with NUL), u32 blob length, u32 zero,
+ *     u64 st_dev, st_ino, st_size, i64 mtime ns, ctime ns, u64 checksum of the record
+ *     path NUL, blob (internal.h), zero padding
+ *
+ * A record is used only when its checksum holds, its blob decodes, and the module file still
+ * has the same path, device, inode, size, mtime and ctime.  A header that does not check out
+ * (foreign, older format, corrupt) drops the whole file; a bad record drops that record and,
+ * when its length cannot be trusted, everything after it.  Whatever was dropped is parsed again
+ * and the file rewritten.
+ */
+#define MAGIC "NDKDEPC1"
+#define VERSION 1
+#define BOM 0x01020304u
+#define HDR_LEN 64
+#define REC_HDR 64
+#define SEED 0x6e646b6d73646570ULL
+
+struct dm_cache {
+	char *path;
+	char *dirname;
+	int lock_fd;
+	void *map;
+	size_t map_len;
+	struct dm_map recs; /* path -> record start */
+	size_t nvalid;
+	size_t nused;
+	bool dirty;
+};
+
+static size_t pad8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+static uint64_t rec_sum(const char *rec, size_t reclen)
+{
+	uint64_t h = dm_checksum(rec, REC_HDR - 8, SEED);
+
+	return dm_checksum(rec + REC_HDR, reclen - REC_HDR, h);
+}
+
+static uint64_t hdr_sum(const char *hdr, const char *dirname, size_t dlen)
+{
+	uint64_t h = dm_checksum(hdr, 40, SEED);
+
+	return dm_checksum(dirname, dlen, h);
+}
+
+/* Index the records of a mapped file; false when the header itself is unusable. */
+static bool load(struct dm_cache *c)
+{
+	const char *p = c->map;
+	size_t len = c->map_len;
+	size_t dlen = strlen(c->dirname) + 1;
+
+	if (len < HDR_LEN || memcmp(p, MAGIC, 8) != 0 || dm_load32(p + 8) != VERSION ||
+	    dm_load32(p + 12) != BOM || dm_load64(p + 32) != dlen || len < HDR_LEN + pad8(dlen))
+		return false;
+	if (memcmp(p + HDR_LEN, c->dirname, dlen) != 0)
+		return false;
+	if (dm_load64(p + 40) != hdr_sum(p, p + HDR_LEN, dlen))
+		return false;
+	if (dm_load64(p + 24) != len)
+		DM_DBG("cache %s: length mismatch, keeping the records that check out", c->path);
+
+	size_t pos = HDR_LEN + pad8(dlen);
+	uint64_t nrec = dm_load64(p + 16);
+	for (uint64_t i = 0; i < nrec && len - pos >= REC_HDR; i++) {
+		const char *r = p + pos;
+		uint32_t reclen = dm_load32(r), pathlen = dm_load32(r + 4), bloblen = dm_load32(r + 8);
+		struct dm_rec rec;
+		bool found;
+
+		if (reclen % 8 || reclen < REC_HDR || reclen > len - pos || pathlen < 2 ||
+		    pathlen > reclen - REC_HDR || bloblen > reclen - REC_HDR - pathlen)
+			break;
+		pos += reclen;
+		if (dm_load64(r + 56) != rec_sum(r, reclen) || r[REC_HDR + pathlen - 1] != '\0' ||
+		    strlen(r + REC_HDR) != pathlen - 1 ||
+		    dm_rec_decode(r + REC_HDR + pathlen, bloblen, &rec) < 0) {
+			c->dirty = true;
+			continue;
+		}
+		struct dm_map_ent *e = dm_map_slot(&c->recs, r + REC_HDR, &found);
+		e->val = (void *)r;
+		if (!found)
+			c->nvalid++;
+	}
+	return true;
+}
+
+static void unmap(struct dm_cache *c)
+{
+	if (c->map)
+		munmap(c->map, c->map_len);
+	c->map = NULL;
+	c->map_len = 0;
+}
+
+int dm_cache_open(struct dm_cache **out, const char *cache_dir, const char *dirname)
+{
+	*out = NULL;
+	if (!cache_dir || !*cache_dir)
+		return 0;
+
+	int r = mkdir_p(cache_dir, 0755);
+	if (r < 0) {
+		DM_WRN("cannot use the cache in %s: %s", cache_dir, strerror(-r));
+		return 0;
+	}
+	struct dm_cache *c = xcalloc(1, sizeof(*c));
+	uint64_t h = dm_checksum(dirname, strlen(dirname), SEED);
+	c->path = xasprintf("%s/modules-%016llx.cache", cache_dir, (unsigned long long)h);
+	c->dirname = xstrdup(dirname);
+
+	/* one depmod per module directory at a time; a reader of the same cache waits */
+	_cleanup_free_ char *lock = xasprintf("%s/modules-%016llx.lock", cache_dir,
+					      (unsigned long long)h);
+	c->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (c->lock_fd >= 0) {
+		while (flock(c->lock_fd, LOCK_EX) < 0 && errno == EINTR)
+			;
+	}
+
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size > 0 && S_ISREG(sb.st_mode)) {
+		c->map_len = (size_t)sb.st_size;
+		c->map = mmap(NULL, c->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (c->map == MAP_FAILED)
+			c->map = NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!c->map) {
+		c->dirty = true;
+	} else if (!load(c)) {
+		DM_DBG("ignoring cache %s: not a valid cache for %s", c->path, dirname);
+		dm_map_release(&c->recs);
+		c->nvalid = 0;
+		unmap(c);
+		c->dirty = true;
+	}
+	*out = c;
+	return 0;
+}
+
+void dm_cache_lookup(struct dm_cache *c, struct dm_state *st)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < st->nmods; i++) {
+		struct dm_mod *m = st->mods[i];
+		const char *r = dm_map_get(&c->recs, m->path);
+
+		if (!r)
+			continue;
+		if (dm_load64(r + 16) != m->dev || dm_load64(r + 24) != m->ino ||
+		    dm_load64(r + 32) != m->size || (int64_t)dm_load64(r + 40) != m->mtime_ns ||
+		    (int64_t)dm_load64(r + 48) != m->ctime_ns)
+			continue;
+		uint32_t pathlen = dm_load32(r + 4), bloblen = dm_load32(r + 8);
+		if (dm_rec_decode(r + REC_HDR + pathlen, bloblen, &m->rec) < 0)
+			continue;
+		m->have_rec = true;
+		m->cacheable = true;
+		c->nused++;
+	}
+	st->ncached = (unsigned)c->nused;
+}
+
+static void add_record(struct strbuf *sb, const struct dm_mod *m)
+{
+	size_t at = sb->len, pathlen = strlen(m->path) + 1;
+	size_t reclen = pad8(REC_HDR + pathlen + m->rec.len);
+	char hdr[REC_HDR] = {0};
+	uint32_t u[3] = {(uint32_t)reclen, (uint32_t)pathlen, (uint32_t)m->rec.len};
+	uint64_t q[5] = {m->dev, m->ino, m->size, (uint64_t)m->mtime_ns, (uint64_t)m->ctime_ns};
+
+	memcpy(hdr, u, sizeof(u));
+	memcpy(hdr + 16, q, sizeof(q));
+	sb_addn(sb, hdr, REC_HDR);
+	sb_addn(sb, m->path, pathlen);
+	sb_addn(sb, m->rec.blob, m->rec.len);
+	while (sb->len - at < reclen)
+		sb_addch(sb, '\0');
+	uint64_t sum = rec_sum(sb->buf + at, reclen);
+	memcpy(sb->buf + at + 56, &sum, sizeof(sum));
+}
+
+int dm_cache_save(struct dm_cache *c, const struct dm_state *st)
+{
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+	size_t dlen, nrec = 0;
+
+	if (!c)
+		return 0;
+	for (size_t i = 0; i < st->nmods; i++)
+		if (st->mods[i]->have_rec && st->mods[i]->cacheable)
+			nrec++;
+	if (!c->dirty && c->nused == c->nvalid && nrec == c->nused)
+		return 0;
+
+	char hdr[HDR_LEN] = {0};
+	dlen = strlen(c->dirname) + 1;
+	memcpy(hdr, MAGIC, 8);
+	uint32_t v[2] = {VERSION, BOM};
+	memcpy(hdr + 8, v, sizeof(v));
+	uint64_t q[3] = {nrec, 0, dlen};
+	memcpy(hdr + 16, q, sizeof(q));
+	sb_addn(&sb, hdr, HDR_LEN);
+	sb_addn(&sb, c->dirname, dlen);
+	while (sb.len % 8)
+		sb_addch(&sb, '\0');
+	for (size_t i = 0; i < st->nmods; i++)
+		if (st->mods[i]->have_rec && st->mods[i]->cacheable)
+			add_record(&sb, st->mods[i]);
+	uint64_t total = sb.len;
+	memcpy(sb.buf + 24, &total, sizeof(total));
+	uint64_t sum = hdr_sum(sb.buf, c->dirname, dlen);
+	memcpy(sb.buf + 40, &sum, sizeof(sum));
+
+	_cleanup_free_ char *tmp = xasprintf("%s.%d.tmp", c->path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		DM_WRN("could not write cache %s: %s", tmp, strerror(errno));
+		return -errno;
+	}
+	const char *p = sb.buf;
+	size_t left = sb.len;
+	int r = 0;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			r = w < 0 ? -errno : -EIO;
+			break;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, c->path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		DM_WRN("could not write cache %s: %s", c->path, strerror(-r));
+	}
+	return r;
+}
+
+void dm_cache_close(struct dm_cache *c)
+{
+	if (!c)
+		return;
+	dm_map_release(&c->recs);
+	unmap(c);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	free(c->path);
+	free(c->dirname);
+	free(c);
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* hash.c - kmod's bucket hash, a cache checksum, and an open-addressing string map. */
+#include <string.h>
+
+#include "depmod/internal.h"
+
+static inline uint32_t load16(const char *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * The bucket hash kmod 30 uses for its name and symbol tables; the iteration order of those
+ * tables decides the order of modules.dep and modules.symbols.  Characters are signed.
+ */
+uint32_t dm_superfast_hash(const char *key, size_t len)
+{
+	uint32_t h = (uint32_t)len, tmp;
+	size_t blocks = len / 4;
+
+	for (; blocks > 0; blocks--) {
+		h += load16(key);
+		tmp = (load16(key + 2) << 11) ^ h;
+		h = (h << 16) ^ tmp;
+		key += 4;
+		h += h >> 11;
+	}
+	switch (len & 3) {
+	case 3:
+		h += load16(key);
+		h ^= h << 16;
+		h ^= (uint32_t)((int32_t)(signed char)key[2] * (1 << 18));
+		h += h >> 11;
+		break;
+	case 2:
+		h += load16(key);
+		h ^= h << 11;
+		h += h >> 17;
+		break;
+	case 1:
+		h += (uint32_t)(int32_t)(signed char)key[0];
+		h ^= h << 10;
+		h += h >> 1;
+		break;
+	}
+	h ^= h << 3;
+	h += h >> 5;
+	h ^= h << 4;
+	h += h >> 17;
+	h ^= h << 25;
+	h += h >> 6;
+	return h;
+}
+
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+uint64_t dm_checksum(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = seed ^ (len * 0x9e3779b97f4a7c15ULL);
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t k = dm_load64(p + i) * 0x87c37b91114253d5ULL;
+
+		h ^= rotl64(k, 31) * 0x4cf5ad432745937fULL;
+		h = rotl64(h, 27) * 5 + 0x52dce729;
+	}
+	uint64_t t = 0;
+	for (size_t j = 0; i < len; i++, j++)
+		t |= (uint64_t)p[i] << (8 * j);
+	h ^= rotl64(t * 0x87c37b91114253d5ULL, 31) * 0x4cf5ad432745937fULL;
+	return fmix64(h);
+}
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h | 1; /* 0 marks an empty slot */
+}
+
+void *dm_map_get(const struct dm_map *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	uint64_t h = str_hash(key);
+	size_t mask = m->cap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		const struct dm_map_ent *e = &m->e[i];
+
+		if (!e->hash)
+			return NULL;
+		if (e->hash == h && streq(e->key, key))
+			return e->val;
+	}
+}
+
+static void map_grow(struct dm_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64;
+	struct dm_map_ent *e = xcalloc(cap, sizeof(*e));
+
+	for (size_t i = 0; i < m->cap; i++) {
+		const struct dm_map_ent *o = &m->e[i];
+
+		if (!o->hash)
+			continue;
+		size_t j = o->hash & (cap - 1);
+		while (e[j].hash)
+			j = (j + 1) & (cap - 1);
+		e[j] = *o;
+	}
+	free(m->e);
+	m->e = e;
+	m->cap = cap;
+}
+
+struct dm_map_ent *dm_map_slot(struct dm_map *m, const char *key, bool *found)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	uint64_t h = str_hash(key);
+	size_t mask = m->cap - 1;
+	size_t i = h & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct dm_map_ent *e = &m->e[i];
+
+		if (!e->hash)
+			break;
+		if (e->hash == h && streq(e->key, key)) {
+			*found = true;
+			return e;
+		}
+	}
+	m->e[i].hash = h;
+	m->e[i].key = key;
+	m->e[i].val = NULL;
+	m->n++;
+	*found = false;
+	return &m->e[i];
+}
+
+void dm_map_release(struct dm_map *m)
+{
+	free(m->e);
+	m->e = NULL;
+	m->n = m->cap = 0;
+}
