@@ -72,6 +72,7 @@ static int install_for(struct ndkms_ctx *ctx, const char *m, const char *v, cons
 	int lock = lock_module(ctx, m);
 	if (lock < 0)
 		return lock;
+	lifecycle_recover(ctx);
 	int r = lifecycle_maybe_install(ctx, k, a);
 	lock_release(lock);
 	return r;
@@ -284,6 +285,8 @@ static int unbuild_all(struct ndkms_ctx *ctx, bool only_autoinstall)
 			ctx->module = xstrdup(m);
 			ctx->version = xstrdup(v);
 			int lock = lock_module(ctx, m);
+			if (lock >= 0)
+				lifecycle_recover(ctx);
 			int q = lock < 0 ? lock : lifecycle_maybe_uninstall(ctx, k, a);
 			if (q == 0)
 				q = lifecycle_maybe_unbuild(ctx, k, a);

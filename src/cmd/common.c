@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* common.c - argument checks and locking shared by the lifecycle commands. */
+#include <unistd.h>
+
 #include "cmd/common.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
 #include "core/state.h"
 #include "util/errors.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
@@ -25,9 +28,14 @@ int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 	}
 	if ((r = state_need_mv(ctx)) < 0)
 		return r;
+	if (path_exists(ctx->dkms_tree) && access(ctx->dkms_tree, W_OK) != 0) {
+		log_error("No write access to DKMS tree at %s", ctx_display(ctx, ctx->dkms_tree));
+		return DKMS_EXIT(1);
+	}
 	int lock = lock_module(ctx, ctx->module);
 	if (lock < 0)
 		return lock;
+	lifecycle_recover(ctx);
 	if (flags & NEED_ADDED) {
 		r = state_check_not_broken(ctx, ctx->module, ctx->version);
 		if (r == 0)

@@ -30,6 +30,9 @@ int lifecycle_maybe_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 /* Delete M/V from the tree when no kernel is left, and M when no version is left. */
 void lifecycle_prune(struct ndkms_ctx *ctx);
 
+/* Finish or roll back an interrupted build of ctx->module/version (caller holds the lock). */
+void lifecycle_recover(struct ndkms_ctx *ctx);
+
 /* Regenerate kver's indexes now, or once at the end when ctx->defer_depmod is set. */
 int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver);
 /* Run every deferred depmod. */
