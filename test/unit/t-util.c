@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* t-util.c - unit tests of the util layer: version order, paths, atomic writes, spawn. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "util/fs.h"
+#include "util/spawn.h"
+#include "util/strbuf.h"
+#include "util/version.h"
+
+static void t_version_order(void)
+{
+	CHECK(version_cmp("1.10", "1.9") > 0);
+	CHECK(version_cmp("2.6.9-1", "2.6.10") < 0);
+	CHECK(version_cmp("1.0", "1.0") == 0);
+	CHECK(version_cmp("01.0", "1.0") == 0);
+	CHECK(version_cmp("1.0a", "1.0") > 0);
+	CHECK(version_cmp("6.1.0-56-amd64", "6.1.0-9-amd64") > 0);
+	CHECK(version_cmp("1000", "999") > 0); /* dkms's 3-digit padding gets this one wrong */
+	CHECK(version_cmp("20230101", "1.0") > 0);
+}
+
+static void t_path_join(void)
+{
+	char *p = path_join("/a/", "/b");
+	CHECK_STR(p, "/a/b");
+	free(p);
+	p = path_join("/", "x");
+	CHECK_STR(p, "/x");
+	free(p);
+	p = path_dirname("/a/b/c");
+	CHECK_STR(p, "/a/b");
+	free(p);
+	CHECK_STR(path_basename("/a/b/c.ko"), "c.ko");
+}
+
+static void t_contained(void)
+{
+	CHECK(path_is_contained("patches/fix.patch"));
+	CHECK(path_is_contained("a/..b/c"));
+	CHECK(!path_is_contained("../x"));
+	CHECK(!path_is_contained("a/../../x"));
+	CHECK(!path_is_contained("a/.."));
+	CHECK(!path_is_contained("/etc/passwd"));
+	CHECK(!path_is_contained(NULL));
+}
+
+static char *tmpdir(void)
+{
+	char *t = strdup("/tmp/ndkms-unit.XXXXXX");
+	CHECK(mkdtemp(t) != NULL);
+	return t;
+}
+
+static void t_atomic_write(void)
+{
+	char *d = tmpdir();
+	char *f = path_join(d, "file");
+	char *data = NULL;
+	size_t len;
+
+	CHECK_INT(write_file_atomic(f, "one", 3, 0640), 0);
+	CHECK_INT(write_file_atomic(f, "second", 6, 0640), 0);
+	CHECK_INT(read_file(f, &data, &len, 0), 0);
+	CHECK_STR(data, "second");
+	CHECK_INT(dir_count(d), 1); /* no temporary file left beside it */
+	struct stat st;
+	CHECK(stat(f, &st) == 0 && (st.st_mode & 0777) == 0640);
+	CHECK_INT(read_file(f, &data, &len, 3), -EFBIG);
+	free(data);
+	CHECK_INT(rm_rf(d), 0);
+	CHECK(!path_exists(d));
+	free(f);
+	free(d);
+}
+
+static void t_copy_tree_and_rm(void)
+{
+	char *d = tmpdir();
+	char *src = path_join(d, "src"), *dst = path_join(d, "dst");
+	char *sub = path_join(src, "sub"), *f = path_join(sub, "f");
+	char *link = path_join(src, "link"), *dlink = path_join(dst, "link");
+	char *df = path_join(dst, "sub/f");
+
+	CHECK_INT(mkdir_p(sub, 0755), 0);
+	CHECK_INT(write_file_atomic(f, "x", 1, 0755), 0);
+	CHECK(symlink("/etc/passwd", link) == 0);
+	CHECK_INT(copy_tree(src, dst), 0);
+	CHECK_INT(files_equal(f, df), 1);
+	CHECK(is_symlink(dlink));
+	CHECK_INT(rm_rf(dst), 0);
+	CHECK(access("/etc/passwd", F_OK) == 0); /* rm_rf removes links, never their targets */
+	CHECK_INT(rm_rf(d), 0);
+	free(src), free(dst), free(sub), free(f), free(link), free(dlink), free(df), free(d);
+}
+
+static void t_spawn(void)
+{
+	char *out = NULL;
+	int status = -1;
+	struct spawn_opts o = {.capture = &out, .capture_max = 1 << 16};
+
+	CHECK_INT(spawn_shell("echo hi; exit 3", &o, &status), 0);
+	CHECK_INT(status, 3);
+	CHECK_STR(out, "hi\n");
+	free(out);
+	/* the environment is a whitelist */
+	setenv("NDKMS_SECRET", "leak", 1);
+	CHECK_INT(spawn_shell("echo \"[$NDKMS_SECRET]\"", &o, &status), 0);
+	CHECK_STR(out, "[]\n");
+	free(out);
+	/* a command that never ends is stopped */
+	struct spawn_opts t = {.timeout_ms = 200, .quiet = true};
+	CHECK_INT(spawn_shell("while :; do :; done", &t, &status), -ETIMEDOUT);
+	/* too much output is refused */
+	struct spawn_opts big = {.capture = &out, .capture_max = 10};
+	CHECK_INT(spawn_shell("yes | head -c 100000", &big, &status), -EFBIG);
+	free(out);
+}
+
+static void t_shell_quote(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_add_shell_quoted(&sb, "it's $x");
+	CHECK_STR(sb_str(&sb), "'it'\\''s $x'");
+	sb_release(&sb);
+}
+
+static const struct test_case tests[] = {
+	{"version order", t_version_order},
+	{"path join", t_path_join},
+	{"path containment", t_contained},
+	{"atomic write", t_atomic_write},
+	{"copy tree and rm_rf", t_copy_tree_and_rm},
+	{"spawn", t_spawn},
+	{"shell quoting", t_shell_quote},
+};
+
+HARNESS_MAIN(tests)
