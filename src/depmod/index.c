@@ -162,7 +162,8 @@ int dm_index_write(struct dm_index *ix, struct strbuf *out)
 			return -EINVAL;
 		}
 	}
-	qsort(ix->e, ix->n, sizeof(*ix->e), cmp_ent);
+	if (ix->n)
+		qsort(ix->e, ix->n, sizeof(*ix->e), cmp_ent);
 	sb_reset(out);
 	put_be32(out, INDEX_MAGIC);
 	put_be32(out, INDEX_VERSION);

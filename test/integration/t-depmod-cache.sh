@@ -1,0 +1,116 @@
+#!/bin/sh
+# t-depmod-cache.sh - ndkms depmod's per-module cache: incremental runs stay byte-identical to
+# kmod's depmod, parse only what changed, and survive corrupt, truncated or foreign cache files.
+cd "$(dirname "$0")/../.." || exit 1
+command -v depmod >/dev/null || { echo "1..0 # SKIP kmod's depmod missing"; exit 0; }
+. test/fixtures/depmod-lib.sh
+
+R=$W/root
+N=$W/n
+K=$W/k
+new_tree "$N"
+m=$(moddir "$N")
+mkdir -p "$m/updates/dkms"
+
+# kmod gets a fresh copy of the same tree state each time
+kmod_like() {
+	rm -rf "$K"
+	cp -a "$N" "$K"
+	rm -f "$(moddir "$K")"/modules.dep* "$(moddir "$K")"/modules.alias* \
+		"$(moddir "$K")"/modules.symbols* "$(moddir "$K")"/modules.softdep \
+		"$(moddir "$K")"/modules.devname "$(moddir "$K")"/modules.builtin.*bin
+	kmod_depmod "$K" 2>/dev/null
+}
+
+cache_file() { ls "$R"/var/cache/ndkms/depmod/*.cache 2>/dev/null | head -n 1; }
+
+ndkms_depmod "$N" "$R"
+check "cold run parses every module" test "$(parsed_count)" -gt 4000
+check "cold run writes a cache" test -s "$(cache_file)"
+
+ndkms_depmod "$N" "$R"
+check "warm run, nothing changed: nothing parsed" test "$(parsed_count)" = 0
+
+cp "$TINY/ndk_exp.ko" "$m/updates/dkms/ndk_exp.ko"
+ndkms_depmod "$N" "$R"
+check "add one module: only it is parsed ($(parsed_count))" test "$(parsed_count)" = 1
+kmod_like
+check "add one module: identical to kmod" same_outputs "$K" "$N"
+
+cp "$TINY/ndk_imp.ko" "$m/updates/dkms/ndk_imp.ko"
+cp "$m/kernel/drivers/md/dm-multipath.ko" "$m/updates/dkms/dm-multipath.ko"
+ndkms_depmod "$N" "$R"
+check "add an override of an in-tree module: two parsed ($(parsed_count))" \
+	test "$(parsed_count)" = 2
+kmod_like
+check "override: identical to kmod" same_outputs "$K" "$N"
+
+# replace in place (same inode, new content): another module's data under ndk_exp's name
+cat "$m/kernel/lib/crc7.ko" >"$m/updates/dkms/ndk_exp.ko"
+ndkms_depmod "$N" "$R"
+check "replace a module in place: only it is parsed ($(parsed_count))" test "$(parsed_count)" = 1
+kmod_like
+check "replace in place: identical to kmod" same_outputs "$K" "$N"
+
+# replace by rename (new inode), same size and mtime as the old file
+cp "$TINY/ndk_exp.ko" "$W/new.ko"
+touch -r "$m/updates/dkms/ndk_exp.ko" "$W/new.ko"
+mv "$W/new.ko" "$m/updates/dkms/ndk_exp.ko"
+ndkms_depmod "$N" "$R"
+check "replace by rename: only it is parsed ($(parsed_count))" test "$(parsed_count)" = 1
+kmod_like
+check "replace by rename: identical to kmod" same_outputs "$K" "$N"
+
+rm -f "$m/updates/dkms/ndk_imp.ko"
+ndkms_depmod "$N" "$R"
+check "remove a module: nothing parsed ($(parsed_count))" test "$(parsed_count)" = 0
+kmod_like
+check "remove: identical to kmod" same_outputs "$K" "$N"
+
+rm -f "$m/updates/dkms/dm-multipath.ko"
+ndkms_depmod "$N" "$R"
+check "remove an override: the in-tree module it hid is parsed ($(parsed_count))" \
+	test "$(parsed_count)" = 1
+kmod_like
+check "remove an override: identical to kmod" same_outputs "$K" "$N"
+
+size=$(stat -c %s "$(cache_file)")
+dd if=/dev/urandom of="$(cache_file)" bs=1 count=64 seek=$((size / 2)) conv=notrunc 2>/dev/null
+ndkms_depmod "$N" "$R"
+c=$(parsed_count)
+check "corrupted record: some modules parsed again ($c)" test "$c" -gt 0 -a "$c" -lt 100
+kmod_like
+check "corrupted record: identical to kmod" same_outputs "$K" "$N"
+ndkms_depmod "$N" "$R"
+check "corrupted record: cache rebuilt" test "$(parsed_count)" = 0
+
+truncate -s $((size / 3)) "$(cache_file)"
+ndkms_depmod "$N" "$R"
+c=$(parsed_count)
+check "truncated cache: the lost part parsed again ($c)" test "$c" -gt 1000
+check "truncated cache: identical to kmod" same_outputs "$K" "$N"
+
+dd if=/dev/zero of="$(cache_file)" bs=1 count=8 conv=notrunc 2>/dev/null
+ndkms_depmod "$N" "$R"
+check "bad magic: everything parsed again" test "$(parsed_count)" -gt 4000
+check "bad magic: identical to kmod" same_outputs "$K" "$N"
+
+head -c 100000 /dev/urandom >"$(cache_file)"
+ndkms_depmod "$N" "$R"
+check "foreign file: everything parsed again" test "$(parsed_count)" -gt 4000
+check "foreign file: identical to kmod" same_outputs "$K" "$N"
+
+: >"$(cache_file)"
+ndkms_depmod "$N" "$R"
+check "empty cache file: everything parsed again" test "$(parsed_count)" -gt 4000
+ndkms_depmod "$N" "$R"
+check "and the rebuilt cache serves everything" test "$(parsed_count)" = 0
+check "identical to kmod at the end" same_outputs "$K" "$N"
+
+# -A: nothing newer than modules.dep means nothing is done
+before=$(stat -c %Y.%i "$m/modules.dep")
+ndkms_depmod "$N" "$R" -A
+check "-A on an up-to-date tree leaves modules.dep alone" \
+	test "$before" = "$(stat -c %Y.%i "$m/modules.dep")"
+
+echo "1..$tap_n"
