@@ -72,4 +72,18 @@ struct dkms_conf_opts {
  * -ENOENT when the file does not exist (the caller words that message).
  */
 int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf);
+
+/*
+ * Where validation problems go: error or warning, the directive concerned (may be NULL) and
+ * dkms's text ("dkms.conf: Error! ...").  NULL report: the text is printed on stderr.
+ */
+typedef void dkms_conf_report_fn(void *ud, bool error, const char *directive, const char *text);
+
+/*
+ * Build conf (defaults, MAKE/PATCH selection, install locations) from evaluated variables and
+ * validate it as read_conf (and read_conf_strict when o->strict) does.  conf->vars is not
+ * touched.  Returns 0, or DKMS_EXIT(8) after reporting every problem.
+ */
+int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o,
+		       struct dkms_conf *conf, dkms_conf_report_fn *report, void *ud);
 void dkms_conf_release(struct dkms_conf *conf);

@@ -26,6 +26,10 @@ struct eval_result {
 	struct shvars vars;             /* only the requested names that ended up set */
 	bool used_fallback;
 	char *diag;                     /* why the native path declined or failed ("FILE:LINE: ...") */
+	/* set whenever the native path declined, even when bash then evaluated the file */
+	char *declined;                 /* the construct ("the command 'sed'") */
+	char *declined_file;
+	int declined_line;              /* 0 when not tied to a line (dkms's second pass) */
 };
 
 /*
@@ -38,6 +42,8 @@ void eval_result_release(struct eval_result *res);
 
 /* The 32 directives eval-dkms-conf.sh prints, sorted (C locale). */
 extern const char *const dkms_directive_names[];
+/* The same 32 in the order dkms writes them for its second pass (dkms_conf_variables order). */
+extern const char *const dkms_directive_order[];
 /* Every variable dkms's read_conf unsets and reads back (dkms_conf_variables, 3.4). */
 extern const char *const dkms_conf_variables[];
 

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/macro.h"
+
 struct shvar_elem {
 	long idx;
 	char *val;
@@ -36,3 +38,15 @@ void shvars_copy(struct shvars *dst, const struct shvars *src);
 void shvars_release(struct shvars *vs);
 /* Highest set index of NAME plus one (0 when unset). */
 long shvars_len(const struct shvars *vs, const char *name);
+/* Replace NAME's whole variable by a copy of src (arrays, flags and all). */
+void shvars_put(struct shvars *vs, const struct shvar *src);
+/* Find NAME or add it without any element (declared but unset, as "local X" does). */
+struct shvar *shvars_declare(struct shvars *vs, const char *name);
+/* Set element idx of one variable (keeps the sorted order). */
+void shvar_set_elem(struct shvar *v, long idx, const char *val);
+
+static inline void shvars_releasep(struct shvars *vs)
+{
+	shvars_release(vs);
+}
+#define _cleanup_shvars_ _cleanup_(shvars_releasep)

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* parser.c - build the syntax tree of the shell subset from tokens; decline everything else. */
+#include <errno.h>
+#include <string.h>
+
+#include "conf/sh.h"
+
+struct parser {
+	struct sh *sh;
+	struct toks *t;
+	size_t i;
+	int depth;
+};
+
+static struct tok *peek(struct parser *p)
+{
+	return &p->t->v[p->i];
+}
+
+static bool is_word(struct parser *p, const char *w)
+{
+	struct tok *tk = peek(p);
+
+	return tk->kind == T_WORD && streq(tk->text, w);
+}
+
+static void skip_newlines(struct parser *p)
+{
+	while (peek(p)->kind == T_NEWLINE)
+		p->i++;
+}
+
+void node_free(struct node *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nkids; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	free(n->conns);
+	for (size_t i = 0; i < n->nargs; i++) {
+		free(n->args[i].text);
+		strv_release(&n->args[i].elems);
+	}
+	free(n->args);
+	for (size_t i = 0; i < n->nredirs; i++) {
+		free(n->redirs[i].op);
+		free(n->redirs[i].target);
+	}
+	free(n->redirs);
+	node_free(n->a);
+	node_free(n->b);
+	node_free(n->c);
+	free(n->var);
+	free(n);
+}
+
+static struct node *new_node(enum node_kind k, int line)
+{
+	struct node *n = xcalloc(1, sizeof(*n));
+
+	n->kind = k;
+	n->line = line;
+	return n;
+}
+
+static void add_kid(struct node *list, struct node *kid, enum conn c)
+{
+	list->kids = xreallocarray(list->kids, list->nkids + 1, sizeof(*list->kids));
+	list->conns = xreallocarray(list->conns, list->nkids + 1, sizeof(*list->conns));
+	list->kids[list->nkids] = kid;
+	list->conns[list->nkids] = c;
+	list->nkids++;
+}
+
+static void take_tok(struct node *n, struct tok *tk)
+{
+	n->args = xreallocarray(n->args, n->nargs + 1, sizeof(*n->args));
+	n->args[n->nargs++] = *tk;
+	tk->text = NULL;
+	memset(&tk->elems, 0, sizeof(tk->elems));
+}
+
+static const char *const reserved_end[] = {"then", "elif", "else", "fi", "do", "done", "}", "esac",
+					   NULL};
+
+static bool at_list_end(struct parser *p)
+{
+	struct tok *tk = peek(p);
+
+	if (tk->kind == T_EOF || tk->kind == T_RPAREN)
+		return true;
+	if (tk->kind != T_WORD)
+		return false;
+	for (const char *const *r = reserved_end; *r; r++)
+		if (streq(tk->text, *r))
+			return true;
+	return false;
+}
+
+static int parse_list(struct parser *p, struct node **out);
+
+static int expect_word(struct parser *p, const char *w)
+{
+	skip_newlines(p);
+	if (!is_word(p, w))
+		return sh_decline(p->sh, peek(p)->line, "a syntax error (expected '%s')", w);
+	p->i++;
+	return 0;
+}
+
+static int parse_if(struct parser *p, struct node **out)
+{
+	struct node *n = new_node(N_IF, peek(p)->line);
+	int r;
+
+	p->i++; /* if / elif */
+	*out = n;
+	if ((r = parse_list(p, &n->a)) < 0 || (r = expect_word(p, "then")) < 0 ||
+	    (r = parse_list(p, &n->b)) < 0)
+		return r;
+	skip_newlines(p);
+	if (is_word(p, "elif"))
+		return parse_if(p, &n->c);
+	if (is_word(p, "else")) {
+		p->i++;
+		if ((r = parse_list(p, &n->c)) < 0)
+			return r;
+	}
+	return expect_word(p, "fi");
+}
+
+static bool is_name(const char *s)
+{
+	if (!s || !(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (s++; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+static int parse_for(struct parser *p, struct node **out)
+{
+	struct node *n = new_node(N_FOR, peek(p)->line);
+	int r;
+
+	*out = n;
+	p->i++;
+	if (peek(p)->kind != T_WORD || !is_name(peek(p)->text))
+		return sh_decline(p->sh, n->line, "this form of for loop");
+	n->var = xstrdup(peek(p)->text);
+	p->i++;
+	skip_newlines(p);
+	if (!is_word(p, "in"))
+		return sh_decline(p->sh, n->line, "a for loop without 'in'");
+	p->i++;
+	while (peek(p)->kind == T_WORD)
+		take_tok(n, &p->t->v[p->i++]);
+	if (peek(p)->kind != T_SEMI && peek(p)->kind != T_NEWLINE)
+		return sh_decline(p->sh, n->line, "a syntax error in a for loop");
+	p->i++;
+	if ((r = expect_word(p, "do")) < 0 || (r = parse_list(p, &n->b)) < 0)
+		return r;
+	return expect_word(p, "done");
+}
+
+static int parse_redir(struct parser *p, struct node *n)
+{
+	struct tok *op = peek(p);
+	struct tok *target = &p->t->v[p->i + 1];
+	struct redir *rd;
+
+	if (target->kind != T_WORD)
+		return sh_decline(p->sh, op->line, "a syntax error in a redirection");
+	n->redirs = xreallocarray(n->redirs, n->nredirs + 1, sizeof(*n->redirs));
+	rd = &n->redirs[n->nredirs++];
+	rd->fd = op->fd;
+	rd->op = xstrdup(op->text);
+	rd->target = xstrdup(target->text);
+	rd->line = op->line;
+	p->i += 2;
+	return 0;
+}
+
+static int parse_command(struct parser *p, struct node **out)
+{
+	struct tok *tk = peek(p);
+	int r;
+
+	if (tk->kind == T_LPAREN)
+		return sh_decline(p->sh, tk->line, "a subshell or (( )) arithmetic command");
+	if (tk->kind == T_WORD) {
+		if (streq(tk->text, "if"))
+			return parse_if(p, out);
+		if (streq(tk->text, "for"))
+			return parse_for(p, out);
+		if (streq(tk->text, "{")) {
+			struct node *n = new_node(N_GROUP, tk->line);
+			*out = n;
+			p->i++;
+			if ((r = parse_list(p, &n->a)) < 0)
+				return r;
+			if ((r = expect_word(p, "}")) < 0)
+				return r;
+			while (peek(p)->kind == T_REDIR)
+				if ((r = parse_redir(p, n)) < 0)
+					return r;
+			return 0;
+		}
+		static const char *const unsupported[] = {"while", "until", "case", "function", "select",
+							  "[[", "((", "time", "coproc", NULL};
+		for (const char *const *u = unsupported; *u; u++)
+			if (streq(tk->text, *u))
+				return sh_decline(p->sh, tk->line, "'%s'", *u);
+		if (p->t->v[p->i + 1].kind == T_LPAREN)
+			return sh_decline(p->sh, tk->line, "a function definition");
+	}
+
+	struct node *n = new_node(N_SIMPLE, tk->line);
+	*out = n;
+	for (;;) {
+		tk = peek(p);
+		if (tk->kind == T_WORD || tk->kind == T_ARRAY) {
+			take_tok(n, tk);
+			p->i++;
+		} else if (tk->kind == T_REDIR) {
+			if ((r = parse_redir(p, n)) < 0)
+				return r;
+		} else {
+			break;
+		}
+	}
+	if (!n->nargs && !n->nredirs)
+		return sh_decline(p->sh, tk->line, "a syntax error near unexpected token");
+	return 0;
+}
+
+static int parse_pipeline(struct parser *p, struct node **out)
+{
+	bool neg = false;
+	int r;
+
+	if (is_word(p, "!")) {
+		neg = true;
+		p->i++;
+	}
+	r = parse_command(p, out);
+	if (r < 0)
+		return r;
+	if (neg)
+		(*out)->negate = !(*out)->negate;
+	if (peek(p)->kind == T_PIPE)
+		return sh_decline(p->sh, peek(p)->line, "a pipeline");
+	return 0;
+}
+
+static int parse_list(struct parser *p, struct node **out)
+{
+	struct node *list = new_node(N_LIST, peek(p)->line);
+	enum conn c = C_SEQ;
+	int r = 0;
+
+	*out = list;
+	if (++p->depth > SH_MAX_DEPTH)
+		return sh_decline(p->sh, peek(p)->line, "nesting deeper than %d levels", SH_MAX_DEPTH);
+	for (;;) {
+		struct node *cmd = NULL;
+		struct tok *tk;
+
+		if (c == C_SEQ) {
+			while (peek(p)->kind == T_NEWLINE || peek(p)->kind == T_SEMI) {
+				if (peek(p)->kind == T_SEMI && list->nkids == 0)
+					return sh_decline(p->sh, peek(p)->line,
+							  "a syntax error near unexpected token ';'");
+				p->i++;
+			}
+		} else {
+			skip_newlines(p);
+		}
+		if (at_list_end(p)) {
+			if (c != C_SEQ)
+				return sh_decline(p->sh, peek(p)->line, "a syntax error after && or ||");
+			break;
+		}
+		r = parse_pipeline(p, &cmd);
+		if (cmd)
+			add_kid(list, cmd, c);
+		if (r < 0)
+			return r;
+		tk = peek(p);
+		if (tk->kind == T_AND) {
+			c = C_AND;
+			p->i++;
+		} else if (tk->kind == T_OR) {
+			c = C_OR;
+			p->i++;
+		} else if (tk->kind == T_SEMI || tk->kind == T_NEWLINE) {
+			c = C_SEQ;
+			p->i++;
+		} else if (tk->kind == T_AMP) {
+			return sh_decline(p->sh, tk->line, "a background job (&)");
+		} else if (tk->kind == T_DSEMI) {
+			return sh_decline(p->sh, tk->line, "a syntax error near ';;'");
+		} else if (at_list_end(p)) {
+			c = C_SEQ;
+		} else {
+			return sh_decline(p->sh, tk->line, "a syntax error near unexpected token");
+		}
+	}
+	p->depth--;
+	return 0;
+}
+
+int sh_parse(struct sh *sh, struct toks *t, struct node **out)
+{
+	struct parser p = {.sh = sh, .t = t};
+	int r = parse_list(&p, out);
+
+	if (r < 0)
+		return r;
+	if (peek(&p)->kind != T_EOF)
+		return sh_decline(sh, peek(&p)->line, "a syntax error near unexpected token '%s'",
+				  peek(&p)->kind == T_WORD ? peek(&p)->text : ")");
+	return 0;
+}

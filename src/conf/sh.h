@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sh.h - internals of the native shell-subset evaluator: tokens, syntax tree, interpreter state. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf/vars.h"
+#include "util/strbuf.h"
+#include "util/strv.h"
+
+/*
+ * The native evaluator never guesses: every function below returns 0 (or a status) when it
+ * computed exactly what bash computes, and -ENOTSUP after recording in the state which construct
+ * it cannot evaluate with certainty ("declined"); the caller then hands the file to bash.
+ */
+
+#define SH_MAX_DEPTH 48            /* nesting of quotes, ${}, $(), if/for/{}, . files */
+#define SH_MAX_VALUE (8u << 20)    /* one value; longer ones go to bash */
+#define SH_MAX_PATTERN_VALUE 65536 /* ${v%pat} and friends on longer values go to bash */
+#define SH_MAX_STEPS 200000L       /* commands and loop rounds per evaluation */
+#define SH_MAX_FILE (8u << 20)     /* a sourced file */
+
+enum tok_kind {
+	T_WORD,
+	T_ARRAY,   /* NAME=( ... ) / NAME+=( ... ): text = "NAME=" or "NAME+=", elems = raw words */
+	T_NEWLINE,
+	T_SEMI,
+	T_AND,
+	T_OR,
+	T_PIPE,
+	T_AMP,
+	T_LPAREN,
+	T_RPAREN,
+	T_DSEMI,
+	T_REDIR,   /* text = operator, fd = explicit descriptor or -1 */
+	T_EOF,
+};
+
+struct tok {
+	enum tok_kind kind;
+	int line;
+	int fd;
+	char *text;
+	struct strv elems;
+};
+
+struct toks {
+	struct tok *v;
+	size_t n;
+	size_t cap;
+};
+
+enum node_kind { N_LIST, N_SIMPLE, N_IF, N_FOR, N_GROUP };
+enum conn { C_SEQ, C_AND, C_OR };
+
+struct redir {
+	int fd;
+	char *op;
+	char *target; /* raw word */
+	int line;
+};
+
+struct node {
+	enum node_kind kind;
+	int line;
+	bool negate;
+	/* N_LIST */
+	struct node **kids;
+	enum conn *conns;
+	size_t nkids;
+	/* N_SIMPLE: words (T_WORD or T_ARRAY tokens, owned); N_FOR: the "in" words */
+	struct tok *args;
+	size_t nargs;
+	struct redir *redirs;
+	size_t nredirs;
+	/* N_IF: a = condition, b = then, c = else; N_FOR: b = body; N_GROUP: a */
+	struct node *a, *b, *c;
+	char *var;
+};
+
+struct sh_local {
+	char *name;
+	bool had;
+	struct shvar saved;
+};
+
+struct sh {
+	struct shvars vars;
+	const char *file;    /* name used in diagnostics */
+	const char *cwd;     /* directory relative paths are resolved against; NULL: "." */
+	/* the first construct the native path declined, with where */
+	char *why;
+	char *why_file;
+	int why_line;
+	/* "local" declarations of the current function frame, restored by sh_end_frame() */
+	struct sh_local *locals;
+	size_t nlocals;
+	long steps;
+	int depth;
+	bool returning;
+	bool in_subst;       /* expanding inside a command substitution (a subshell) */
+	int status;          /* $? */
+	const char *cur_file;
+};
+
+/* Record why the native path gives up (first reason wins); returns -ENOTSUP. */
+int sh_decline(struct sh *sh, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+void toks_release(struct toks *t);
+int sh_lex(struct sh *sh, const char *src, size_t len, int first_line, struct toks *out);
+/*
+ * src[*pos] opens a quote or substitution (' " ` $( $(( ${): advance *pos past its end, copying
+ * the text (without backslash-newline continuations) to copy when it is not NULL.
+ */
+int sh_skip_construct(struct sh *sh, const char *src, size_t len, size_t *pos, int *line,
+		      struct strbuf *copy);
+
+int sh_parse(struct sh *sh, struct toks *t, struct node **out);
+void node_free(struct node *n);
+
+/* Expansion (expand.c).  Fields: command words after splitting; string: assignment values. */
+int sh_expand_fields(struct sh *sh, const char *raw, int line, struct strv *fields);
+int sh_expand_string(struct sh *sh, const char *raw, int line, char **out);
+int sh_arith(struct sh *sh, const char *expr, size_t n, int line, long *out);
+/* Run a command substitution's text, if it is one of the emulated commands. */
+int sh_command_subst(struct sh *sh, const char *text, size_t n, int line, char **out);
+
+/* Pattern matching (pattern.c) over chars with a per-char "quoted" flag. */
+bool sh_pattern_is_extglob(const char *pat, const unsigned char *q, size_t n);
+bool sh_pattern_has_magic(const char *pat, const unsigned char *q, size_t n);
+bool sh_pattern_match(const char *pat, const unsigned char *q, size_t pn, const char *s, size_t sn,
+		      bool pathname);
+/* Could a pathname expansion of this field match anything below cwd?  -ENOTSUP if unsure. */
+int sh_glob_check(struct sh *sh, const char *pat, const unsigned char *q, size_t n, int line);
+
+/* Interpreter (interp.c). */
+void sh_init(struct sh *sh, const char *file, const char *cwd);
+void sh_release(struct sh *sh);
+/* Lex, parse and run a file's text in the current frame; *status gets $?. */
+int sh_run_text(struct sh *sh, const char *src, size_t len, const char *file, int *status);
+int sh_run(struct sh *sh, const struct node *n, int *status);
+/* Leave the function frame the file was sourced in: undo "local" declarations. */
+void sh_end_frame(struct sh *sh);
+/* Names the native path must not pretend to know (bash and environment variables). */
+bool sh_is_special_var(const char *name);
+char *sh_host_path(const struct sh *sh, const char *p);
