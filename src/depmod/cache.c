@@ -16,19 +16,23 @@
 /*
  * One file per module directory: <cache_dir>/modules-<hash of the dir path>.cache.
  *
- *   header (64 bytes): "NDKDEPC1", u32 version, u32 byte-order mark, u64 record count,
- *     u64 file length, u64 dir path length, u64 checksum of the header and dir path, 16 zero
+ *   header (64 bytes): "NDKDEPC1", u32 version, u32 byte-order mark, 16 zero bytes,
+ *     u64 dir path length, u64 checksum of the header and dir path, 16 zero bytes
  *   dir path, NUL, zero padding to 8
  *   records, each 8-aligned:
  *     u32 record length, u32 path length (with NUL), u32 blob length, u32 zero,
  *     u64 st_dev, st_ino, st_size, i64 mtime ns, ctime ns, u64 checksum of the record
  *     path NUL, blob (internal.h), zero padding
  *
+ * Records run to the end of the file; a later record for a path supersedes an earlier one, so
+ * a run that parsed a few modules only appends their records.  The file is rewritten whole when
+ * a quarter of it is superseded or stale, or when anything in it did not check out.
+ *
  * A record is used only when its checksum holds, its blob decodes, and the module file still
  * has the same path, device, inode, size, mtime and ctime.  A header that does not check out
  * (foreign, older format, corrupt) drops the whole file; a bad record drops that record and,
- * when its length cannot be trusted, everything after it.  Whatever was dropped is parsed again
- * and the file rewritten.
+ * when its length cannot be trusted (a torn append, truncation), everything after it.
+ * Whatever was dropped is parsed again.
  */
 #define MAGIC "NDKDEPC1"
 #define VERSION 1
@@ -44,7 +48,8 @@ struct dm_cache {
 	void *map;
 	size_t map_len;
 	struct dm_map recs; /* path -> record start */
-	size_t nvalid;
+	size_t nvalid;  /* distinct paths with a good record */
+	size_t nrecs;   /* records in the file, superseded and bad ones included */
 	size_t nused;
 	bool dirty;
 };
@@ -82,21 +87,22 @@ static bool load(struct dm_cache *c)
 		return false;
 	if (dm_load64(p + 40) != hdr_sum(p, p + HDR_LEN, dlen))
 		return false;
-	if (dm_load64(p + 24) != len)
-		DM_DBG("cache %s: length mismatch, keeping the records that check out", c->path);
 
 	size_t pos = HDR_LEN + pad8(dlen);
-	uint64_t nrec = dm_load64(p + 16);
-	for (uint64_t i = 0; i < nrec && len - pos >= REC_HDR; i++) {
+	while (pos < len) {
 		const char *r = p + pos;
 		uint32_t reclen = dm_load32(r), pathlen = dm_load32(r + 4), bloblen = dm_load32(r + 8);
 		struct dm_rec rec;
 		bool found;
 
-		if (reclen % 8 || reclen < REC_HDR || reclen > len - pos || pathlen < 2 ||
-		    pathlen > reclen - REC_HDR || bloblen > reclen - REC_HDR - pathlen)
+		if (len - pos < REC_HDR || reclen % 8 || reclen < REC_HDR || reclen > len - pos ||
+		    pathlen < 2 || pathlen > reclen - REC_HDR || bloblen > reclen - REC_HDR - pathlen) {
+			DM_DBG("cache %s: unusable from byte %zu on", c->path, pos);
+			c->dirty = true;
 			break;
+		}
 		pos += reclen;
+		c->nrecs++;
 		if (dm_load64(r + 56) != rec_sum(r, reclen) || r[REC_HDR + pathlen - 1] != '\0' ||
 		    strlen(r + REC_HDR) != pathlen - 1 ||
 		    dm_rec_decode(r + REC_HDR + pathlen, bloblen, &rec) < 0) {
@@ -148,7 +154,7 @@ int dm_cache_open(struct dm_cache **out, const char *cache_dir, const char *dirn
 	struct stat sb;
 	if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size > 0 && S_ISREG(sb.st_mode)) {
 		c->map_len = (size_t)sb.st_size;
-		c->map = mmap(NULL, c->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+		c->map = mmap(NULL, c->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		if (c->map == MAP_FAILED)
 			c->map = NULL;
 	}
@@ -186,6 +192,7 @@ void dm_cache_lookup(struct dm_cache *c, struct dm_state *st)
 			continue;
 		m->have_rec = true;
 		m->cacheable = true;
+		m->from_cache = true;
 		c->nused++;
 	}
 	st->ncached = (unsigned)c->nused;
@@ -210,67 +217,96 @@ static void add_record(struct strbuf *sb, const struct dm_mod *m)
 	memcpy(sb->buf + at + 56, &sum, sizeof(sum));
 }
 
-int dm_cache_save(struct dm_cache *c, const struct dm_state *st)
+static int write_out(int fd, const char *p, size_t left)
 {
-	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-	size_t dlen, nrec = 0;
-
-	if (!c)
-		return 0;
-	for (size_t i = 0; i < st->nmods; i++)
-		if (st->mods[i]->have_rec && st->mods[i]->cacheable)
-			nrec++;
-	if (!c->dirty && c->nused == c->nvalid && nrec == c->nused)
-		return 0;
-
-	char hdr[HDR_LEN] = {0};
-	dlen = strlen(c->dirname) + 1;
-	memcpy(hdr, MAGIC, 8);
-	uint32_t v[2] = {VERSION, BOM};
-	memcpy(hdr + 8, v, sizeof(v));
-	uint64_t q[3] = {nrec, 0, dlen};
-	memcpy(hdr + 16, q, sizeof(q));
-	sb_addn(&sb, hdr, HDR_LEN);
-	sb_addn(&sb, c->dirname, dlen);
-	while (sb.len % 8)
-		sb_addch(&sb, '\0');
-	for (size_t i = 0; i < st->nmods; i++)
-		if (st->mods[i]->have_rec && st->mods[i]->cacheable)
-			add_record(&sb, st->mods[i]);
-	uint64_t total = sb.len;
-	memcpy(sb.buf + 24, &total, sizeof(total));
-	uint64_t sum = hdr_sum(sb.buf, c->dirname, dlen);
-	memcpy(sb.buf + 40, &sum, sizeof(sum));
-
-	_cleanup_free_ char *tmp = xasprintf("%s.%d.tmp", c->path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		DM_WRN("could not write cache %s: %s", tmp, strerror(errno));
-		return -errno;
-	}
-	const char *p = sb.buf;
-	size_t left = sb.len;
-	int r = 0;
 	while (left) {
 		ssize_t w = write(fd, p, left);
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			r = w < 0 ? -errno : -EIO;
-			break;
-		}
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
 		p += w;
 		left -= (size_t)w;
 	}
+	return 0;
+}
+
+static int append(struct dm_cache *c, const struct dm_state *st)
+{
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < st->nmods; i++) {
+		const struct dm_mod *m = st->mods[i];
+
+		if (m->have_rec && m->cacheable && !m->from_cache)
+			add_record(&sb, m);
+	}
+	if (!sb.len)
+		return 0;
+	int fd = open(c->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = write_out(fd, sb.buf, sb.len);
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	return r;
+}
+
+static int rewrite(struct dm_cache *c, const struct dm_state *st)
+{
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+	size_t dlen = strlen(c->dirname) + 1;
+	char hdr[HDR_LEN] = {0};
+
+	memcpy(hdr, MAGIC, 8);
+	uint32_t v[2] = {VERSION, BOM};
+	memcpy(hdr + 8, v, sizeof(v));
+	uint64_t q = dlen;
+	memcpy(hdr + 32, &q, sizeof(q));
+	sb_addn(&sb, hdr, HDR_LEN);
+	sb_addn(&sb, c->dirname, dlen);
+	while (sb.len % 8)
+		sb_addch(&sb, '\0');
+	uint64_t sum = hdr_sum(sb.buf, c->dirname, dlen);
+	memcpy(sb.buf + 40, &sum, sizeof(sum));
+	for (size_t i = 0; i < st->nmods; i++)
+		if (st->mods[i]->have_rec && st->mods[i]->cacheable)
+			add_record(&sb, st->mods[i]);
+
+	_cleanup_free_ char *tmp = xasprintf("%s.%d.tmp", c->path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	int r = write_out(fd, sb.buf, sb.len);
 	if (close(fd) < 0 && !r)
 		r = -errno;
 	if (!r && rename(tmp, c->path) < 0)
 		r = -errno;
-	if (r < 0) {
+	if (r < 0)
 		unlink(tmp);
-		DM_WRN("could not write cache %s: %s", c->path, strerror(-r));
+	return r;
+}
+
+int dm_cache_save(struct dm_cache *c, const struct dm_state *st)
+{
+	size_t fresh = 0;
+	int r;
+
+	if (!c)
+		return 0;
+	for (size_t i = 0; i < st->nmods; i++)
+		if (st->mods[i]->have_rec && st->mods[i]->cacheable && !st->mods[i]->from_cache)
+			fresh++;
+	if (c->dirty || (c->nrecs - c->nused) * 4 > c->nused + fresh) {
+		r = rewrite(c, st);
+	} else if (fresh) {
+		r = append(c, st);
+	} else {
+		return 0;
 	}
+	if (r < 0)
+		DM_WRN("could not write cache %s: %s", c->path, strerror(-r));
 	return r;
 }
 

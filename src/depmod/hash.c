@@ -70,31 +70,47 @@ static inline uint64_t fmix64(uint64_t k)
 	return k;
 }
 
+/* Four independent lanes over 32-byte blocks, so the multiplies overlap. */
 uint64_t dm_checksum(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;
-	uint64_t h = seed ^ (len * 0x9e3779b97f4a7c15ULL);
-	size_t i;
+	uint64_t h[4] = {seed ^ 0x9e3779b97f4a7c15ULL, seed + 0x87c37b91114253d5ULL,
+			 seed ^ 0x4cf5ad432745937fULL, seed - 0x52dce729ULL};
+	size_t i = 0;
 
-	for (i = 0; i + 8 <= len; i += 8) {
-		uint64_t k = dm_load64(p + i) * 0x87c37b91114253d5ULL;
+	for (; i + 32 <= len; i += 32) {
+		for (int l = 0; l < 4; l++) {
+			uint64_t k = dm_load64(p + i + 8 * l) * 0x87c37b91114253d5ULL;
 
-		h ^= rotl64(k, 31) * 0x4cf5ad432745937fULL;
-		h = rotl64(h, 27) * 5 + 0x52dce729;
+			h[l] ^= rotl64(k, 31) * 0x4cf5ad432745937fULL;
+			h[l] = rotl64(h[l], 27) * 5 + 0x52dce729;
+		}
 	}
+	uint64_t x = len * 0x9e3779b97f4a7c15ULL;
+	for (int l = 0; l < 4; l++)
+		x = rotl64(x ^ fmix64(h[l]), 23) * 0xff51afd7ed558ccdULL;
+	for (; i + 8 <= len; i += 8)
+		x = rotl64(x ^ (dm_load64(p + i) * 0x87c37b91114253d5ULL), 29) * 0xc4ceb9fe1a85ec53ULL;
 	uint64_t t = 0;
 	for (size_t j = 0; i < len; i++, j++)
 		t |= (uint64_t)p[i] << (8 * j);
-	h ^= rotl64(t * 0x87c37b91114253d5ULL, 31) * 0x4cf5ad432745937fULL;
-	return fmix64(h);
+	x ^= t * 0x87c37b91114253d5ULL;
+	return fmix64(x);
 }
 
+/* Word-at-a-time string hash for the maps (symbol names, paths). */
 static uint64_t str_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t len = strlen(s), i = 0;
+	uint64_t h = len * 0x9e3779b97f4a7c15ULL;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	for (; i + 8 <= len; i += 8)
+		h = (rotl64(h, 23) ^ dm_load64(s + i)) * 0xff51afd7ed558ccdULL;
+	uint64_t t = 0;
+	for (size_t j = 0; i < len; i++, j++)
+		t |= (uint64_t)(unsigned char)s[i] << (8 * j);
+	h = (rotl64(h, 23) ^ t) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
 	return h | 1; /* 0 marks an empty slot */
 }
 

@@ -164,7 +164,11 @@ int dm_index_write(struct dm_index *ix, struct strbuf *out)
 	}
 	if (ix->n)
 		qsort(ix->e, ix->n, sizeof(*ix->e), cmp_ent);
+	size_t est = 64;
+	for (size_t i = 0; i < ix->n; i++)
+		est += strlen(ix->e[i].key) / 2 + strlen(ix->e[i].val) + 24;
 	sb_reset(out);
+	sb_grow(out, est);
 	put_be32(out, INDEX_MAGIC);
 	put_be32(out, INDEX_VERSION);
 	put_be32(out, 0);

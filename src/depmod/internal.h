@@ -130,6 +130,7 @@ struct dm_mod {
 	struct dm_rec rec;
 	bool have_rec;
 	bool cacheable;       /* parsed without errors */
+	bool from_cache;
 
 	int sort_idx;
 	uint32_t hash_pos;

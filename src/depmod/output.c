@@ -2,6 +2,7 @@
 /* output.c - builds the ten modules.* files kmod 30 writes and puts them in place atomically. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,11 @@ static void next_str(const char **p)
 
 static void out_dep(struct dm_state *st, struct strbuf *out)
 {
+	size_t total = 0;
+
+	for (size_t i = 0; i < st->nmods; i++)
+		total += st->mods[i]->linelen + 1;
+	sb_grow(out, total);
 	for (size_t i = 0; i < st->nmods; i++) {
 		sb_addn(out, st->mods[i]->line, st->mods[i]->linelen);
 		sb_addch(out, '\n');
@@ -65,6 +71,11 @@ static int out_dep_bin(struct dm_state *st, struct strbuf *out)
 
 static void out_alias(struct dm_state *st, struct strbuf *out)
 {
+	size_t total = 64;
+
+	for (size_t i = 0; i < st->nmods; i++)
+		total += st->mods[i]->rec.len + st->mods[i]->rec.nalias * (8 + st->mods[i]->modnamelen);
+	sb_grow(out, total);
 	sb_adds(out, "# Aliases extracted from modules themselves.\n");
 	for (size_t i = 0; i < st->nmods; i++) {
 		const struct dm_mod *m = st->mods[i];
@@ -157,6 +168,7 @@ static struct symref *owned_symbols(struct dm_state *st, size_t *count)
 
 static void out_symbols(struct dm_state *st, const struct symref *v, size_t n, struct strbuf *out)
 {
+	sb_grow(out, n * 64);
 	sb_adds(out, "# Aliases for symbols, used by symbol_request().\n");
 	for (size_t i = 0; i < n; i++) {
 		sb_adds(out, "alias symbol:");
@@ -202,11 +214,13 @@ static void out_devname(struct dm_state *st, struct strbuf *out)
 
 			if (strneq(p, "devname:", 8)) {
 				devname = p + 8;
-			} else if (sscanf(p, "char-major-%u-%u", &maj, &min) == 2) {
+			} else if (strneq(p, "char-major-", 11) &&
+				   sscanf(p, "char-major-%u-%u", &maj, &min) == 2) {
 				type = 'c';
 				major = maj;
 				minor = min;
-			} else if (sscanf(p, "block-major-%u-%u", &maj, &min) == 2) {
+			} else if (strneq(p, "block-major-", 12) &&
+				   sscanf(p, "block-major-%u-%u", &maj, &min) == 2) {
 				type = 'b';
 				major = maj;
 				minor = min;
@@ -230,27 +244,54 @@ static void out_devname(struct dm_state *st, struct strbuf *out)
 	}
 }
 
+/* The alias and builtin indexes are built on a second thread while the rest is built here. */
+struct side_job {
+	struct dm_state *st;
+	struct strbuf *f;
+	int r;
+};
+
+static void *side_build(void *arg)
+{
+	struct side_job *j = arg;
+	bool missing;
+
+	if ((j->r = out_alias_bin(j->st, &j->f[F_ALIAS_BIN])) < 0 ||
+	    (j->r = dm_builtin_bin(j->st->cfg.dirname, &j->f[F_BUILTIN_BIN], &missing)) < 0 ||
+	    (j->r = dm_builtin_alias_bin(j->st->cfg.dirname, &j->f[F_BUILTIN_ALIAS_BIN],
+					 &missing)) < 0)
+		return NULL;
+	return NULL;
+}
+
 static int build(struct dm_state *st, struct strbuf *f, bool dry_run)
 {
 	size_t nsym;
 	_cleanup_free_ struct symref *syms = owned_symbols(st, &nsym);
-	bool missing;
-	int r;
+	struct side_job job = {st, f, 0};
+	pthread_t th;
+	bool threaded = false;
+	int r = 0;
 
+	if (!dry_run) {
+		threaded = pthread_create(&th, NULL, side_build, &job) == 0;
+		if (!threaded)
+			side_build(&job);
+	}
 	out_dep(st, &f[F_DEP]);
 	out_alias(st, &f[F_ALIAS]);
 	out_softdep(st, &f[F_SOFTDEP]);
 	out_symbols(st, syms, nsym, &f[F_SYMBOLS]);
 	out_devname(st, &f[F_DEVNAME]);
-	if (dry_run)
-		return 0;
-	if ((r = out_dep_bin(st, &f[F_DEP_BIN])) < 0 ||
-	    (r = out_alias_bin(st, &f[F_ALIAS_BIN])) < 0 ||
-	    (r = out_symbols_bin(st, syms, nsym, &f[F_SYMBOLS_BIN])) < 0 ||
-	    (r = dm_builtin_bin(st->cfg.dirname, &f[F_BUILTIN_BIN], &missing)) < 0 ||
-	    (r = dm_builtin_alias_bin(st->cfg.dirname, &f[F_BUILTIN_ALIAS_BIN], &missing)) < 0)
-		return r;
-	return 0;
+	if (!dry_run) {
+		if ((r = out_dep_bin(st, &f[F_DEP_BIN])) >= 0)
+			r = out_symbols_bin(st, syms, nsym, &f[F_SYMBOLS_BIN]);
+		if (threaded)
+			pthread_join(th, NULL);
+		if (r >= 0)
+			r = job.r;
+	}
+	return r;
 }
 
 static int write_fd(int fd, const char *p, size_t n)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "depmod/depmod.h"
@@ -133,8 +134,17 @@ static int load_kernel_symbols(struct dm_state *st, const struct depmod_opts *o)
 	return r;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int run_own(const struct depmod_opts *o)
 {
+	double t0 = now_ms(), t_scan, t_cache, t_parse, t_save, t_resolve;
 	struct dm_state st = {.o = o};
 	struct dm_cache *cache = NULL;
 	struct utsname un;
@@ -177,21 +187,29 @@ static int run_own(const struct depmod_opts *o)
 	r = dm_order(&st);
 	if (r < 0)
 		goto out;
+	t_scan = now_ms();
 	r = dm_cache_open(&cache, o->cache_dir, st.cfg.dirname);
 	if (r < 0)
 		goto out;
 	dm_cache_lookup(cache, &st);
+	t_cache = now_ms();
 	r = dm_parse_missing(&st);
 	if (r < 0)
 		goto out;
+	t_parse = now_ms();
 	if (!o->dry_run)
 		dm_cache_save(cache, &st);
+	t_save = now_ms();
 	log_debug("depmod: %zu modules: %u parsed, %u from the cache", st.nmods, st.nparsed,
 		  st.ncached);
 	r = dm_resolve(&st);
 	if (r < 0)
 		goto out;
+	t_resolve = now_ms();
 	r = dm_output(&st);
+	log_debug("depmod: ms: walk %.1f, cache read %.1f, parse %.1f, cache write %.1f, "
+		  "resolve %.1f, output %.1f", t_scan - t0, t_cache - t_scan, t_parse - t_cache,
+		  t_save - t_parse, t_resolve - t_save, now_ms() - t_resolve);
 	goto out;
 out_ok:
 	r = 0;
