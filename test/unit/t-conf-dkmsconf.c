@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* t-conf-dkmsconf.c - dkms.conf semantics: defaults, overrides, MAKE_MATCH, validation, escapes. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/dkmsconf.h"
+#include "harness.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+
+static char *tmpdir;
+
+struct msgs {
+	struct strbuf all;
+	int errors;
+	int warnings;
+};
+
+static void collect(void *ud, bool error, const char *directive, const char *text)
+{
+	struct msgs *m = ud;
+
+	sb_addf(&m->all, "%s\n", text);
+	if (error)
+		m->errors++;
+	else
+		m->warnings++;
+}
+
+static char *put(const char *name, const char *text)
+{
+	char *p = path_join(tmpdir, name);
+
+	write_file_atomic(p, text, strlen(text), 0644);
+	return p;
+}
+
+static struct shvars preset;
+
+static int read_conf(const char *text, const char *distro, bool strict, struct dkms_conf *c)
+{
+	_cleanup_free_ char *p = put("dkms.conf", text);
+	struct dkms_conf_opts o = {
+		.path = p, .preset = &preset, .kver = "6.1.0-56-amd64", .arch = "x86_64",
+		.distro = distro, .cwd = tmpdir, .strict = strict, .allow_fallback = false,
+	};
+	return dkms_conf_read(&o, c);
+}
+
+/* Evaluate, then validate with the messages collected. */
+static int validate(const char *text, bool strict, struct msgs *m)
+{
+	struct dkms_conf c;
+	int r = read_conf(text, "debian", false, &c);
+	struct dkms_conf_opts o = {.kver = "6.1.0-56-amd64", .distro = "debian", .strict = strict};
+	struct dkms_conf c2;
+
+	memset(&c2, 0, sizeof(c2));
+	if (r < 0 && r != DKMS_EXIT(8)) {
+		dkms_conf_release(&c);
+		return r;
+	}
+	r = dkms_conf_validate(&c.vars, &o, &c2, collect, m);
+	dkms_conf_release(&c2);
+	dkms_conf_release(&c);
+	return r;
+}
+
+static void test_defaults(void)
+{
+	struct dkms_conf c;
+
+	CHECK_INT(read_conf("PACKAGE_NAME=hello\nPACKAGE_VERSION=1.0\nBUILT_MODULE_LOCATION=src\n"
+			    "DEST_MODULE_LOCATION=/kernel/extra\nAUTOINSTALL=YES\n",
+			    "debian", true, &c), 0);
+	CHECK_STR(c.package_name, "hello");
+	CHECK_INT(c.nmods, 1);
+	CHECK_STR(c.mods[0].built_name, "hello");
+	CHECK_STR(c.mods[0].dest_name, "hello");
+	CHECK_STR(c.mods[0].built_location, "src/");
+	CHECK_STR(c.mods[0].dest_location, "/kernel/extra");
+	CHECK_STR(c.mods[0].install_location, "/updates/dkms");
+	CHECK(c.mods[0].strip);
+	CHECK(c.autoinstall);
+	CHECK(c.make_cmd == NULL);
+	dkms_conf_release(&c);
+
+	CHECK_INT(read_conf("PACKAGE_NAME=a\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME[0]=x\n"
+			    "DEST_MODULE_LOCATION[0]=/extra\nBUILT_MODULE_NAME[1]=y\n"
+			    "DEST_MODULE_LOCATION[1]=/updates\nDEST_MODULE_NAME[1]=z\nSTRIP[0]=no\n"
+			    "STRIP[1]=\n",
+			    "fedora", true, &c), 0);
+	CHECK_INT(c.nmods, 2);
+	CHECK_STR(c.mods[1].dest_name, "z");
+	CHECK(!c.mods[0].strip && !c.mods[1].strip);
+	CHECK_STR(c.mods[1].install_location, "/extra");
+	dkms_conf_release(&c);
+
+	CHECK_INT(read_conf("PACKAGE_NAME=a\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME=x\n"
+			    "DEST_MODULE_LOCATION=/kernel/drivers\n", "alpine", false, &c), 0);
+	CHECK_STR(c.mods[0].install_location, "/kernel/drivers");
+	dkms_conf_release(&c);
+}
+
+static void test_make_patch(void)
+{
+	struct dkms_conf c;
+
+	CHECK_INT(read_conf("PACKAGE_NAME=a\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME=x\n"
+			    "DEST_MODULE_LOCATION=/extra\nMAKE[0]='make old'\nMAKE_MATCH[0]='^5\\.'\n"
+			    "MAKE[1]='make new'\nMAKE_MATCH[1]='^6\\.'\nMAKE[2]='make never'\n"
+			    "MAKE_MATCH[2]='^7'\nPATCH[0]=a.patch\nPATCH[1]=b.patch\n"
+			    "PATCH_MATCH[1]='^5'\nPATCH[2]=c.patch\nOBSOLETE_BY=6.5\n"
+			    "BUILD_DEPENDS=(dep1 dep2)\n",
+			    "debian", false, &c), 0);
+	CHECK_STR(c.make_cmd, "make new");
+	CHECK_INT(c.patches.n, 2);
+	CHECK_STR(c.patches.v[1], "c.patch");
+	CHECK_STR(c.excl_kernel_max, "6.5");
+	CHECK_INT(c.build_depends.n, 2);
+	dkms_conf_release(&c);
+}
+
+static void test_overrides_directives(void)
+{
+	struct dkms_conf c;
+	_cleanup_free_ char *p = put("dkms.conf", "PACKAGE_NAME=a\nPACKAGE_VERSION=1\n"
+						  "BUILT_MODULE_NAME=x\nDEST_MODULE_LOCATION=/extra\n"
+						  "MAKE='make one'\n");
+	_cleanup_free_ char *o1 = put("a.conf", "MAKE=\"$MAKE two\"\nAUTOINSTALL=yes\n");
+	_cleanup_free_ char *missing = path_join(tmpdir, "a-1.conf");
+	const char *const ov[] = {o1, missing, NULL};
+	const char *const dirs[] = {"NO_WEAK_MODULES=yes", NULL};
+	struct dkms_conf_opts o = {
+		.path = p, .overrides = ov, .directives = dirs, .preset = &preset,
+		.kver = "6.1.0-56-amd64", .distro = "debian", .cwd = tmpdir,
+	};
+
+	CHECK_INT(dkms_conf_read(&o, &c), 0);
+	CHECK_STR(c.make_cmd, "make one two");
+	CHECK(c.autoinstall);
+	CHECK(c.no_weak_modules);
+	dkms_conf_release(&c);
+}
+
+static void test_messages(void)
+{
+	struct msgs m = {STRBUF_INIT, 0, 0};
+
+	CHECK_INT(validate("BUILT_MODULE_NAME[1]=x.ko\nDEST_MODULE_LOCATION[1]=/lib\n"
+			   "AUTOINSTALL=maybe\n", false, &m), DKMS_EXIT(8));
+	const char *s = sb_str(&m.all);
+	CHECK(strstr(s, "dkms.conf: Error! No 'PACKAGE_NAME' directive specified.\n"));
+	CHECK(strstr(s, "dkms.conf: Error! No 'PACKAGE_VERSION' directive specified.\n"));
+	CHECK(strstr(s, "dkms.conf: Error! No 'BUILT_MODULE_NAME' directive specified for "
+			"record #0.\n"));
+	CHECK(strstr(s, "dkms.conf: Error! No 'DEST_MODULE_LOCATION' directive specified for "
+			"record #0.\n"));
+	CHECK(strstr(s, "dkms.conf: Error! 'BUILT_MODULE_NAME' directive ends in '.o' or '.ko' in "
+			"record #1.\n"));
+	CHECK(strstr(s, "dkms.conf: Error! Directive 'DEST_MODULE_LOCATION' does not begin with\n"
+			"'/kernel', '/updates', or '/extra' in record #1.\n"));
+	CHECK(strstr(s, "dkms.conf: Error! Unsupported AUTOINSTALL value 'maybe'\n"));
+	sb_release(&m.all);
+
+	m = (struct msgs){STRBUF_INIT, 0, 0};
+	CHECK_INT(validate("PACKAGE_NAME=a\nPACKAGE_VERSION=1\n", true, &m), 0);
+	CHECK_STR(sb_str(&m.all), "dkms.conf: Warning! Zero modules specified.\n");
+	sb_release(&m.all);
+
+	m = (struct msgs){STRBUF_INIT, 0, 0};
+	CHECK_INT(validate("PACKAGE_NAME=a\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME[0]=x\n"
+			   "BUILT_MODULE_NAME[1]=x\nDEST_MODULE_LOCATION[0]=/extra\n"
+			   "DEST_MODULE_LOCATION[1]=/extra\n", true, &m), DKMS_EXIT(8));
+	CHECK(strstr(sb_str(&m.all), "dkms.conf: Error! Duplicate module 'x' in "
+				     "'BUILT_MODULE_NAME[1]'.\n"));
+	CHECK(strstr(sb_str(&m.all), "dkms.conf: Error! Duplicate module 'x' in "
+				     "'DEST_MODULE_NAME[1]'.\n"));
+	sb_release(&m.all);
+	/* not strict: duplicates are accepted, as dkms's lenient read_conf does */
+	m = (struct msgs){STRBUF_INIT, 0, 0};
+	CHECK_INT(validate("PACKAGE_NAME=a\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME[0]=x\n"
+			   "BUILT_MODULE_NAME[1]=x\nDEST_MODULE_LOCATION[0]=/extra\n"
+			   "DEST_MODULE_LOCATION[1]=/extra\n", false, &m), 0);
+	sb_release(&m.all);
+}
+
+static void test_escaping_values(void)
+{
+	static const char *const bad[] = {
+		"BUILT_MODULE_NAME=../evil\nDEST_MODULE_LOCATION=/extra\n",
+		"BUILT_MODULE_NAME=x\nDEST_MODULE_NAME=..\nDEST_MODULE_LOCATION=/extra\n",
+		"BUILT_MODULE_NAME=x\nDEST_MODULE_NAME=a/b\nDEST_MODULE_LOCATION=/extra\n",
+		"BUILT_MODULE_NAME=x\nBUILT_MODULE_LOCATION=/tmp\nDEST_MODULE_LOCATION=/extra\n",
+		"BUILT_MODULE_NAME=x\nBUILT_MODULE_LOCATION=a/../../b\nDEST_MODULE_LOCATION=/extra\n",
+		"BUILT_MODULE_NAME=x\nDEST_MODULE_LOCATION=/updates/../../etc\n",
+		"BUILT_MODULE_NAME=x\nDEST_MODULE_LOCATION=/extra/..\n",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct msgs m = {STRBUF_INIT, 0, 0};
+		char *t = xasprintf("PACKAGE_NAME=a\nPACKAGE_VERSION=1\n%s", bad[i]);
+
+		CHECK_INT(validate(t, false, &m), DKMS_EXIT(8));
+		CHECK(m.errors >= 1);
+		free(t);
+		sb_release(&m.all);
+	}
+	struct dkms_conf c;
+	CHECK_INT(read_conf("PACKAGE_NAME=a\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME=x\n"
+			    "DEST_MODULE_LOCATION=/../../etc\n", "debian", true, &c), DKMS_EXIT(8));
+	dkms_conf_release(&c);
+	/* patch names with .. are kept: the build refuses them with exit 5 */
+	CHECK_INT(read_conf("PACKAGE_NAME=a\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME=x\n"
+			    "DEST_MODULE_LOCATION=/extra\nPATCH[0]=../x.patch\n", "debian", true, &c),
+		  0);
+	CHECK_STR(c.patches.v[0], "../x.patch");
+	dkms_conf_release(&c);
+}
+
+static void test_missing_and_shell(void)
+{
+	struct dkms_conf c;
+	_cleanup_free_ char *p = path_join(tmpdir, "nothere.conf");
+	struct dkms_conf_opts o = {.path = p, .preset = &preset};
+
+	CHECK_INT(dkms_conf_read(&o, &c), -ENOENT);
+	dkms_conf_release(&c);
+	/* a file needing the shell with the fallback disabled is a bad dkms.conf */
+	CHECK_INT(read_conf("PACKAGE_NAME=$(sed -n 1p x)\n", "debian", false, &c), DKMS_EXIT(8));
+	dkms_conf_release(&c);
+}
+
+static const struct test_case tests[] = {
+	{"defaults and install locations", test_defaults},
+	{"MAKE_MATCH, PATCH_MATCH, OBSOLETE_BY, BUILD_DEPENDS", test_make_patch},
+	{"override files and --directive", test_overrides_directives},
+	{"validation messages and exit code 8", test_messages},
+	{"dkms.conf values that escape their tree are refused", test_escaping_values},
+	{"missing file, shell constructs without fallback", test_missing_and_shell},
+};
+
+static void setup(void) __attribute__((constructor));
+static void setup(void)
+{
+	tmpdir = mkdtemp_in("/tmp", "t-conf-dkmsconf.");
+	shvars_set(&preset, "kernelver", -1, "6.1.0-56-amd64");
+	shvars_set(&preset, "arch", -1, "x86_64");
+}
+
+static void teardown(void) __attribute__((destructor));
+static void teardown(void)
+{
+	if (tmpdir)
+		rm_rf(tmpdir);
+	free(tmpdir);
+	shvars_release(&preset);
+}
+
+HARNESS_MAIN(tests)
