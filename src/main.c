@@ -19,7 +19,7 @@ static const struct cmd *const commands[] = {
 	&cmd_add,       &cmd_build,          &cmd_install,         &cmd_uninstall,
 	&cmd_unbuild,   &cmd_remove,         &cmd_status,          &cmd_autoinstall,
 	&cmd_kernel_preinst, &cmd_kernel_postinst, &cmd_kernel_prerm, &cmd_lint,
-	&cmd_depmod,
+	&cmd_depmod,    &cmd_hook,
 };
 
 /* dkms actions ndkms does not have yet: named so the message is honest. */
@@ -49,7 +49,7 @@ static void usage(FILE *f)
 		"Usage: %s [action] [options]\n"
 		"  [action]  = { add | build | install | uninstall | unbuild | remove | status |\n"
 		"                autoinstall | kernel_preinst | kernel_postinst | kernel_prerm |\n"
-		"                lint | depmod }\n"
+		"                lint | depmod | hook }\n"
 		"  [options] = [-m module] [-v module-version] [-k kernel-version] [-a arch]\n"
 		"              [-c dkms.conf-location] [-q] [--force] [--force-version-override] [--all]\n"
 		"              [--root dir] [--dkmstree path] [--sourcetree path] [--installtree path]\n"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/jobs.h"
 #include "core/kernel.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
@@ -14,42 +15,6 @@
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/version.h"
-
-struct ai_mod {
-	char *m, *v;
-	struct strv deps; /* BUILD_DEPENDS not yet satisfied */
-	bool done;
-};
-
-/* Newest version of every module (broken ones reported and left out). */
-static void latest_versions(struct ndkms_ctx *ctx, struct strv *names, struct strv *vers)
-{
-	_cleanup_strv_ struct strv mods = STRV_INIT;
-
-	state_list_modules(ctx, &mods);
-	for (size_t i = 0; i < mods.n; i++) {
-		_cleanup_strv_ struct strv vs = STRV_INIT;
-		const char *best = NULL;
-
-		state_list_versions(ctx, mods.v[i], &vs);
-		for (size_t j = 0; j < vs.n; j++) {
-			if (state_is_broken(ctx, mods.v[i], vs.v[j])) {
-				log_error("%s/%s is broken! Missing the source directory or the symbolic "
-					  "link pointing to it.\nManual intervention is required!",
-					  mods.v[i], vs.v[j]);
-				continue;
-			}
-			if (!state_is_added(ctx, mods.v[i], vs.v[j]))
-				continue;
-			if (!best || version_cmp(vs.v[j], best) > 0)
-				best = vs.v[j];
-		}
-		if (best) {
-			strv_push(names, mods.v[i]);
-			strv_push(vers, best);
-		}
-	}
-}
 
 static bool in_list(const struct strv *l, const char *s)
 {
@@ -62,20 +27,88 @@ static void join(struct strbuf *sb, const struct strv *l)
 		sb_addf(sb, "%s%s", i ? " " : "", l->v[i]);
 }
 
-static int install_for(struct ndkms_ctx *ctx, const char *m, const char *v, const char *k,
-		       const char *a)
+struct ai_report {
+	struct strv installed, skipped, failed, satisfied;
+};
+
+static void ai_started(const struct batch_job *j, void *data)
 {
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = xstrdup(m);
-	ctx->version = xstrdup(v);
-	int lock = lock_module(ctx, m);
-	if (lock < 0)
-		return lock;
-	lifecycle_recover(ctx);
-	int r = lifecycle_maybe_install(ctx, k, a);
-	lock_release(lock);
-	return r;
+	log_info("Autoinstall of module %s/%s for kernel %s (%s)", j->m, j->v, j->k, j->a);
+}
+
+/* A finished worker: its output as one block, then one line with the outcome. */
+static void ai_ended(const struct batch_job *j, void *data)
+{
+	struct ai_report *rep = data;
+	const char *out = j->output ? j->output : "";
+	size_t n = strlen(out);
+
+	if (n)
+		log_partial("%s%s", out, out[n - 1] == '\n' ? "" : "\n");
+	if (j->status == 0) {
+		strv_push(&rep->installed, j->m);
+		strv_push(&rep->satisfied, j->m);
+		log_info("%s/%s for kernel %s (%s): installed", j->m, j->v, j->k, j->a);
+	} else if (j->status == 77) {
+		strv_push(&rep->skipped, j->m);
+		strv_push(&rep->satisfied, j->m);
+		log_info("%s/%s for kernel %s (%s): skipped", j->m, j->v, j->k, j->a);
+	} else {
+		strv_pushf(&rep->failed, "%s(%d)", j->m, j->status);
+		log_info("%s/%s for kernel %s (%s): failed (%d)", j->m, j->v, j->k, j->a,
+			 j->status);
+	}
+	log_info("%s", "");
+}
+
+/* "Autoinstall on K <what> <list><tail>" when the list is not empty. */
+static void print_list(const char *k, const char *what, const struct strv *l, const char *tail)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!l->n)
+		return;
+	join(&sb, l);
+	log_info("Autoinstall on %s %s %s%s", k, what, sb_str(&sb), tail);
+	sb_release(&sb);
+}
+
+/* Modules left waiting on dependencies: dkms's two messages.  Returns true if any is fatal. */
+static bool report_stuck(const struct batch_job *jobs, size_t n, const struct strv *names,
+			 const struct strv *satisfied, const char *k)
+{
+	_cleanup_strv_ struct strv deferred = STRV_INIT;
+	bool unresolved = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf miss = STRBUF_INIT, unknown = STRBUF_INIT;
+		if (jobs[i].state != BATCH_PENDING)
+			continue;
+		for (size_t d = 0; d < jobs[i].deps.n; d++) {
+			const char *dep = jobs[i].deps.v[d];
+			if (in_list(satisfied, dep))
+				continue;
+			sb_addf(in_list(names, dep) ? &miss : &unknown, " %s", dep);
+		}
+		if (miss.len) {
+			log_info("%s/%s autoinstall failed due to missing dependencies:%s.", jobs[i].m,
+				 jobs[i].v, sb_str(&miss));
+			unresolved = true;
+		} else {
+			log_info("%s/%s autoinstall deferred: BUILD_DEPENDS not registered with DKMS:%s.",
+				 jobs[i].m, jobs[i].v, sb_str(&unknown));
+			strv_pushf(&deferred, "%s/%s", jobs[i].m, jobs[i].v);
+		}
+		sb_release(&miss);
+		sb_release(&unknown);
+	}
+	if (deferred.n) {
+		print_list(k, "deferred module(s)", &deferred,
+			   " due to BUILD_DEPENDS not yet registered with DKMS.");
+		log_info("These may be provided externally or by a package not yet configured; "
+			 "autoinstall will retry on the next trigger.");
+	}
+	return unresolved;
 }
 
 static int autoinstall(struct ndkms_ctx *ctx)
@@ -83,133 +116,59 @@ static int autoinstall(struct ndkms_ctx *ctx)
 	_cleanup_free_ char *noauto = path_join(ctx->etc_dkms, "no-autoinstall");
 	const char *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
 	_cleanup_strv_ struct strv names = STRV_INIT, vers = STRV_INIT;
-	_cleanup_strv_ struct strv installed = STRV_INIT, skipped = STRV_INIT, failed = STRV_INIT;
-	struct ai_mod *todo = NULL;
-	size_t ntodo = 0;
-	bool headers_checked = false;
+	struct ai_report rep = {STRV_INIT, STRV_INIT, STRV_INIT, STRV_INIT};
+	struct batch_job *jobs = NULL;
+	size_t njobs = 0;
+	bool need_build = false;
 	int r = 0;
 
 	if (path_exists(noauto)) {
 		log_info("Automatic installation of modules has been disabled.");
 		return 0;
 	}
-	latest_versions(ctx, &names, &vers);
+	jobs_latest_versions(ctx, &names, &vers);
+	/* Already installed modules satisfy dependencies but are not reported as installed now. */
+	for (size_t i = 0; i < names.n; i++)
+		if (state_is_installed(ctx, names.v[i], vers.v[i], k, a))
+			strv_push(&rep.satisfied, names.v[i]);
 	for (size_t i = 0; i < names.n; i++) {
 		struct dkms_conf conf = {0};
 
-		if (state_is_installed(ctx, names.v[i], vers.v[i], k, a)) {
-			strv_push(&installed, names.v[i]);
+		if (in_list(&rep.satisfied, names.v[i]))
 			continue;
-		}
 		r = modconf_read(ctx, NULL, names.v[i], vers.v[i], k, a, false, &conf);
 		if (r < 0)
 			goto out;
 		if (conf.autoinstall) {
-			todo = xreallocarray(todo, ntodo + 1, sizeof(*todo));
-			todo[ntodo] = (struct ai_mod){xstrdup(names.v[i]), xstrdup(vers.v[i]),
-						      STRV_INIT, false};
+			jobs = xreallocarray(jobs, njobs + 1, sizeof(*jobs));
+			jobs[njobs] = (struct batch_job){.m = names.v[i], .v = vers.v[i], .k = k, .a = a};
 			for (size_t d = 0; d < conf.build_depends.n; d++)
-				strv_push(&todo[ntodo].deps, conf.build_depends.v[d]);
-			ntodo++;
+				if (!in_list(&rep.satisfied, conf.build_depends.v[d]))
+					strv_push(&jobs[njobs].deps, conf.build_depends.v[d]);
+			need_build |= !state_is_built(ctx, names.v[i], vers.v[i], k, a);
+			njobs++;
 		}
 		dkms_conf_release(&conf);
 	}
-	/* Already installed modules satisfy dependencies but are not reported as installed now. */
-	_cleanup_strv_ struct strv satisfied = STRV_INIT;
-	for (size_t i = 0; i < installed.n; i++)
-		strv_push(&satisfied, installed.v[i]);
-	strv_release(&installed);
+	/* dkms checks the headers once, before the first module that needs a build */
+	if (need_build && (r = kernel_check_headers(ctx, k)) < 0)
+		goto out;
 
 	ctx->defer_depmod = true;
-	for (bool progress = true; progress;) {
-		progress = false;
-		for (size_t i = 0; i < ntodo; i++) {
-			struct ai_mod *t = &todo[i];
-			bool ready = true;
-
-			if (t->done)
-				continue;
-			for (size_t d = 0; d < t->deps.n; d++)
-				if (!in_list(&satisfied, t->deps.v[d]))
-					ready = false;
-			if (!ready)
-				continue;
-			t->done = true;
-			if (!headers_checked && !state_is_built(ctx, t->m, t->v, k, a)) {
-				headers_checked = true;
-				if ((r = kernel_check_headers(ctx, k)) < 0)
-					goto out;
-			}
-			log_info("Autoinstall of module %s/%s for kernel %s (%s)", t->m, t->v, k, a);
-			int q = install_for(ctx, t->m, t->v, k, a);
-			int code = exit_status_of(q);
-			if (code == 0) {
-				strv_push(&installed, t->m);
-				strv_push(&satisfied, t->m);
-				progress = true;
-			} else if (code == 77) {
-				strv_push(&skipped, t->m);
-				strv_push(&satisfied, t->m);
-				progress = true;
-			} else {
-				strv_pushf(&failed, "%s(%d)", t->m, code);
-			}
-			log_info("%s", "");
-		}
-	}
+	struct batch_opts bo = {.work = jobs_install, .started = ai_started, .ended = ai_ended,
+				.data = &rep};
+	jobs_prepare_keys(ctx, jobs, njobs);
+	r = batch_run(ctx, jobs, njobs, &bo);
 	ctx->defer_depmod = false;
 	int dr = lifecycle_flush_depmod(ctx);
+	if (r < 0)
+		goto out;
 
-	struct strbuf sb = STRBUF_INIT;
-	if (installed.n) {
-		join(&sb, &installed);
-		log_info("Autoinstall on %s succeeded for module(s) %s.", k, sb_str(&sb));
-	}
-	if (skipped.n) {
-		sb_reset(&sb);
-		join(&sb, &skipped);
-		log_info("Autoinstall on %s was skipped for module(s) %s.", k, sb_str(&sb));
-	}
-	if (failed.n) {
-		sb_reset(&sb);
-		join(&sb, &failed);
-		log_info("Autoinstall on %s failed for module(s) %s.", k, sb_str(&sb));
-	}
-	bool unresolved = false;
-	_cleanup_strv_ struct strv deferred = STRV_INIT;
-	for (size_t i = 0; i < ntodo; i++) {
-		struct strbuf miss = STRBUF_INIT, unknown = STRBUF_INIT;
-		if (todo[i].done)
-			continue;
-		for (size_t d = 0; d < todo[i].deps.n; d++) {
-			const char *dep = todo[i].deps.v[d];
-			if (in_list(&satisfied, dep))
-				continue;
-			sb_addf(in_list(&names, dep) ? &miss : &unknown, " %s", dep);
-		}
-		if (miss.len) {
-			log_info("%s/%s autoinstall failed due to missing dependencies:%s.", todo[i].m,
-				 todo[i].v, sb_str(&miss));
-			unresolved = true;
-		} else {
-			log_info("%s/%s autoinstall deferred: BUILD_DEPENDS not registered with DKMS:%s.",
-				 todo[i].m, todo[i].v, sb_str(&unknown));
-			strv_pushf(&deferred, "%s/%s", todo[i].m, todo[i].v);
-		}
-		sb_release(&miss);
-		sb_release(&unknown);
-	}
-	if (deferred.n) {
-		sb_reset(&sb);
-		join(&sb, &deferred);
-		log_info("Autoinstall on %s deferred module(s) %s due to BUILD_DEPENDS not yet "
-			 "registered with DKMS.",
-			 k, sb_str(&sb));
-		log_info("These may be provided externally or by a package not yet configured; "
-			 "autoinstall will retry on the next trigger.");
-	}
-	sb_release(&sb);
-	if (failed.n || unresolved) {
+	print_list(k, "succeeded for module(s)", &rep.installed, ".");
+	print_list(k, "was skipped for module(s)", &rep.skipped, ".");
+	print_list(k, "failed for module(s)", &rep.failed, ".");
+	bool unresolved = report_stuck(jobs, njobs, &names, &rep.satisfied, k);
+	if (rep.failed.n || unresolved) {
 		log_error("One or more modules failed to install during autoinstall.\nRefer to "
 			  "previous errors for more information.");
 		r = DKMS_EXIT(11);
@@ -217,15 +176,15 @@ static int autoinstall(struct ndkms_ctx *ctx)
 		r = dr;
 	}
 	/* dkms 3.4 means to run post_transaction here and never does; ndkms does. */
-	if (r == 0 && installed.n)
+	if (r == 0 && rep.installed.n)
 		lifecycle_post_transaction(ctx);
 out:
-	for (size_t i = 0; i < ntodo; i++) {
-		free(todo[i].m);
-		free(todo[i].v);
-		strv_release(&todo[i].deps);
-	}
-	free(todo);
+	batch_release(jobs, njobs);
+	free(jobs);
+	strv_release(&rep.installed);
+	strv_release(&rep.skipped);
+	strv_release(&rep.failed);
+	strv_release(&rep.satisfied);
 	return r;
 }
 

@@ -20,4 +20,4 @@ struct cmd {
 
 extern const struct cmd cmd_add, cmd_build, cmd_install, cmd_uninstall, cmd_unbuild, cmd_remove,
 	cmd_status, cmd_autoinstall, cmd_kernel_preinst, cmd_kernel_postinst, cmd_kernel_prerm,
-	cmd_lint, cmd_depmod;
+	cmd_lint, cmd_depmod, cmd_hook;

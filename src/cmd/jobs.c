@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* jobs.c - module/kernel jobs run by batch workers for autoinstall and the hooks. */
+#include <stdlib.h>
+
+#include "cmd/jobs.h"
+#include "core/lifecycle.h"
+#include "core/lock.h"
+#include "core/signing.h"
+#include "core/state.h"
+#include "util/log.h"
+#include "util/version.h"
+
+void jobs_latest_versions(struct ndkms_ctx *ctx, struct strv *names, struct strv *vers)
+{
+	_cleanup_strv_ struct strv mods = STRV_INIT;
+
+	state_list_modules(ctx, &mods);
+	for (size_t i = 0; i < mods.n; i++) {
+		_cleanup_strv_ struct strv vs = STRV_INIT;
+		const char *best = NULL;
+
+		state_list_versions(ctx, mods.v[i], &vs);
+		for (size_t j = 0; j < vs.n; j++) {
+			if (state_is_broken(ctx, mods.v[i], vs.v[j])) {
+				log_error("%s/%s is broken! Missing the source directory or the symbolic "
+					  "link pointing to it.\nManual intervention is required!",
+					  mods.v[i], vs.v[j]);
+				continue;
+			}
+			if (!state_is_added(ctx, mods.v[i], vs.v[j]))
+				continue;
+			if (!best || version_cmp(vs.v[j], best) > 0)
+				best = vs.v[j];
+		}
+		if (best) {
+			strv_push(names, mods.v[i]);
+			strv_push(vers, best);
+		}
+	}
+}
+
+/* Point ctx at the job's module, take its lock and finish any interrupted build. */
+static int enter(struct ndkms_ctx *ctx, const struct batch_job *j)
+{
+	free(ctx->module);
+	free(ctx->version);
+	ctx->module = xstrdup(j->m);
+	ctx->version = xstrdup(j->v);
+	int lock = lock_module(ctx, j->m);
+	if (lock >= 0)
+		lifecycle_recover(ctx);
+	return lock;
+}
+
+int jobs_install(struct ndkms_ctx *ctx, const struct batch_job *j, void *data)
+{
+	int lock = enter(ctx, j);
+
+	if (lock < 0)
+		return lock;
+	int r = lifecycle_maybe_install(ctx, j->k, j->a);
+	lock_release(lock);
+	return r;
+}
+
+int jobs_remove(struct ndkms_ctx *ctx, const struct batch_job *j, void *data)
+{
+	int lock = enter(ctx, j);
+
+	if (lock < 0)
+		return lock;
+	int r = lifecycle_maybe_uninstall(ctx, j->k, j->a);
+	if (r == 0)
+		r = lifecycle_maybe_unbuild(ctx, j->k, j->a);
+	lock_release(lock);
+	return r;
+}
+
+void jobs_prepare_keys(struct ndkms_ctx *ctx, const struct batch_job *jobs, size_t n)
+{
+	_cleanup_strv_ struct strv seen = STRV_INIT;
+
+	if (n < 2)
+		return;
+	log_setup(true, false);
+	for (size_t i = 0; i < n; i++) {
+		struct sign_plan p = {0};
+		if (strv_contains(&seen, jobs[i].k) ||
+		    state_is_built(ctx, jobs[i].m, jobs[i].v, jobs[i].k, jobs[i].a))
+			continue;
+		strv_push(&seen, jobs[i].k);
+		signing_prepare(ctx, jobs[i].k, &p);
+		signing_release(&p);
+	}
+	log_setup(ctx->quiet, ctx->verbose);
+}
