@@ -24,6 +24,7 @@ struct finding {
 	int line;
 	bool error;
 	char *text;
+	size_t order;
 };
 
 struct lint {
@@ -38,7 +39,8 @@ struct lint {
 static void add_finding(struct lint *l, int line, bool error, char *text)
 {
 	l->f = xreallocarray(l->f, l->n + 1, sizeof(*l->f));
-	l->f[l->n++] = (struct finding){line, error, text};
+	l->f[l->n] = (struct finding){line, error, text, l->n};
+	l->n++;
 }
 
 static int line_of(const struct lint *l, const char *name)
@@ -230,7 +232,9 @@ static int cmp_finding(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
 
-	return x->line - y->line;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
