@@ -25,6 +25,16 @@ int sh_decline(struct sh *sh, int line, const char *fmt, ...)
 	va_end(ap);
 	if (!sh->why)
 		sh->why = xstrdup("an unsupported construct");
+	/* one line: cut at a newline, blank out other control characters */
+	char *nl = strchr(sh->why, '\n');
+	if (nl) {
+		char *cut = xasprintf("%.*s...", (int)(nl - sh->why), sh->why);
+		free(sh->why);
+		sh->why = cut;
+	}
+	for (char *c = sh->why; *c; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = ' ';
 	sh->why_line = line;
 	sh->why_file = xstrdup(sh->cur_file ? sh->cur_file : sh->file ? sh->file : "");
 	return -ENOTSUP;
