@@ -12,7 +12,7 @@ DESTDIR    ?=
 
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS       := libkmod libconfig libarchive libcrypto
+PKGS       := libkmod libconfig libarchive libcrypto liblzma libzstd zlib
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-Wwrite-strings -Wvla -Wundef -Wpointer-arith -Wno-unused-parameter

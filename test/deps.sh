@@ -2,8 +2,8 @@
 # deps.sh - install what building (build) or testing (test) ndkms needs on Debian, if missing.
 set -eu
 want=$1
-build_pkgs="gcc make pkg-config libkmod-dev libconfig-dev libarchive-dev libssl-dev"
-test_pkgs="$build_pkgs kmod linux-headers-amd64 bc patch"
+build_pkgs="gcc make pkg-config libkmod-dev libconfig-dev libarchive-dev libssl-dev liblzma-dev libzstd-dev zlib1g-dev"
+test_pkgs="$build_pkgs kmod linux-headers-amd64 bc patch dkms"
 case $want in
 build) pkgs=$build_pkgs ;;
 test) pkgs=$test_pkgs ;;

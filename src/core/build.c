@@ -6,11 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/compress.h"
 #include "core/kernel.h"
 #include "core/lifecycle.h"
 #include "core/modconf.h"
 #include "core/runlog.h"
 #include "core/script.h"
+#include "core/signing.h"
 #include "core/state.h"
 #include "util/errors.h"
 #include "util/fs.h"
@@ -33,6 +35,7 @@ struct build {
 	char *ksd;       /* kernel headers */
 	struct strv env; /* CC, KERNEL_CC, LD, ... */
 	bool llvm;
+	struct sign_plan sign;
 };
 
 static void build_release(struct build *b)
@@ -46,6 +49,7 @@ static void build_release(struct build *b)
 	free(b->base);
 	free(b->ksd);
 	strv_release(&b->env);
+	signing_release(&b->sign);
 }
 
 /* dkms's shell variables, set (not exported) in front of every command it evals. */
@@ -180,7 +184,42 @@ static void strip_module(const struct build *b, const char *path)
 		log_warn("Could not strip %s.", ctx_display(b->ctx, path));
 }
 
-/* Strip and copy every built module into <staging>/module/, plus Module.symvers. */
+/* One built module into the staging folder: signed, then compressed as the kernel's are. */
+static int store_module(struct build *b, const char *built, const char *dest_name,
+			const char *moddir)
+{
+	const char *sfx = kernel_compress_suffix(b->ctx, b->k);
+	const char *opts = streq(sfx, ".gz")   ? b->ctx->compress_gzip_opts
+			   : streq(sfx, ".xz") ? b->ctx->compress_xz_opts
+					       : b->ctx->compress_zstd_opts;
+	_cleanup_free_ char *dst = xasprintf("%s/%s.ko%s", moddir, dest_name, sfx);
+	_cleanup_free_ char *why = NULL;
+	unsigned char *data = NULL;
+	void *packed = NULL;
+	size_t len, plen;
+	int r = read_file(built, (char **)&data, &len, (size_t)1 << 30);
+
+	if (r < 0) {
+		log_error("Could not read %s: %s", ctx_display(b->ctx, built), strerror(-r));
+		return DKMS_EXIT(7);
+	}
+	r = signing_apply(b->ctx, &b->sign, built, &data, &len);
+	if (r == 0 && *sfx) {
+		r = compress_module(sfx, opts, data, len, &packed, &plen, &why);
+		if (r < 0) {
+			log_error("Could not compress %s: %s", ctx_display(b->ctx, built), why);
+			r = DKMS_EXIT(7);
+		}
+	}
+	if (r == 0)
+		r = packed ? write_file_atomic(dst, packed, plen, 0644)
+			   : write_file_atomic(dst, data, len, 0644);
+	free(data);
+	free(packed);
+	return r;
+}
+
+/* Strip, sign, compress and store every built module in <staging>/module/, plus Module.symvers. */
 static int collect(struct build *b, const char *staging)
 {
 	_cleanup_free_ char *moddir = path_join(staging, "module");
@@ -201,14 +240,13 @@ static int collect(struct build *b, const char *staging)
 			continue;
 		_cleanup_free_ char *built =
 			xasprintf("%s/%s%s.ko", b->bdir, rec->built_location, rec->built_name);
-		_cleanup_free_ char *dst = xasprintf("%s/%s.ko", moddir, rec->dest_name);
 		if (!is_reg(built)) {
 			log_warn("%s has disappeared", ctx_display(b->ctx, built));
 			continue;
 		}
 		if (rec->strip)
 			strip_module(b, built);
-		if ((r = copy_file_atomic(built, dst, 0644)) < 0)
+		if ((r = store_module(b, built, rec->dest_name, moddir)) < 0)
 			return r;
 	}
 	for (size_t i = 0; i < b->conf.nmods; i++) {
@@ -265,6 +303,8 @@ static int do_build(struct build *b, bool replace)
 		return DKMS_EXIT(8);
 	}
 	if ((r = kernel_check_headers(ctx, b->k)) < 0)
+		return r;
+	if ((r = signing_prepare(ctx, b->k, &b->sign)) < 0)
 		return r;
 	kernel_toolchain_env(ctx, b->k, &b->env, &b->llvm);
 	if ((r = check_build_depends(b)) < 0)

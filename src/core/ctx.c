@@ -55,6 +55,7 @@ void ctx_release(struct ndkms_ctx *ctx)
 		&ctx->conf_file, &ctx->kconfig_opt, &ctx->templatekernel, &ctx->archive,
 		&ctx->distro, &ctx->running_kernel, &ctx->running_arch, &ctx->post_transaction,
 		&ctx->sign_file, &ctx->mok_signing_key, &ctx->mok_certificate,
+		&ctx->try_sign_modules,
 		&ctx->compress_gzip_opts, &ctx->compress_xz_opts, &ctx->compress_zstd_opts,
 		&ctx->depmod_program,
 	};

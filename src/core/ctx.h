@@ -73,6 +73,7 @@ struct ndkms_ctx {
 	char *sign_file;
 	char *mok_signing_key;
 	char *mok_certificate;
+	char *try_sign_modules; /* "true", "false" or "not_in_chroot" (dkms 3.4; NULL: the last) */
 	char *compress_gzip_opts;
 	char *compress_xz_opts;
 	char *compress_zstd_opts;

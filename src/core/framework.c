@@ -27,7 +27,8 @@
 	X(post_transaction)                                                                       \
 	X(sign_file)                                                                              \
 	X(mok_signing_key)                                                                        \
-	X(mok_certificate)
+	X(mok_certificate)                                                                        \
+	X(try_sign_modules)
 
 #define NAME(f) #f,
 static const char *const fw_names[] = {FW_FIELDS(NAME) NULL};
@@ -63,13 +64,15 @@ static void framework_files(const struct ndkms_ctx *ctx, struct strv *files)
 	strv_release(&d);
 }
 
-int framework_read(const struct ndkms_ctx *ctx, struct framework *fw)
+static int read_files(const struct ndkms_ctx *ctx, const char *kver, struct framework *fw)
 {
 	_cleanup_strv_ struct strv files = STRV_INIT;
 	struct shvars state = SHVARS_INIT;
 	int r = 0;
 
 	memset(fw, 0, sizeof(*fw));
+	if (kver)
+		shvars_set(&state, "kernelver", -1, kver);
 	framework_files(ctx, &files);
 	for (size_t i = 0; i < files.n && r == 0; i++) {
 		struct eval_opts o = {
@@ -108,6 +111,16 @@ int framework_read(const struct ndkms_ctx *ctx, struct framework *fw)
 	return r;
 }
 
+int framework_read(const struct ndkms_ctx *ctx, struct framework *fw)
+{
+	return read_files(ctx, NULL, fw);
+}
+
+int framework_read_kernel(const struct ndkms_ctx *ctx, const char *kver, struct framework *fw)
+{
+	return read_files(ctx, kver, fw);
+}
+
 static void take(char **dst, char *src)
 {
 	if (!src)
@@ -135,6 +148,7 @@ void framework_apply(struct ndkms_ctx *ctx, const struct framework *fw)
 	take(&ctx->sign_file, fw->sign_file);
 	take(&ctx->mok_signing_key, fw->mok_signing_key);
 	take(&ctx->mok_certificate, fw->mok_certificate);
+	take(&ctx->try_sign_modules, fw->try_sign_modules);
 }
 
 void framework_release(struct framework *fw)

@@ -21,10 +21,13 @@ struct framework {
 	char *sign_file;
 	char *mok_signing_key;
 	char *mok_certificate;
+	char *try_sign_modules;
 };
 
 /* Evaluate the files (later wins; only these names survive, as in dkms's safe_source). */
 int framework_read(const struct ndkms_ctx *ctx, struct framework *fw);
+/* The same with $kernelver set, as dkms reads the signing settings for each target kernel. */
+int framework_read_kernel(const struct ndkms_ctx *ctx, const char *kver, struct framework *fw);
 /* Copy the non-tree settings into ctx, where the command line has not set them. */
 void framework_apply(struct ndkms_ctx *ctx, const struct framework *fw);
 void framework_release(struct framework *fw);

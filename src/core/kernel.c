@@ -216,9 +216,16 @@ static int scan_suffix(const char *dir, int depth, int *found)
 const char *kernel_compress_suffix(const struct ndkms_ctx *ctx, const char *kver)
 {
 	static const char *const sfx[] = {"", ".gz", ".xz", ".zst"};
+	static const char *const sym[] = {NULL, "CONFIG_MODULE_COMPRESS_GZIP",
+					  "CONFIG_MODULE_COMPRESS_XZ", "CONFIG_MODULE_COMPRESS_ZSTD"};
+	_cleanup_free_ char *config = ctx_kernel_config(ctx, kver);
 	_cleanup_free_ char *dir = path_join(ctx->install_tree, kver);
 	int found = 0;
 
+	/* What the kernel was built to load first; then dkms's look at the installed modules. */
+	for (size_t i = 1; i < ARRAY_SIZE(sym); i++)
+		if (kernel_config_has(config, sym[i]))
+			return sfx[i];
 	scan_suffix(dir, 0, &found);
 	return sfx[found];
 }

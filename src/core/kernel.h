@@ -28,7 +28,10 @@ bool kernel_exclusive_ok(const struct ndkms_ctx *ctx, const struct dkms_conf *co
 void kernel_toolchain_env(const struct ndkms_ctx *ctx, const char *kver, struct strv *env,
 			  bool *llvm);
 
-/* dkms's module suffix for kver: "", ".gz", ".xz" or ".zst" (from the installed modules). */
+/*
+ * The module suffix for kver: "", ".gz", ".xz" or ".zst" from CONFIG_MODULE_COMPRESS_* of the
+ * kernel config, else dkms's choice from the installed modules.
+ */
 const char *kernel_compress_suffix(const struct ndkms_ctx *ctx, const char *kver);
 
 /* Find "<dir>/<name>.ko" or "<dir>/<name>.ko<ext>" (any compression); NULL when neither exists. */

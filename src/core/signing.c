@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* signing.c - dkms's module signing decisions for one kernel, and signing a built module. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/framework.h"
+#include "core/kernel.h"
+#include "core/signing.h"
+#include "sign/modsign.h"
+#include "sign/mok.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+/* A signing problem stops the build: the module is not produced, hence not installed. */
+#define SIGN_FAILED DKMS_EXIT(1)
+
+bool signing_in_chroot(void)
+{
+	struct stat a, b;
+
+	if (stat("/", &a) < 0 || stat("/proc/1/root/.", &b) < 0)
+		return false;
+	return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+}
+
+/* The value of CONFIG_MODULE_SIG_HASH, quotes removed; NULL when the config has none. */
+static char *config_sig_hash(const char *config)
+{
+	_cleanup_free_ char *text = NULL;
+	static const char key[] = "CONFIG_MODULE_SIG_HASH=";
+
+	if (read_file(config, &text, NULL, 16 << 20) < 0)
+		return NULL;
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strneq(line, key, sizeof(key) - 1)) {
+			char *v = line + sizeof(key) - 1;
+			size_t n = strlen(v);
+			if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+				return xstrndup(v + 1, n - 2);
+			return xstrdup(v);
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+struct mok_paths {
+	char *key;       /* in-root, as configured */
+	char *cert;
+	char *key_host;  /* host paths */
+	char *cert_host;
+	char *sign_file; /* configured sign_file, if any */
+	char *try_sign;
+};
+
+static void mok_paths_release(struct mok_paths *m)
+{
+	free(m->key);
+	free(m->cert);
+	free(m->key_host);
+	free(m->cert_host);
+	free(m->sign_file);
+	free(m->try_sign);
+}
+
+/* framework.conf's signing settings read for kver ($kernelver expanded), with dkms's defaults. */
+static int mok_paths_get(const struct ndkms_ctx *ctx, const char *kver, struct mok_paths *m)
+{
+	struct framework fw;
+	bool ubuntu = ctx->distro && streq(ctx->distro, "ubuntu");
+	int r = framework_read_kernel(ctx, kver ? kver : "", &fw);
+
+	memset(m, 0, sizeof(*m));
+	if (r < 0)
+		return r;
+	m->key = xstrdup(fw.mok_signing_key && *fw.mok_signing_key ? fw.mok_signing_key
+			 : ubuntu ? "/var/lib/shim-signed/mok/MOK.priv"
+				  : "/var/lib/dkms/mok.key");
+	m->cert = xstrdup(fw.mok_certificate && *fw.mok_certificate ? fw.mok_certificate
+			  : ubuntu ? "/var/lib/shim-signed/mok/MOK.der"
+				   : "/var/lib/dkms/mok.pub");
+	m->key_host = ctx_path(ctx, m->key);
+	m->cert_host = ctx_path(ctx, m->cert);
+	if (fw.sign_file && *fw.sign_file)
+		m->sign_file = xstrdup(fw.sign_file);
+	m->try_sign = xstrdup(fw.try_sign_modules && *fw.try_sign_modules ? fw.try_sign_modules
+										: "not_in_chroot");
+	framework_release(&fw);
+	return 0;
+}
+
+/* Create the pair when both are missing; refuse (dkms issue 366) when only one is. */
+static int ensure_mok(const struct mok_paths *m)
+{
+	bool have_key = path_exists(m->key_host), have_cert = path_exists(m->cert_host);
+	_cleanup_free_ char *why = NULL;
+
+	if (have_key && have_cert)
+		return 0;
+	if (have_key != have_cert) {
+		log_error("%s %s exists but %s %s is missing.\nRefusing to generate a new key and "
+			  "certificate over the existing one; restore the missing file or point "
+			  "mok_signing_key and mok_certificate in framework.conf at a matching pair.",
+			  have_key ? "Signing key" : "Certificate", have_key ? m->key : m->cert,
+			  have_key ? "certificate" : "signing key", have_key ? m->cert : m->key);
+		return SIGN_FAILED;
+	}
+	if (strneq(m->key, "pkcs11:", 7))
+		return 0;
+	log_info("Certificate or key are missing, generating self signed certificate for MOK...");
+	int r = mok_generate(m->key_host, m->cert_host, &why);
+	if (r < 0) {
+		log_error("Could not create the signing key %s and certificate %s: %s", m->key,
+			  m->cert, why);
+		return SIGN_FAILED;
+	}
+	return 0;
+}
+
+int signing_prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p)
+{
+	struct mok_paths m;
+	_cleanup_free_ char *config = ctx_kernel_config(ctx, kver);
+	_cleanup_free_ char *hash = NULL;
+	_cleanup_free_ char *why = NULL;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	if ((r = mok_paths_get(ctx, kver, &m)) < 0)
+		return r;
+	if (streq(m.try_sign, "false") || streq(m.try_sign, "no")) {
+		log_debug("try_sign_modules=%s: modules are not signed", m.try_sign);
+		goto out;
+	}
+	if (!streq(m.try_sign, "true") && !streq(m.try_sign, "yes") && signing_in_chroot()) {
+		log_info("Running inside a chroot, modules won't be signed (try_sign_modules=true "
+			 "in framework.conf signs anyway)\n");
+		goto out;
+	}
+	if (!is_reg(config)) {
+		log_info("Kernel config %s not found, modules won't be signed\n",
+			 ctx_display(ctx, config));
+		goto out;
+	}
+	hash = config_sig_hash(config);
+	if (!hash) {
+		log_info("The kernel is built without module signing facility, modules won't be "
+			 "signed\n");
+		goto out;
+	}
+	p->md = sign_hash_lookup(hash);
+	if (!p->md) {
+		log_error("Unsupported module signing hash '%s' (CONFIG_MODULE_SIG_HASH in %s).",
+			  hash, ctx_display(ctx, config));
+		r = SIGN_FAILED;
+		goto out;
+	}
+	if (m.sign_file)
+		log_debug("sign_file %s is not run: modules are signed in-process", m.sign_file);
+	log_info("Sign command: built-in (%s)", hash);
+	log_info("Signing key: %s", m.key);
+	log_info("Public certificate (MOK): %s", m.cert);
+	if ((r = ensure_mok(&m)) < 0)
+		goto out;
+	r = sign_keys_load(&p->keys, m.key_host, m.key, m.cert_host, m.cert, &why);
+	if (r < 0) {
+		log_error("Cannot sign modules: %s.", why);
+		r = SIGN_FAILED;
+		goto out;
+	}
+	log_info("%s", "");
+	p->enabled = true;
+out:
+	mok_paths_release(&m);
+	return r;
+}
+
+int signing_apply(const struct ndkms_ctx *ctx, const struct sign_plan *p, const char *path,
+		  unsigned char **data, size_t *len)
+{
+	_cleanup_free_ char *why = NULL;
+	unsigned char *out;
+	size_t outlen;
+
+	if (!p->enabled)
+		return 0;
+	log_info("Signing module %s", ctx_display(ctx, path));
+	int r = modsign_buffer(&p->keys, p->md, *data, *len, &out, &outlen, &why);
+	if (r < 0) {
+		log_error("Failed to sign module '%s': %s.", ctx_display(ctx, path), why);
+		return SIGN_FAILED;
+	}
+	free(*data);
+	*data = out;
+	*len = outlen;
+	return 0;
+}
+
+void signing_release(struct sign_plan *p)
+{
+	sign_keys_release(&p->keys);
+	p->enabled = false;
+}
+
+int signing_generate_mok(const struct ndkms_ctx *ctx)
+{
+	struct mok_paths m;
+	int r = mok_paths_get(ctx, ctx->kvers.n ? ctx->kvers.v[0] : ctx->running_kernel, &m);
+
+	if (r < 0)
+		return r;
+	log_info("Signing key: %s", m.key);
+	log_info("Public certificate (MOK): %s", m.cert);
+	if (strneq(m.key, "pkcs11:", 7)) {
+		log_info("The signing key is a PKCS#11 token; nothing to generate.");
+	} else if (path_exists(m.key_host) && path_exists(m.cert_host)) {
+		log_info("Key and certificate exist already; they are left as they are.");
+	} else {
+		r = ensure_mok(&m);
+		if (r == 0)
+			log_info("Created %s and %s.", m.key, m.cert);
+	}
+	mok_paths_release(&m);
+	return r;
+}

@@ -1,0 +1,134 @@
+#!/bin/sh
+# t-sign.sh - MOK generation and in-process module signing of examples/hello against the real
+# headers, byte-compared with the kernel's own sign-file, and the failures that must not leave
+# a half-signed or unsigned module installed.
+. "$(dirname "$0")/../lib.sh"
+[ -n "$KVER" ] || skip_all "no kernel headers installed"
+SIGNFILE=/usr/lib/linux-kbuild-${KVER%.*}/scripts/sign-file
+[ -x "$SIGNFILE" ] || SIGNFILE=/lib/modules/$KVER/build/scripts/sign-file
+[ -x "$SIGNFILE" ] || skip_all "no sign-file for $KVER"
+grep -q '^CONFIG_MODULE_SIG_HASH=' "/lib/modules/$KVER/build/include/config/auto.conf" ||
+	skip_all "$KVER is built without module signatures"
+mkroot
+add_source hello 1.0
+mkdir -p "$ROOT/etc/dkms"
+echo 'try_sign_modules=true' >"$ROOT/etc/dkms/framework.conf"
+K=$ROOT/lib/modules/$KVER
+T=$ROOT/var/lib/dkms/hello
+B=$T/1.0/$KVER/$ARCH
+KEY=$ROOT/var/lib/dkms/mok.key
+CERT=$ROOT/var/lib/dkms/mok.pub
+W=$(mktemp -d "$TMPROOT/sign.XXXXXX")
+trap 'cleanup; rm -rf "$W"' EXIT
+
+# unsign FILE OUT: the module without its signature trailer
+unsign() {
+	size=$(stat -c %s "$1")
+	siglen=$(od -An -tu4 --endian=big -j $((size - 32)) -N4 "$1" | tr -d ' ')
+	head -c $((size - 40 - siglen)) "$1" >"$2"
+}
+
+expect_rc "generate_mok" 0 nd generate_mok
+expect_out "generate_mok names the key" "Signing key: /var/lib/dkms/mok.key"
+expect_out "generate_mok names the certificate" "Public certificate (MOK): /var/lib/dkms/mok.pub"
+check "key is mode 0600" [ "$(stat -c %a "$KEY")" = 600 ]
+check "key is PEM" grep -q "BEGIN PRIVATE KEY" "$KEY"
+check "certificate is DER" [ "$(od -An -tx1 -N1 "$CERT" | tr -d ' ')" = 30 ]
+sum_before=$(cat "$KEY" "$CERT" | sha256sum)
+expect_rc "generate_mok again" 0 nd generate_mok
+check "existing key and certificate left alone" [ "$(cat "$KEY" "$CERT" | sha256sum)" = "$sum_before" ]
+if command -v openssl >/dev/null; then
+	openssl x509 -inform DER -in "$CERT" -noout -text >"$W/cert.txt" 2>&1
+	check "certificate subject" grep -q "CN *= *DKMS module signing key" "$W/cert.txt"
+	check "certificate has the codeSigning usage" grep -q "Code Signing" "$W/cert.txt"
+fi
+
+expect_rc "build signs (sha256)" 0 nd build hello/1.0 -k "$KVER"
+expect_out "sign command shown" "Sign command:"
+expect_out "signing key shown" "Signing key: /var/lib/dkms/mok.key"
+expect_out "signing line" "Signing module /var/lib/dkms/hello/1.0/build/hello.ko"
+check "signed module ends with the magic" sh -c "tail -c 28 '$B/module/hello.ko' | grep -q 'Module signature appended'"
+unsign "$B/module/hello.ko" "$W/plain.ko"
+cp "$W/plain.ko" "$W/ref256.ko"
+"$SIGNFILE" sha256 "$KEY" "$CERT" "$W/ref256.ko"
+check "sha256 signature byte-identical to sign-file" cmp "$B/module/hello.ko" "$W/ref256.ko"
+check "modinfo shows the signer" sh -c "/sbin/modinfo -F signer '$B/module/hello.ko' | grep -qx 'DKMS module signing key'"
+check "modinfo shows sha256" sh -c "/sbin/modinfo -F sig_hashalgo '$B/module/hello.ko' | grep -qx sha256"
+
+# sha512 through a kernel config naming it
+sed 's/^CONFIG_MODULE_SIG_HASH=.*/CONFIG_MODULE_SIG_HASH="sha512"/' \
+	"/lib/modules/$KVER/build/include/config/auto.conf" >"$W/config512"
+expect_rc "rebuild signs with sha512" 0 nd build hello/1.0 -k "$KVER" --force --config "$W/config512"
+unsign "$B/module/hello.ko" "$W/plain512.ko"
+cp "$W/plain512.ko" "$W/ref512.ko"
+"$SIGNFILE" sha512 "$KEY" "$CERT" "$W/ref512.ko"
+check "sha512 signature byte-identical to sign-file" cmp "$B/module/hello.ko" "$W/ref512.ko"
+check "modinfo shows sha512" sh -c "/sbin/modinfo -F sig_hashalgo '$B/module/hello.ko' | grep -qx sha512"
+
+expect_rc "install the signed module" 0 nd install hello/1.0 -k "$KVER"
+check "installed module carries the signer" sh -c "/sbin/modinfo -F signer '$K/updates/dkms/hello.ko' | grep -qx 'DKMS module signing key'"
+expect_rc "remove" 0 nd remove hello/1.0 --all
+
+# bad key material: a clear error, nothing built, nothing installed
+mv "$KEY" "$W/good.key"
+expect_rc "install with the key missing (certificate present)" 1 nd install hello/1.0 -k "$KVER"
+expect_out "missing key named" "signing key /var/lib/dkms/mok.key is missing"
+check "no key generated over the certificate" [ ! -e "$KEY" ]
+check "certificate untouched" [ "$(cat "$W/good.key" "$CERT" | sha256sum)" = "$sum_before" ]
+check "not built" [ ! -e "$B" ]
+check "not installed" [ ! -e "$K/updates/dkms/hello.ko" ]
+expect_rc "generate_mok refuses to pair a new key with the old certificate" 1 nd generate_mok
+check "still no key" [ ! -e "$KEY" ]
+
+echo "garbage" >"$KEY"
+chmod 600 "$KEY"
+expect_rc "install with a corrupt key" 1 nd install hello/1.0 -k "$KVER"
+expect_out "corrupt key named" "/var/lib/dkms/mok.key is not a readable unencrypted private key"
+check "not built (corrupt key)" [ ! -e "$B" ]
+check "not installed (corrupt key)" [ ! -e "$K/updates/dkms/hello.ko" ]
+
+# a certificate from another key
+cat >"$ROOT/etc/dkms/framework.conf" <<'EOC'
+try_sign_modules=true
+mok_signing_key=/var/lib/dkms/other.key
+mok_certificate=/var/lib/dkms/other.pub
+EOC
+expect_rc "generate a second pair" 0 nd generate_mok
+cp "$W/good.key" "$KEY"
+cat >"$ROOT/etc/dkms/framework.conf" <<'EOC'
+try_sign_modules=true
+mok_signing_key=/var/lib/dkms/mok.key
+mok_certificate=/var/lib/dkms/other.pub
+EOC
+expect_rc "install with a certificate of another key" 1 nd install hello/1.0 -k "$KVER"
+expect_out "mismatch named" "the certificate /var/lib/dkms/other.pub does not match the key /var/lib/dkms/mok.key"
+check "not installed (mismatch)" [ ! -e "$K/updates/dkms/hello.ko" ]
+
+# $kernelver in the configured paths
+cat >"$ROOT/etc/dkms/framework.conf" <<'EOC'
+try_sign_modules=true
+mok_signing_key='/var/lib/dkms/keys/$kernelver.key'
+mok_certificate="/var/lib/dkms/keys/${kernelver}.der"
+EOC
+expect_rc "keys per kernel (\$kernelver)" 0 nd build hello/1.0 -k "$KVER"
+expect_out "kernelver expanded" "Signing key: /var/lib/dkms/keys/$KVER.key"
+check "per-kernel key created" [ -f "$ROOT/var/lib/dkms/keys/$KVER.key" ]
+expect_rc "unbuild" 0 nd unbuild hello/1.0 -k "$KVER"
+
+# an unsupported hash
+echo 'try_sign_modules=true' >"$ROOT/etc/dkms/framework.conf"
+sed 's/^CONFIG_MODULE_SIG_HASH=.*/CONFIG_MODULE_SIG_HASH="md4"/' \
+	"/lib/modules/$KVER/build/include/config/auto.conf" >"$W/configmd4"
+expect_rc "unsupported hash" 1 nd build hello/1.0 -k "$KVER" --config "$W/configmd4"
+expect_out "unsupported hash named" "Unsupported module signing hash 'md4'"
+check "not built (md4)" [ ! -e "$B" ]
+
+# no signing facility, and signing switched off
+grep -v '^CONFIG_MODULE_SIG' "/lib/modules/$KVER/build/include/config/auto.conf" >"$W/configns"
+expect_rc "kernel without module signatures" 0 nd build hello/1.0 -k "$KVER" --config "$W/configns"
+expect_out "no signing facility" "The kernel is built without module signing facility, modules won't be signed"
+check "module left unsigned" sh -c "! tail -c 28 '$B/module/hello.ko' | grep -q 'Module signature appended'"
+echo 'try_sign_modules=false' >"$ROOT/etc/dkms/framework.conf"
+expect_rc "try_sign_modules=false" 0 nd build hello/1.0 -k "$KVER" --force
+expect_no_out "no signing line" "Signing module"
+check "nothing written outside the root" host_untouched
