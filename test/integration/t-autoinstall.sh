@@ -71,8 +71,8 @@ echo 'AUTOINSTALL=""' >"$ROOT/etc/dkms/hello.conf"
 expect_rc "autoinstall with hello switched off in /etc/dkms/hello.conf" 11 nd autoinstall -k "$KVER"
 expect_out "greeter stuck on its dependency" "greeter/1.0 autoinstall failed due to missing dependencies: hello."
 rm "$ROOT/etc/dkms/hello.conf"
-expect_rc "--directive" 0 nd build manual/1.0 -k "$KVER" --directive 'STRIP[0]=no'
-expect_out "directive echoed" 'DIRECTIVE: STRIP[0]="no"'
+expect_rc "--directive" 0 nd build manual/1.0 -k "$KVER" --directive 'STRIP=no'
+expect_out "directive echoed" 'DIRECTIVE: STRIP="no"'
 check "not stripped: debug info kept" sh -c "readelf -S '$ROOT/var/lib/dkms/manual/1.0/$KVER/$ARCH/module/manual.ko' | grep -q debug_info"
 
 # parallel_jobs from the environment reaches make, as dkms's test suite expects
