@@ -20,6 +20,18 @@ BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WARN) -MMD -MP \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
+# Package ownership (src/pkg/owner_*.c) compiles in where pkg-config finds libalpm / librpm.
+ifeq ($(shell $(PKG_CONFIG) --exists libalpm 2>/dev/null && echo y),y)
+BASE_CFLAGS += -DHAVE_ALPM $(shell $(PKG_CONFIG) --cflags libalpm)
+LIBS += $(shell $(PKG_CONFIG) --libs libalpm)
+endif
+ifeq ($(shell $(PKG_CONFIG) --exists rpm 2>/dev/null && echo y),y)
+BASE_CFLAGS += -DHAVE_RPM $(shell $(PKG_CONFIG) --cflags rpm)
+LIBS += $(shell $(PKG_CONFIG) --libs rpm)
+endif
+# The hooks name /usr/bin/ndkms; installed, they name where the binary goes.
+HOOK_SED := sed 's|/usr/bin/ndkms|$(SBINDIR)/ndkms|g'
+
 OPT_CFLAGS ?= -O2 -g
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -86,6 +98,18 @@ install: build/ndkms
 	ln -sf ndkms $(DESTDIR)$(DATADIR)/bash-completion/completions/dkms
 	install -Dm644 completions/zsh/_ndkms $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_ndkms
 	install -Dm644 examples/ndkms.conf $(DESTDIR)$(SYSCONFDIR)/ndkms/ndkms.conf.example
+	install -d $(DESTDIR)$(DATADIR)/libalpm/hooks $(DESTDIR)$(LIBDIR)/kernel/install.d \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d \
+		$(DESTDIR)$(LIBDIR)/systemd/system
+	for h in hooks/alpm/*.hook; do \
+		$(HOOK_SED) $$h >$(DESTDIR)$(DATADIR)/libalpm/hooks/$${h##*/} || exit 1; done
+	$(HOOK_SED) hooks/kernel-install/40-ndkms.install \
+		>$(DESTDIR)$(LIBDIR)/kernel/install.d/40-ndkms.install
+	$(HOOK_SED) hooks/debian/postinst.d/ndkms >$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/ndkms
+	$(HOOK_SED) hooks/debian/prerm.d/ndkms >$(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/ndkms
+	chmod 755 $(DESTDIR)$(LIBDIR)/kernel/install.d/40-ndkms.install \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/ndkms $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/ndkms
+	$(HOOK_SED) hooks/systemd/ndkms.service >$(DESTDIR)$(LIBDIR)/systemd/system/ndkms.service
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ndkms $(DESTDIR)$(SBINDIR)/dkms \
@@ -93,7 +117,13 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/ndkms \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/dkms \
 		$(DESTDIR)$(DATADIR)/zsh/vendor-completions/_ndkms \
-		$(DESTDIR)$(SYSCONFDIR)/ndkms/ndkms.conf.example
+		$(DESTDIR)$(SYSCONFDIR)/ndkms/ndkms.conf.example \
+		$(DESTDIR)$(DATADIR)/libalpm/hooks/70-ndkms-install.hook \
+		$(DESTDIR)$(DATADIR)/libalpm/hooks/70-ndkms-upgrade.hook \
+		$(DESTDIR)$(DATADIR)/libalpm/hooks/71-ndkms-remove.hook \
+		$(DESTDIR)$(LIBDIR)/kernel/install.d/40-ndkms.install \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/ndkms $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/ndkms \
+		$(DESTDIR)$(LIBDIR)/systemd/system/ndkms.service
 
 clean:
 	rm -rf build/obj build/san build/unit build/ndkms

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/status_owner.h"
 #include "core/kernel.h"
 #include "core/modconf.h"
 #include "core/state.h"
@@ -90,6 +91,7 @@ static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 			       "\"installed_differs\": %s",
 			       l->originals ? "true" : "false", l->missing ? "true" : "false",
 			       l->differs ? "true" : "false");
+		status_owner_json(ctx, l->m, l->v, l->k);
 		printf("}");
 	} else if (!l->k) {
 		printf("%s/%s: %s\n", l->m, l->v, l->state);
@@ -97,12 +99,15 @@ static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 			log_error("%s/%s: Missing the module source directory or the symbolic link "
 				  "pointing to it.\nManual intervention is required!",
 				  l->m, l->v);
+		else
+			status_owner_text(ctx, l->m, l->v, NULL);
 	} else {
 		printf("%s/%s, %s, %s: %s%s%s\n", l->m, l->v, l->k, l->a, l->state,
 		       l->originals ? " (Original modules exist)" : "",
 		       l->missing   ? " (Built modules are missing in the kernel modules folder)"
 		       : l->differs ? " (Differences between built and installed modules)"
 				    : "");
+		status_owner_text(ctx, l->m, l->v, l->k);
 	}
 	(*count)++;
 }
@@ -138,6 +143,7 @@ static int run_status(struct ndkms_ctx *ctx, int argc, char **argv)
 	int count = 0;
 
 	state_list_modules(ctx, &mods);
+	status_owner_begin(ctx);
 	for (size_t i = 0; i < mods.n; i++) {
 		const char *m = mods.v[i];
 		_cleanup_strv_ struct strv vers = STRV_INIT;
@@ -179,6 +185,7 @@ static int run_status(struct ndkms_ctx *ctx, int argc, char **argv)
 			}
 		}
 	}
+	status_owner_end();
 	if (ctx->json)
 		printf(count ? "\n]\n" : "[]\n");
 	return 0;
