@@ -107,9 +107,7 @@ static int ensure_added(struct hook *h, const char *m, const char *v)
 		return lock;
 	int r = state_is_added(ctx, m, v) ? 0 : lifecycle_add(ctx);
 	lock_release(lock);
-	if (r == 0)
-		log_info("%s/%s: added", m, v);
-	else
+	if (r < 0)
 		log_info("%s/%s: could not be added (exit %d)", m, v, exit_status_of(r));
 	return r;
 }
