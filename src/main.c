@@ -19,11 +19,9 @@ static const struct cmd *const commands[] = {
 	&cmd_add,       &cmd_build,          &cmd_install,         &cmd_uninstall,
 	&cmd_unbuild,   &cmd_remove,         &cmd_status,          &cmd_autoinstall,
 	&cmd_kernel_preinst, &cmd_kernel_postinst, &cmd_kernel_prerm, &cmd_lint,
-	&cmd_depmod,    &cmd_hook,
+	&cmd_depmod,    &cmd_hook,           &cmd_match,           &cmd_mktarball,
+	&cmd_ldtarball, &cmd_generate_mok,
 };
-
-/* dkms actions ndkms does not have yet: named so the message is honest. */
-static const char *const later_actions[] = {"match", "mktarball", "ldtarball", "generate_mok"};
 
 static const struct cmd *find_cmd(const char *name)
 {
@@ -31,14 +29,6 @@ static const struct cmd *find_cmd(const char *name)
 		if (streq(commands[i]->name, name))
 			return commands[i];
 	return NULL;
-}
-
-static bool is_later_action(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(later_actions); i++)
-		if (streq(later_actions[i], name))
-			return true;
-	return false;
 }
 
 static const char *prog_name = "ndkms";
@@ -49,12 +39,14 @@ static void usage(FILE *f)
 		"Usage: %s [action] [options]\n"
 		"  [action]  = { add | build | install | uninstall | unbuild | remove | status |\n"
 		"                autoinstall | kernel_preinst | kernel_postinst | kernel_prerm |\n"
-		"                lint | depmod | hook }\n"
+		"                match | mktarball | ldtarball | generate_mok | lint | depmod | hook }\n"
 		"  [options] = [-m module] [-v module-version] [-k kernel-version] [-a arch]\n"
 		"              [-c dkms.conf-location] [-q] [--force] [--force-version-override] [--all]\n"
 		"              [--root dir] [--dkmstree path] [--sourcetree path] [--installtree path]\n"
 		"              [--kernelsourcedir path] [--config kernel-.config-location]\n"
 		"              [--directive='NAME=value'] [--no-depmod] [--json] [-j number]\n"
+		"              [--templatekernel kernel-version] [--archive file] [--source-only]\n"
+		"              [--binaries-only]\n"
 		"              [--verbose] [-V|--version] [-h|--help]\n"
 		"See %s(8) for details.\n",
 		prog_name, streq(prog_name, "dkms") ? "dkms" : "ndkms");
@@ -287,15 +279,15 @@ static int parse_args(struct ndkms_ctx *ctx, struct parsed *p, int argc, char **
 			continue;
 		}
 		const struct cmd *c = find_cmd(a);
-		if ((c || is_later_action(a)) && !ctx->action) {
+		if (c && !ctx->action) {
 			ctx->action = xstrdup(a);
-			if (c && (c->flags & CMD_OWN_ARGS)) {
+			if (c->flags & CMD_OWN_ARGS) {
 				*own = i;
 				return 0;
 			}
 			continue;
 		}
-		if (c || is_later_action(a)) {
+		if (c) {
 			log_error("Cannot specify more than one action.");
 			return DKMS_EXIT(4);
 		}

@@ -21,3 +21,4 @@ struct cmd {
 extern const struct cmd cmd_add, cmd_build, cmd_install, cmd_uninstall, cmd_unbuild, cmd_remove,
 	cmd_status, cmd_autoinstall, cmd_kernel_preinst, cmd_kernel_postinst, cmd_kernel_prerm,
 	cmd_lint, cmd_depmod, cmd_hook;
+extern const struct cmd cmd_mktarball, cmd_ldtarball, cmd_match, cmd_generate_mok;

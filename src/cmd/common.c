@@ -17,7 +17,7 @@ int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 	if (r < 0)
 		return r;
 	if (ctx->tarball_arg && !ctx->src_tree_arg) {
-		log_error("Adding modules from archives (%s) is not supported by this ndkms version.",
+		log_error("%s is not a source folder; load archives with add or ldtarball.",
 			  ctx->tarball_arg);
 		return DKMS_EXIT(2);
 	}

@@ -5,11 +5,21 @@
 #include "core/lifecycle.h"
 #include "core/lock.h"
 #include "core/state.h"
+#include "core/tarball.h"
 #include "util/errors.h"
 #include "util/log.h"
 
 static int run_add(struct ndkms_ctx *ctx, int argc, char **argv)
 {
+	if (ctx->tarball_arg && !ctx->src_tree_arg) {
+		/* add FILE.tar.*: dkms loads it like ldtarball */
+		int r = ctx_resolve_targets(ctx, false, false);
+		if (r == 0 && !ctx->is_root) {
+			log_error("You must be root to use this command.");
+			r = DKMS_EXIT(1);
+		}
+		return r < 0 ? r : tarball_load(ctx, ctx->tarball_arg);
+	}
 	int lock = cmd_prologue(ctx, SOURCE_TREE_OK);
 
 	if (lock < 0)

@@ -105,7 +105,8 @@ static int ensure_mok(const struct mok_paths *m)
 	if (have_key != have_cert) {
 		log_error("%s %s exists but %s %s is missing.\nRefusing to generate a new key and "
 			  "certificate over the existing one; restore the missing file or point "
-			  "mok_signing_key and mok_certificate in framework.conf at a matching pair.",
+			  "mok_signing_key and mok_certificate in framework.conf at a matching "
+			  "pair.",
 			  have_key ? "Signing key" : "Certificate", have_key ? m->key : m->cert,
 			  have_key ? "certificate" : "signing key", have_key ? m->cert : m->key);
 		return SIGN_FAILED;

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* generate_mok.c - generate_mok: create the module signing key and certificate if missing. */
+#include "cmd/cmd.h"
+#include "core/signing.h"
+
+static int run_generate_mok(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	return signing_generate_mok(ctx);
+}
+
+const struct cmd cmd_generate_mok = {"generate_mok", run_generate_mok,
+				     "create the MOK signing key and certificate if missing",
+				     CMD_DKMS_ARGS};

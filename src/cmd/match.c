@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* match.c - match: install on a kernel the modules installed on a template kernel (dkms 3.4). */
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/lifecycle.h"
+#include "core/lock.h"
+#include "core/state.h"
+#include "util/errors.h"
+#include "util/log.h"
+
+static int run_match(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_strv_ struct strv mods = STRV_INIT;
+	int r = ctx_resolve_targets(ctx, false, true);
+
+	if (r < 0)
+		return r;
+	const char *t = ctx->templatekernel, *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
+	if (!t || !*t) {
+		log_error("Invalid number of parameters passed.\nUsage: match "
+			  "--templatekernel=<kernel-version> -k <kernel-version>\n    or:    match "
+			  "--templatekernel=<kernel-version> -k <kernel-version> <module>");
+		return DKMS_EXIT(1);
+	}
+	if (streq(t, k)) {
+		log_error("The templatekernel and the specified kernel version are the same.");
+		return DKMS_EXIT(2);
+	}
+	if (ctx->module) {
+		_cleanup_strv_ struct strv all = STRV_INIT;
+		state_list_modules(ctx, &all);
+		if (!strv_contains(&all, ctx->module)) {
+			log_error("The module: %s is not located in the DKMS tree.", ctx->module);
+			return DKMS_EXIT(3);
+		}
+		strv_push(&mods, ctx->module);
+	} else {
+		state_list_modules(ctx, &mods);
+	}
+	_cleanup_strv_ struct strv todo = STRV_INIT; /* "M/V" installed on the template */
+	for (size_t i = 0; i < mods.n; i++) {
+		_cleanup_free_ char *v = state_active_version(ctx, mods.v[i], t, a);
+		if (v && state_is_installed(ctx, mods.v[i], v, t, a))
+			strv_pushf(&todo, "%s/%s", mods.v[i], v);
+	}
+	if (!todo.n) {
+		log_info("There is nothing to be done for this match.");
+		return 0;
+	}
+	log_info("Matching modules in kernel: %s (%s)", k, a);
+	log_info("to the configuration of kernel: %s (%s)", t, a);
+	for (size_t i = 0; i < todo.n && r == 0; i++) {
+		char *slash = strchr(todo.v[i], '/');
+		free(ctx->module);
+		free(ctx->version);
+		ctx->module = xstrndup(todo.v[i], (size_t)(slash - todo.v[i]));
+		ctx->version = xstrdup(slash + 1);
+		int lock = lock_module(ctx, ctx->module);
+		if (lock < 0)
+			return lock;
+		log_info("%s", "");
+		r = lifecycle_maybe_install(ctx, k, a);
+		lock_release(lock);
+	}
+	if (r == 0)
+		lifecycle_post_transaction(ctx);
+	return r;
+}
+
+const struct cmd cmd_match = {"match", run_match,
+			      "install on a kernel what is installed on a template kernel",
+			      CMD_DKMS_ARGS | CMD_NEEDS_ROOT};

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* tarball_cmds.c - mktarball and ldtarball. */
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "core/lock.h"
+#include "core/tarball.h"
+#include "util/errors.h"
+#include "util/log.h"
+
+static int run_mktarball(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	int lock = cmd_prologue(ctx, NEED_ADDED | ALLOW_ALL);
+
+	if (lock < 0)
+		return lock;
+	int r = tarball_make(ctx);
+	lock_release(lock);
+	return r;
+}
+
+static int run_ldtarball(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	const char *file = ctx->archive ? ctx->archive : ctx->tarball_arg;
+	int r = ctx_resolve_targets(ctx, false, false);
+
+	if (r < 0)
+		return r;
+	if (!file) {
+		log_error("Tarball location not specified.\n"
+			  "Usage: ldtarball FILE | --archive=FILE");
+		return DKMS_EXIT(2);
+	}
+	return tarball_load(ctx, file);
+}
+
+const struct cmd cmd_mktarball = {"mktarball", run_mktarball,
+				  "archive built modules and sources (dkms layout)", CMD_DKMS_ARGS};
+const struct cmd cmd_ldtarball = {"ldtarball", run_ldtarball, "load a dkms tarball",
+				  CMD_DKMS_ARGS | CMD_NEEDS_ROOT};

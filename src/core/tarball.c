@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* tarball.c - dkms's mktarball and ldtarball: built modules and sources in a dkms-layout tar. */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/lifecycle.h"
+#include "core/lock.h"
+#include "core/modconf.h"
+#include "core/state.h"
+#include "core/tarball.h"
+#include "pkg/extract.h"
+#include "pkg/tarwrite.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+
+/* dkms's default name: M-V-kernelK1-A1-kernelK2-A2.dkms.tar.gz (or source-only/manykernels). */
+static char *default_name(const struct ndkms_ctx *ctx)
+{
+	_cleanup_strbuf_ struct strbuf ks = STRBUF_INIT;
+
+	if (ctx->source_only)
+		return xasprintf("%s-%s-source-only.dkms.tar.gz", ctx->module, ctx->version);
+	for (size_t i = 0; i < ctx->ntargets; i++)
+		sb_addf(&ks, "-kernel%s-%s", ctx->targets[i].kver, ctx->targets[i].arch);
+	if (ks.len > 200)
+		return xasprintf("%s-%s-manykernels.dkms.tar.gz", ctx->module, ctx->version);
+	return xasprintf("%s-%s%s.dkms.tar.gz", ctx->module, ctx->version, sb_str(&ks));
+}
+
+static int write_contents(const struct ndkms_ctx *ctx, struct tarw *t, const char *src)
+{
+	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
+	int r = 0;
+
+	if (!ctx->source_only) {
+		for (size_t i = 0; i < ctx->ntargets && r == 0; i++) {
+			const char *k = ctx->targets[i].kver, *a = ctx->targets[i].arch;
+			_cleanup_free_ char *base =
+				state_mvka_dir(ctx, ctx->module, ctx->version, k, a);
+			log_info("Marking modules for %s (%s) for archiving...", k, a);
+			_cleanup_free_ char *arc = xasprintf("./dkms_main_tree/%s/%s", k, a);
+			r = tarw_add_tree(t, base, arc);
+		}
+	}
+	if (r == 0 && ctx->binaries_only) {
+		_cleanup_free_ char *conf = path_join(src, "dkms.conf");
+		_cleanup_free_ char *text = NULL;
+		size_t n;
+		log_info("Marking dkms.conf for archiving...");
+		_cleanup_free_ char *mname = xasprintf("%s\n", ctx->module);
+		_cleanup_free_ char *vname = xasprintf("%s\n", ctx->version);
+		r = read_file(conf, &text, &n, 16 << 20);
+		if (r < 0)
+			t->why = xasprintf("cannot read %s: %s", ctx_display(ctx, conf),
+					   strerror(-r));
+		if (r == 0)
+			r = tarw_add_data(t, "./dkms_binaries_only/dkms.conf", text, n, 0644);
+		if (r == 0)
+			r = tarw_add_data(t, "./dkms_binaries_only/PACKAGE_NAME", mname,
+					  strlen(mname), 0644);
+		if (r == 0)
+			r = tarw_add_data(t, "./dkms_binaries_only/PACKAGE_VERSION", vname,
+					  strlen(vname), 0644);
+	} else if (r == 0) {
+		log_info("Marking %s for archiving...", ctx_display(ctx, src));
+		r = tarw_add_tree(t, src, "./dkms_source_tree");
+	}
+	return r;
+}
+
+int tarball_make(struct ndkms_ctx *ctx)
+{
+	_cleanup_free_ char *src = state_source_dir(ctx, ctx->module, ctx->version);
+	_cleanup_free_ char *name = NULL, *dir = NULL;
+	struct tarw t = {0};
+	int r;
+
+	if (ctx->source_only && ctx->binaries_only) {
+		log_error("You cannot specify both --source-only and --binaries-only on the same "
+			  "command line.");
+		return DKMS_EXIT(8);
+	}
+	if (!ctx->source_only) {
+		for (size_t i = 0; i < ctx->ntargets; i++) {
+			const char *k = ctx->targets[i].kver, *a = ctx->targets[i].arch;
+			if (!state_is_built(ctx, ctx->module, ctx->version, k, a)) {
+				log_error("No modules built for %s (%s).\nModules must already "
+					  "be in the built state before using mktarball.",
+					  k, a);
+				return DKMS_EXIT(6);
+			}
+		}
+		if (!ctx->ntargets) {
+			log_error("No modules built for %s/%s.\nModules must already be in "
+				  "the built state before using mktarball.",
+				  ctx->module, ctx->version);
+			return DKMS_EXIT(6);
+		}
+	}
+	if (ctx->archive && strchr(ctx->archive, '/')) {
+		dir = path_dirname(ctx->archive);
+		name = xstrdup(path_basename(ctx->archive));
+	} else {
+		_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
+		dir = path_join(mv, "tarball");
+		name = ctx->archive ? xstrdup(ctx->archive) : default_name(ctx);
+	}
+	if (!*name || mkdir_p(dir, 0755) < 0 || access(dir, W_OK) != 0) {
+		log_error("Unable to write the tarball to %s.", ctx_display(ctx, dir));
+		return DKMS_EXIT(9);
+	}
+	_cleanup_free_ char *final = path_join(dir, name);
+	_cleanup_free_ char *tmp = xasprintf("%s/.%s.ndkms-tmp.%d", dir, name, (int)getpid());
+	r = tarw_open(&t, tmp, name);
+	if (r == 0)
+		r = write_contents(ctx, &t, src);
+	if (r == 0)
+		r = tarw_close(&t);
+	if (r == 0)
+		r = rename_sync(tmp, final);
+	if (r < 0) {
+		log_error("Failed to make tarball %s: %s", ctx_display(ctx, final),
+			  t.why ? t.why : strerror(-r));
+		tarw_abort(&t);
+		unlink(tmp);
+		return DKMS_EXIT(6);
+	}
+	tarw_abort(&t);
+	log_info("%s", "");
+	log_info("DKMS: mktarball completed.");
+	log_info("Tarball location: %s", ctx_display(ctx, final));
+	return 0;
+}
+
+/* The first dkms.conf below dir, breadth first (what dkms's find reports for a flat tarball). */
+static char *find_conf(const char *dir, int depth)
+{
+	_cleanup_free_ char *here = path_join(dir, "dkms.conf");
+	DIR *d;
+
+	if (is_reg(here) && !is_symlink(here))
+		return path_dirname(here);
+	if (depth > 8 || !(d = opendir(dir)))
+		return NULL;
+	_cleanup_strv_ struct strv subs = STRV_INIT;
+	for (struct dirent *de; (de = readdir(d));)
+		if (de->d_type == DT_DIR && !streq(de->d_name, ".") && !streq(de->d_name, ".."))
+			strv_push_take(&subs, path_join(dir, de->d_name));
+	closedir(d);
+	strv_sort(&subs);
+	for (size_t i = 0; i < subs.n; i++) {
+		char *f = find_conf(subs.v[i], depth + 1);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+static bool plain_name(const char *s)
+{
+	return *s && !streq(s, ".") && !streq(s, "..") && !strchr(s, '/');
+}
+
+/* Copy dkms_main_tree/K/A into M/V/K/A (staged beside, then renamed). */
+static int load_builds(struct ndkms_ctx *ctx, const char *main_tree)
+{
+	DIR *kd = opendir(main_tree);
+	int r = 0;
+
+	if (!kd)
+		return 0;
+	_cleanup_strv_ struct strv ks = STRV_INIT;
+	for (struct dirent *de; (de = readdir(kd));)
+		if (plain_name(de->d_name) && de->d_name[0] != '.')
+			strv_push(&ks, de->d_name);
+	closedir(kd);
+	strv_sort(&ks);
+	for (size_t i = 0; i < ks.n && r == 0; i++) {
+		_cleanup_free_ char *kdir = path_join(main_tree, ks.v[i]);
+		_cleanup_strv_ struct strv as = STRV_INIT;
+		DIR *ad = opendir(kdir);
+		if (!ad)
+			continue;
+		for (struct dirent *de; (de = readdir(ad));)
+			if (plain_name(de->d_name) && de->d_name[0] != '.')
+				strv_push(&as, de->d_name);
+		closedir(ad);
+		strv_sort(&as);
+		for (size_t j = 0; j < as.n && r == 0; j++) {
+			const char *k = ks.v[i], *a = as.v[j];
+			_cleanup_free_ char *from = path_join(kdir, a);
+			_cleanup_free_ char *to =
+				state_mvka_dir(ctx, ctx->module, ctx->version, k, a);
+			_cleanup_free_ char *tmp = xasprintf("%s.ndkms-tmp", to);
+			if (path_exists(to) && !ctx->force) {
+				log_warn("%s already exists. Skipping...", ctx_display(ctx, to));
+				continue;
+			}
+			log_info("Loading %s...", ctx_display(ctx, to));
+			_cleanup_free_ char *parent = path_dirname(to);
+			rm_rf(tmp);
+			r = mkdir_p(parent, 0755);
+			if (r == 0)
+				r = copy_tree(from, tmp);
+			if (r == 0 && path_exists(to))
+				r = rm_rf(to);
+			if (r == 0)
+				r = rename_sync(tmp, to);
+			if (r < 0) {
+				rm_rf(tmp);
+				log_error("Could not load %s: %s", ctx_display(ctx, to),
+					  strerror(-r));
+				r = DKMS_EXIT(6);
+			}
+		}
+	}
+	return r;
+}
+
+/* Names from the tarball's dkms.conf (evaluated, never trusted as paths). */
+static int read_names(struct ndkms_ctx *ctx, const char *conf_path)
+{
+	struct dkms_conf conf = {0};
+	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->running_kernel;
+	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->running_arch;
+	int r = modconf_read(ctx, conf_path, "", "", k, a, false, &conf);
+
+	if (r < 0 || !conf.package_name || !plain_name(conf.package_name) ||
+	    !conf.package_version || !plain_name(conf.package_version)) {
+		dkms_conf_release(&conf);
+		log_error("Malformed dkms.conf in the tarball; cannot load it.");
+		return DKMS_EXIT(7);
+	}
+	free(ctx->module);
+	free(ctx->version);
+	ctx->module = xstrdup(conf.package_name);
+	ctx->version = xstrdup(conf.package_version);
+	dkms_conf_release(&conf);
+	return 0;
+}
+
+/* /usr/src/M-V from the tarball's source (or just its dkms.conf for binaries-only). */
+static int load_source(struct ndkms_ctx *ctx, const char *from, bool conf_only)
+{
+	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->source_tree, ctx->module,
+					      ctx->version);
+	_cleanup_free_ char *tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->source_tree, ctx->module,
+					     ctx->version);
+	int r;
+
+	if (is_dir(dest) && !ctx->force) {
+		log_info("%s already exists; keeping it.", ctx_display(ctx, dest));
+		return 0;
+	}
+	log_info("Loading tarball for %s-%s", ctx->module, ctx->version);
+	log_info("Loading %s...", ctx_display(ctx, dest));
+	rm_rf(tmp);
+	r = mkdir_p(ctx->source_tree, 0755);
+	if (r == 0 && conf_only) {
+		_cleanup_free_ char *c = path_join(from, "dkms.conf");
+		_cleanup_free_ char *d = path_join(tmp, "dkms.conf");
+		r = mkdir_p(tmp, 0755);
+		if (r == 0)
+			r = copy_file_atomic(c, d, 0644);
+	} else if (r == 0) {
+		r = copy_tree(from, tmp);
+	}
+	if (r == 0 && is_dir(dest))
+		r = rm_rf(dest);
+	if (r == 0)
+		r = rename_sync(tmp, dest);
+	if (r < 0) {
+		rm_rf(tmp);
+		log_error("Could not write %s: %s", ctx_display(ctx, dest), strerror(-r));
+		return DKMS_EXIT(6);
+	}
+	return 0;
+}
+
+static int load_unpacked(struct ndkms_ctx *ctx, const char *top)
+{
+	_cleanup_free_ char *main_tree = path_join(top, "dkms_main_tree");
+	_cleanup_free_ char *srct = path_join(top, "dkms_source_tree");
+	_cleanup_free_ char *bino = path_join(top, "dkms_binaries_only");
+	int r;
+
+	if (!is_dir(main_tree) || is_symlink(main_tree)) {
+		/* a plain source tarball: add its first dkms.conf's folder */
+		_cleanup_free_ char *conf_dir = find_conf(top, 0);
+		if (!conf_dir) {
+			log_error("Cannot find a dkms.conf file in the tarball.");
+			return DKMS_EXIT(3);
+		}
+		free(ctx->src_tree_arg);
+		ctx->src_tree_arg = TAKE_PTR(conf_dir);
+		r = lifecycle_prepare_source(ctx);
+		if (r < 0)
+			return r;
+		int lock = lock_module(ctx, ctx->module);
+		if (lock < 0)
+			return lock;
+		r = lifecycle_add(ctx);
+		lock_release(lock);
+		return r;
+	}
+	_cleanup_free_ char *c1 = path_join(srct, "dkms.conf");
+	_cleanup_free_ char *c2 = path_join(bino, "dkms.conf");
+	bool has_src = is_reg(c1) && !is_symlink(c1), has_bin = is_reg(c2) && !is_symlink(c2);
+	if (!has_src && !has_bin) {
+		log_error("Cannot find a dkms.conf file in the tarball.");
+		return DKMS_EXIT(3);
+	}
+	if ((r = read_names(ctx, has_src ? c1 : c2)) < 0)
+		return r;
+	int lock = lock_module(ctx, ctx->module);
+	if (lock < 0)
+		return lock;
+	if (state_is_added(ctx, ctx->module, ctx->version) && !ctx->force) {
+		log_error("Module %s/%s is already added.\nYou may override by specifying --force.",
+			  ctx->module, ctx->version);
+		lock_release(lock);
+		return DKMS_EXIT(8);
+	}
+	r = load_source(ctx, has_src ? srct : bino, !has_src);
+	if (r == 0)
+		r = load_builds(ctx, main_tree);
+	if (r == 0 && !state_is_added(ctx, ctx->module, ctx->version))
+		r = lifecycle_add(ctx);
+	lock_release(lock);
+	return r;
+}
+
+int tarball_load(struct ndkms_ctx *ctx, const char *file)
+{
+	_cleanup_free_ char *why = NULL;
+	size_t n = strlen(file);
+	int r;
+
+	if (!is_reg(file)) {
+		log_error("Cannot find archive %s.", file);
+		return DKMS_EXIT(2);
+	}
+	if (n > 4 && streq(file + n - 4, ".rpm")) {
+		log_error("%s is an RPM package: install it with your package manager.", file);
+		return DKMS_EXIT(9);
+	}
+	if ((r = mkdir_p(ctx->dkms_tree, 0755)) < 0) {
+		log_error("Cannot create %s: %s", ctx_display(ctx, ctx->dkms_tree), strerror(-r));
+		return DKMS_EXIT(1);
+	}
+	_cleanup_free_ char *tmp = mkdtemp_in(ctx->dkms_tree, ".ndkms-ldtarball-");
+	if (!tmp) {
+		log_error("Unable to make temporary directory in %s.",
+			  ctx_display(ctx, ctx->dkms_tree));
+		return DKMS_EXIT(1);
+	}
+	r = extract_archive(file, tmp, &why);
+	if (r < 0) {
+		log_error("Refusing to load %s: %s.\nNothing was installed.", file, why);
+		rm_rf(tmp);
+		return DKMS_EXIT(6);
+	}
+	r = load_unpacked(ctx, tmp);
+	rm_rf(tmp);
+	return r;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* extract.h - unpack an untrusted tar archive into an empty folder, refusing anything hostile. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bounds on what one archive may hold; anything beyond is refused before a byte is written. */
+#define EXTRACT_MAX_MEMBER ((uint64_t)512 << 20) /* one file */
+#define EXTRACT_MAX_TOTAL ((uint64_t)4 << 30)    /* all files together */
+#define EXTRACT_MAX_MEMBERS 200000
+
+/*
+ * Read the whole archive (tar, compressed with anything libarchive knows) once to check every
+ * member, then unpack it into dest (an existing empty folder).  Refused: absolute names, ".."
+ * components, duplicate names, a member below a symlink member, symlinks whose target leaves
+ * dest or goes through another symlink, hard links to anything but an earlier regular file,
+ * device nodes, FIFOs and sockets, members or totals over the bounds above, and archives that
+ * are corrupt or truncated.  On a refusal nothing has been written; on a later failure the
+ * caller removes dest.  Returns 0 or a negative errno, with *why set to a sentence.
+ */
+int extract_archive(const char *archive, const char *dest, char **why);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tarwrite.h - write a tar archive (compressed as its name says) from folders and small files. */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct archive;
+
+struct tarw {
+	struct archive *a;
+	char *why;
+};
+
+/*
+ * Open host path file for writing.  The compression follows name's ending: .tar.gz/.tgz gzip,
+ * .tar.xz xz, .tar.zst zstd, .tar.bz2 bzip2, else none; the format is POSIX tar.
+ * Every function returns 0 or a negative errno, with t->why set.
+ */
+int tarw_open(struct tarw *t, const char *file, const char *name);
+/* A folder entry, then everything below host folder dir as arcdir/... (links stay links). */
+int tarw_add_tree(struct tarw *t, const char *dir, const char *arcdir);
+/* A regular file with the given bytes. */
+int tarw_add_data(struct tarw *t, const char *arcpath, const void *data, size_t n, mode_t mode);
+/* Finish the archive; always frees it. */
+int tarw_close(struct tarw *t);
+void tarw_abort(struct tarw *t);
