@@ -3,7 +3,7 @@
 # Each test prints TAP lines ("ok ..." / "not ok ..."); a test program that exits non-zero
 # without reporting a failure counts as one failure.
 cd "$(dirname "$0")/.." || exit 1
-out=build/test-results
+out=${TEST_RESULTS:-build/test-results}
 rm -rf "$out"
 mkdir -p "$out"
 pass=0

@@ -196,6 +196,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
 	const char *m = ctx->module, *v = ctx->version;
 	struct dkms_conf conf = {0};
+	_cleanup_free_ char *target = NULL;
 	int r, status;
 
 	if (!state_is_built(ctx, m, v, k, a)) {
@@ -262,7 +263,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		r = DKMS_EXIT(6);
 		goto out;
 	}
-	_cleanup_free_ char *target = xasprintf("%s/%s/%s", v, k, a);
+	target = xasprintf("%s/%s/%s", v, k, a);
 	r = symlink_atomic(target, link);
 	if (r < 0) {
 		log_error("Could not create %s: %s", ctx_display(ctx, link), strerror(-r));
