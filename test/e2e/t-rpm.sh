@@ -1,0 +1,108 @@
+#!/bin/sh
+# t-rpm.sh - real rpm transactions into an overlay of the host's / in a private mount namespace:
+# rpmbuild packages ndkms (hooks/rpm/ndkms.spec, with its file triggers) and hello-dkms (no
+# scriptlets); installing, upgrading and erasing hello-dkms, and adding and erasing a kernel
+# package, build, rebuild and remove the module.  rpm exits 0 whatever a trigger does, so the
+# triggers' effects are what is checked.
+. "$(dirname "$0")/../lib.sh"
+[ -n "$KVER" ] || skip_all "no kernel headers installed"
+[ "$(id -u)" = 0 ] || skip_all "needs root for the private mount namespace"
+for c in rpm rpmbuild rpmdb unshare; do
+	command -v $c >/dev/null || skip_all "$c is not installed"
+done
+K2=6.1.0-98-rpmtest
+
+if [ -z "${NDKMS_IN_NS:-}" ]; then
+	S=$(mktemp -d "$TMPROOT/rpm.XXXXXX")
+	chmod 755 "$S"
+	# ndkms from a source tarball, packaging the binary under test
+	(cd "$REPO" && tar --transform 's,^,ndkms-0.1.0/,' -czf "$S/ndkms-0.1.0.tar.gz" \
+		Makefile src hooks completions examples)
+	expect_rc "rpmbuild ndkms" 0 rpmbuild --quiet --nodeps --define "_topdir $S/top" \
+		--define "_sourcedir $S" --define "ndkms_prebuilt $NDKMS" -bb "$REPO/hooks/rpm/ndkms.spec"
+	for v in 1.0 1.1; do
+		expect_rc "rpmbuild hello-dkms $v" 0 rpmbuild --quiet --nodeps --define "_topdir $S/top" \
+			--define "_sourcedir $REPO/examples/hello" --define "hello_version $v" \
+			-bb "$REPO/examples/hello-dkms/hello-dkms.spec"
+	done
+	# a kernel package: a module tree with its indexes and a build link to the real headers
+	pl=$S/kpayload/$K2
+	mkdir -p "$pl/kernel/drivers/dummy"
+	sh "$REPO/test/fixtures/fake-ko.sh" "$pl/kernel/drivers/dummy/intree_dummy.ko" intree_dummy 1.0
+	echo kernel/drivers/dummy/intree_dummy.ko >"$pl/modules.order"
+	: >"$pl/modules.builtin"
+	mkdir -p "$S/kroot/lib/modules" && cp -a "$pl" "$S/kroot/lib/modules/"
+	/sbin/depmod -b "$S/kroot" "$K2" 2>/dev/null && cp "$S/kroot/lib/modules/$K2"/modules.* "$pl/"
+	ln -s "$(readlink -f "/lib/modules/$KVER/build")" "$pl/build"
+	cat >"$S/kernel-test.spec" <<SPEC
+Name: kernel-test
+Version: 1
+Release: 1
+Summary: a kernel for the test
+License: GPL
+BuildArch: noarch
+%description
+A kernel module tree for the test.
+%install
+mkdir -p %{buildroot}/lib/modules
+cp -a $S/kpayload/. %{buildroot}/lib/modules/
+%files
+/lib/modules/$K2
+SPEC
+	expect_rc "rpmbuild kernel-test" 0 rpmbuild --quiet --nodeps --define "_topdir $S/top" \
+		--define "__os_install_post %{nil}" -bb "$S/kernel-test.spec"
+	NDKMS_IN_NS=1 S=$S NDKMS_TESTN=$TESTN unshare -m sh "$0"
+	rc=$?
+	rm -rf "$S"
+	exit $rc
+fi
+
+TESTN=${NDKMS_TESTN:-0}
+mount --make-rprivate /
+mkdir -p "$S/up" "$S/wd" "$S/merged"
+mount -t overlay overlay -o "lowerdir=/,upperdir=$S/up,workdir=$S/wd" "$S/merged" || skip_all "no overlayfs"
+R=$S/merged
+mount --rbind /dev "$R/dev"
+mount -t proc proc "$R/proc"
+mount -t tmpfs tmpfs "$R/tmp"
+KD=$R/lib/modules/$KVER
+mkdir -p "$KD/kernel/drivers/dummy"
+sh "$REPO/test/fixtures/fake-ko.sh" "$KD/kernel/drivers/dummy/intree_dummy.ko" intree_dummy 1.0
+echo kernel/drivers/dummy/intree_dummy.ko >"$KD/modules.order"
+: >"$KD/modules.builtin"
+/sbin/depmod -b "$R" "$KVER" 2>/dev/null
+rm -rf "$R/var/lib/dkms" "$R/var/lib/rpm"
+rpmdb --root "$R" --dbpath /var/lib/rpm --initdb
+RPM="rpm --root $R --dbpath /var/lib/rpm --force-debian --nodeps"
+RPMS=$S/top/RPMS
+nds() { "$NDKMS" --root "$R" "$@"; }
+
+expect_rc "rpm -i ndkms" 0 $RPM -i "$RPMS"/*/ndkms-0.1.0-1.*.rpm
+check "the trigger's binary is in place" [ -x "$R/usr/bin/ndkms" ]
+expect_rc "rpm -i hello-dkms 1.0" 0 $RPM -i "$RPMS/noarch/hello-dkms-1.0-1.noarch.rpm"
+expect_out "the file trigger installed it" "hello/1.0, $KVER, $ARCH: installed"
+check "hello.ko installed" [ -f "$KD/updates/dkms/hello.ko" ]
+check "modules.dep lists hello" grep -q "^updates/dkms/hello.ko:" "$KD/modules.dep"
+expect_rc "rpm -U hello-dkms 1.1" 0 $RPM -U "$RPMS/noarch/hello-dkms-1.1-1.noarch.rpm"
+expect_out "1.0 removed before" "hello/1.0, $KVER, $ARCH: removed"
+expect_out "1.1 installed after" "hello/1.1, $KVER, $ARCH: installed"
+check "1.0 gone from the DKMS tree" [ ! -e "$R/var/lib/dkms/hello/1.0" ]
+check "1.1 active" [ "$(readlink "$R/var/lib/dkms/hello/kernel-$KVER-$ARCH")" = "1.1/$KVER/$ARCH" ]
+
+expect_rc "rpm -i kernel-test (a new kernel)" 0 $RPM -i "$RPMS/noarch/kernel-test-1-1.noarch.rpm"
+expect_out "the module rebuilt for the new kernel" "hello/1.1, $K2, $ARCH: installed"
+check "hello.ko in the new kernel" [ -f "$R/lib/modules/$K2/updates/dkms/hello.ko" ]
+check "its modules.dep lists hello" grep -q "^updates/dkms/hello.ko:" "$R/lib/modules/$K2/modules.dep"
+expect_rc "status --verbose" 0 nds status --verbose
+expect_out "source owner from the rpm database" "source /usr/src/hello-1.1: hello-dkms 1.1-1"
+expect_out "kernel owner from the rpm database" "kernel $K2: kernel-test 1-1"
+
+expect_rc "rpm -e kernel-test" 0 $RPM -e kernel-test
+expect_out "module removed for the leaving kernel" "hello/1.1, $K2, $ARCH: removed"
+check "still installed for the other kernel" [ -f "$KD/updates/dkms/hello.ko" ]
+expect_rc "rpm -e hello-dkms" 0 $RPM -e hello-dkms
+expect_out "removed" "hello/1.1, $KVER, $ARCH: removed"
+check "module uninstalled" [ ! -e "$KD/updates/dkms/hello.ko" ]
+check "module removed from the DKMS tree" [ ! -e "$R/var/lib/dkms/hello" ]
+check "modules.dep no longer lists it" sh -c "grep -q intree_dummy '$KD/modules.dep' && ! grep -q hello '$KD/modules.dep'"
+check "the host's / is untouched" sh -c "[ ! -e /var/lib/dkms/hello ] && [ ! -e /usr/src/hello-1.0 ] && [ ! -e /lib/modules/$K2 ]"
