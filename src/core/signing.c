@@ -2,7 +2,10 @@
 /* signing.c - dkms's module signing decisions for one kernel, and signing a built module. */
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/framework.h"
 #include "core/kernel.h"
@@ -94,9 +97,26 @@ static int mok_paths_get(const struct ndkms_ctx *ctx, const char *kver, struct m
 	return 0;
 }
 
+/* Parallel builds (autoinstall) must not race to create the pair: one creates, the rest wait. */
+static int mok_lock(const struct mok_paths *m)
+{
+	_cleanup_free_ char *dir = path_dirname(m->key_host);
+	_cleanup_free_ char *lock = path_join(dir, ".ndkms-mok.lock");
+	int fd;
+
+	if (mkdir_p(dir, 0755) < 0 || (fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return -1;
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Create the pair when both are missing; refuse (dkms issue 366) when only one is. */
 static int ensure_mok(const struct mok_paths *m)
 {
+	_cleanup_close_ int lock = strneq(m->key, "pkcs11:", 7) ? -1 : mok_lock(m);
 	bool have_key = path_exists(m->key_host), have_cert = path_exists(m->cert_host);
 	_cleanup_free_ char *why = NULL;
 
