@@ -278,6 +278,7 @@ static int write_member(struct archive *a, const char *dest, const struct member
 {
 	_cleanup_free_ char *full = path_join(dest, m->path);
 	_cleanup_free_ char *parent = path_dirname(full);
+	_cleanup_close_ int fd = -1;
 	int r = mkdir_p(parent, 0755);
 
 	if (r < 0)
@@ -296,8 +297,7 @@ static int write_member(struct archive *a, const char *dest, const struct member
 		}
 		return 0;
 	}
-	_cleanup_close_ int fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				      (m->perm & 0755) | 0600);
+	fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (m->perm & 0755) | 0600);
 	if (fd < 0) {
 		r = -errno;
 		goto fail;
