@@ -114,6 +114,8 @@ int mok_generate(const char *key_path, const char *cert_path, char **why)
 	BIO *kb = BIO_new(BIO_s_mem()), *cb = BIO_new(BIO_s_mem());
 	char *kp, *cp;
 	size_t kn, cn;
+	_cleanup_free_ char *kdir = path_dirname(key_path);
+	_cleanup_free_ char *cdir = path_dirname(cert_path);
 	int r = -EINVAL;
 
 	if (path_exists(key_path) || path_exists(cert_path)) {
@@ -127,8 +129,6 @@ int mok_generate(const char *key_path, const char *cert_path, char **why)
 		*why = ssl_error_text("could not generate the key and certificate");
 		goto out;
 	}
-	_cleanup_free_ char *kdir = path_dirname(key_path);
-	_cleanup_free_ char *cdir = path_dirname(cert_path);
 	if ((r = mkdir_p(kdir, 0755)) < 0 || (r = mkdir_p(cdir, 0755)) < 0) {
 		*why = xasprintf("could not create the key's folder: %s", strerror(-r));
 		goto out;
