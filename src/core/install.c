@@ -12,6 +12,7 @@
 #include "core/script.h"
 #include "core/state.h"
 #include "util/errors.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/version.h"
@@ -19,6 +20,7 @@
 /* Move a file, across filesystems if need be (copy, then unlink the original). */
 static int move_file(const char *src, const char *dst)
 {
+	fault_point("rename");
 	if (rename(src, dst) == 0)
 		return 0;
 	if (errno != EXDEV)
@@ -50,7 +52,7 @@ static int archive(const struct ndkms_ctx *ctx, const char *file, const char *ba
 /* dkms's check_version_sanity; false when the record must not be installed. */
 static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *conf,
 			   const char *m, const char *v, const char *k, const char *a,
-			   const char *name)
+			   const char *name, const struct strv *found)
 {
 	if (conf->obsolete_by && *conf->obsolete_by && !ctx->force) {
 		_cleanup_free_ char *obs = xstrdup(conf->obsolete_by);
@@ -75,12 +77,9 @@ static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *
 			return false;
 		}
 	}
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
-	_cleanup_strv_ struct strv found = STRV_INIT;
-	kernel_find_modules(kdir, name, &found);
-	if (!found.n || ctx->force_version_override)
+	if (!found->n || ctx->force_version_override)
 		return true;
-	if (found.n > 1) {
+	if (found->n > 1) {
 		log_warn("Cannot do version sanity checking because multiple %s.ko modules were found "
 			 "in kernel %s.",
 			 name, k);
@@ -92,7 +91,7 @@ static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *
 	if (!ours)
 		return true;
 	struct modver kv, dv;
-	modinfo_read(found.v[0], &kv);
+	modinfo_read(found->v[0], &kv);
 	modinfo_read(ours, &dv);
 	const char *cmp = modver_compare(&kv, &dv);
 	bool ok = true;
@@ -103,15 +102,15 @@ static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *
 		ok = false;
 	} else if (streq(cmp, "==") && !ctx->force) {
 		bool versioned = *dv.version || *dv.srcversion;
-		if (versioned || files_equal(found.v[0], ours) == 1) {
+		if (versioned || files_equal(found->v[0], ours) == 1) {
 			if (*dv.version)
 				log_note("Module %s already installed at version %s, override by "
 					 "specifying --force",
-					 ctx_display(ctx, found.v[0]), dv.version);
+					 ctx_display(ctx, found->v[0]), dv.version);
 			else
 				log_note("Module %s already installed (unversioned module), override by "
 					 "specifying --force",
-					 ctx_display(ctx, found.v[0]));
+					 ctx_display(ctx, found->v[0]));
 			ok = false;
 		}
 	}
@@ -122,14 +121,14 @@ static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *
 
 /* Archive in-tree modules the record replaces (first install on K/A only), and collisions. */
 static int archive_originals(const struct ndkms_ctx *ctx, const struct dkms_module_rec *rec,
-			     const char *m, const char *k, const char *a, bool active)
+			     const char *m, const char *k, const char *a, bool active,
+			     const struct strv *found_before)
 {
 	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
 	_cleanup_free_ char *backup = state_original_dir(ctx, m, k, a);
-	_cleanup_strv_ struct strv found = STRV_INIT;
+	const struct strv found = *found_before;
 	int r;
 
-	kernel_find_modules(kdir, rec->dest_name, &found);
 	_cleanup_free_ char *have = find_ko(backup, rec->dest_name);
 	if (active && have) {
 		log_info("An original module was already stored during a previous install");
@@ -182,6 +181,7 @@ static int place(const struct ndkms_ctx *ctx, const char *built, const char *des
 	int r = mkdir_p(dest_dir, 0755);
 
 	log_info("Installing %s", ctx_display(ctx, dest));
+	rm_stale_tmp(dest_dir, path_basename(built));
 	if (r == 0)
 		r = ctx->symlink_modules ? symlink_atomic(ctx_display(ctx, built), dest)
 					 : copy_file_atomic(built, dest, 0644);
@@ -197,6 +197,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	const char *m = ctx->module, *v = ctx->version;
 	struct dkms_conf conf = {0};
 	_cleanup_free_ char *target = NULL;
+	bool txn = false;
 	int r, status;
 
 	if (!state_is_built(ctx, m, v, k, a)) {
@@ -241,14 +242,22 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	}
 
 	bool active = is_symlink(link), any = false, eligible = false;
+	if ((r = lifecycle_txn_begin(ctx, k, a)) < 0) {
+		r = DKMS_EXIT(6);
+		goto out;
+	}
+	txn = true;
 	for (size_t i = 0; i < conf.nmods; i++) {
 		const struct dkms_module_rec *rec = &conf.mods[i];
 		if (!kernel_exclusive_ok(ctx, &conf, (long)i, k, a))
 			continue;
 		eligible = true;
-		if (!version_sanity(ctx, &conf, m, v, k, a, rec->dest_name))
+		/* one walk of the kernel's tree serves the version check and the archiving */
+		_cleanup_strv_ struct strv found = STRV_INIT;
+		kernel_find_modules(kdir, rec->dest_name, &found);
+		if (!version_sanity(ctx, &conf, m, v, k, a, rec->dest_name, &found))
 			continue;
-		if ((r = archive_originals(ctx, rec, m, k, a, active)) < 0) {
+		if ((r = archive_originals(ctx, rec, m, k, a, active, &found)) < 0) {
 			r = DKMS_EXIT(6);
 			goto out;
 		}
@@ -280,6 +289,10 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	}
 out:
 	dkms_conf_release(&conf);
+	if (txn && r < 0)
+		lifecycle_txn_abort(ctx, k, a);
+	else if (txn)
+		lifecycle_txn_end(ctx, k, a);
 	return r;
 }
 
