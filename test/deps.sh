@@ -7,6 +7,8 @@ test_pkgs="$build_pkgs kmod linux-headers-amd64 bc patch dkms xz-utils zstd time
 # hooks and ownership: real pacman and rpm transactions, kernel-install, makepkg
 test_pkgs="$test_pkgs pacman-package-manager makepkg libarchive-tools libalpm-dev libcurl4-openssl-dev
 	libgpgme-dev rpm librpm-dev systemd fakeroot busybox-static"
+# the real kernel booted in qemu (tcg) on a busybox initramfs
+test_pkgs="$test_pkgs qemu-system-x86"
 case $want in
 build) pkgs=$build_pkgs ;;
 test) pkgs=$test_pkgs ;;
