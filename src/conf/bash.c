@@ -71,18 +71,6 @@ static const char worker[] =
 	"\t[ -e \"$_ndkms_dir/done\" ] || exit 91\n"
 	"fi\n";
 
-static void sq(struct strbuf *sb, const char *s)
-{
-	sb_addch(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_adds(sb, "'\\''");
-		else
-			sb_addch(sb, *s);
-	}
-	sb_addch(sb, '\'');
-}
-
 static bool is_local_name(const char *n)
 {
 	return streq(n, "kernelver") || streq(n, "arch");
@@ -95,7 +83,7 @@ static void write_locals(struct strbuf *sb, const struct shvars *preset)
 		if (!is_local_name(v->name) || !v->n)
 			continue;
 		sb_addf(sb, "\tlocal %s=", v->name);
-		sq(sb, v->elems[0].val);
+		sb_add_shell_quoted(sb, v->elems[0].val);
 		sb_addch(sb, '\n');
 	}
 }
@@ -116,7 +104,7 @@ static void build_preset(struct strbuf *sb, const struct eval_opts *o)
 				sb_addf(sb, "%s[%ld]=", v->name, v->elems[k].idx);
 			else
 				sb_addf(sb, "%s=", v->name);
-			sq(sb, v->elems[k].val);
+			sb_add_shell_quoted(sb, v->elems[k].val);
 			sb_addch(sb, '\n');
 		}
 		if (v->exported)

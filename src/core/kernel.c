@@ -131,30 +131,38 @@ static bool in_path(const char *prog)
 	return false;
 }
 
-/* First word of CONFIG_CC_VERSION_TEXT, quotes removed ("gcc-12"). */
-static char *config_cc(const char *config)
+char *kernel_config_value(const char *config_path, const char *sym)
 {
 	_cleanup_free_ char *text = NULL;
-	static const char key[] = "CONFIG_CC_VERSION_TEXT=";
+	size_t n = strlen(sym);
 
-	if (read_file(config, &text, NULL, 16 << 20) < 0)
+	if (read_file(config_path, &text, NULL, 16 << 20) < 0)
 		return NULL;
 	for (char *line = text; line && *line;) {
 		char *nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		if (strneq(line, key, sizeof(key) - 1)) {
-			char *v = line + sizeof(key) - 1;
-			while (*v == '"')
-				v++;
-			size_t n = strcspn(v, "\" ");
-			if (v[n] != ' ')
-				return NULL; /* dkms's pattern wants a word followed by a space */
-			return xstrndup(v, n);
-		}
+		if (strneq(line, sym, n) && line[n] == '=')
+			return xstrdup(line + n + 1);
 		line = nl ? nl + 1 : NULL;
 	}
 	return NULL;
+}
+
+/* First word of CONFIG_CC_VERSION_TEXT, quotes removed ("gcc-12"). */
+static char *config_cc(const char *config)
+{
+	_cleanup_free_ char *text = kernel_config_value(config, "CONFIG_CC_VERSION_TEXT");
+	const char *v = text;
+
+	if (!v)
+		return NULL;
+	while (*v == '"')
+		v++;
+	size_t n = strcspn(v, "\" ");
+	if (v[n] != ' ')
+		return NULL; /* dkms's pattern wants a word followed by a space */
+	return xstrndup(v, n);
 }
 
 void kernel_toolchain_env(const struct ndkms_ctx *ctx, const char *kver, struct strv *env,

@@ -14,6 +14,9 @@ int kernel_check_headers(const struct ndkms_ctx *ctx, const char *kver);
 /* "CONFIG_X=y" or "=m" in the config file (false when the file is missing). */
 bool kernel_config_has(const char *config_path, const char *sym);
 
+/* The raw value of "SYM=value" in the config file, or NULL. */
+char *kernel_config_value(const char *config_path, const char *sym);
+
 /* bash's [[ s =~ ere ]]: unanchored POSIX extended match; an invalid pattern does not match. */
 bool ere_match(const char *ere, const char *s);
 

@@ -31,25 +31,14 @@ bool signing_in_chroot(void)
 /* The value of CONFIG_MODULE_SIG_HASH, quotes removed; NULL when the config has none. */
 static char *config_sig_hash(const char *config)
 {
-	_cleanup_free_ char *text = NULL;
-	static const char key[] = "CONFIG_MODULE_SIG_HASH=";
+	char *v = kernel_config_value(config, "CONFIG_MODULE_SIG_HASH");
+	size_t n = v ? strlen(v) : 0;
 
-	if (read_file(config, &text, NULL, 16 << 20) < 0)
-		return NULL;
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strneq(line, key, sizeof(key) - 1)) {
-			char *v = line + sizeof(key) - 1;
-			size_t n = strlen(v);
-			if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
-				return xstrndup(v + 1, n - 2);
-			return xstrdup(v);
-		}
-		line = nl ? nl + 1 : NULL;
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		memmove(v, v + 1, n - 2);
+		v[n - 2] = '\0';
 	}
-	return NULL;
+	return v;
 }
 
 struct mok_paths {
