@@ -20,7 +20,7 @@ static const struct cmd *const commands[] = {
 	&cmd_unbuild,   &cmd_remove,         &cmd_status,          &cmd_autoinstall,
 	&cmd_kernel_preinst, &cmd_kernel_postinst, &cmd_kernel_prerm, &cmd_lint,
 	&cmd_depmod,    &cmd_hook,           &cmd_match,           &cmd_mktarball,
-	&cmd_ldtarball, &cmd_generate_mok,
+	&cmd_ldtarball, &cmd_generate_mok, &cmd_weak_modules, &cmd_mkkmod,
 };
 
 static const struct cmd *find_cmd(const char *name)
@@ -39,7 +39,8 @@ static void usage(FILE *f)
 		"Usage: %s [action] [options]\n"
 		"  [action]  = { add | build | install | uninstall | unbuild | remove | status |\n"
 		"                autoinstall | kernel_preinst | kernel_postinst | kernel_prerm |\n"
-		"                match | mktarball | ldtarball | generate_mok | lint | depmod | hook }\n"
+		"                match | mktarball | ldtarball | generate_mok | lint | depmod | hook |\n"
+		"                weak-modules | mkkmod }\n"
 		"  [options] = [-m module] [-v module-version] [-k kernel-version] [-a arch]\n"
 		"              [-c dkms.conf-location] [-q] [--force] [--force-version-override] [--all]\n"
 		"              [--root dir] [--dkmstree path] [--sourcetree path] [--installtree path]\n"

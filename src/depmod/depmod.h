@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct depmod_opts {
 	const char *basedir;    /* -b: the tree that holds lib/modules/KVER (NULL or "" for /) */
@@ -25,3 +26,20 @@ struct depmod_opts {
  * name and renamed into place.  0 on success; a negative errno after logging the reason.
  */
 int depmod_run(const struct depmod_opts *o);
+
+/* Module files parsed, and served from the cache, by depmod_exports(). */
+struct depmod_counts {
+	unsigned parsed;
+	unsigned cached;
+};
+
+typedef void (*depmod_export_fn)(void *data, const char *path, const char *symbol, uint64_t crc);
+
+/*
+ * Call fn for every symbol exported by the module files paths (host paths below
+ * <basedir>/lib/modules/<kver>, NULL-terminated), reading each file from kver's parse cache
+ * when it is unchanged and parsing it otherwise.  Only basedir, kver and cache_dir of o are
+ * used; the cache is not written (the next depmod_run() stores the parsed records).
+ */
+int depmod_exports(const struct depmod_opts *o, const char *const *paths, depmod_export_fn fn,
+		   void *data, struct depmod_counts *counts);
