@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* indexes.c - depmod after lifecycle changes (batched per kernel), and post_transaction. */
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/framework.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
 #include "core/runlog.h"
 #include "depmod/depmod.h"
 #include "util/errors.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 
 /* The folder that holds lib/modules (depmod's -b), derived from the install tree. */
 static char *depmod_basedir(const struct ndkms_ctx *ctx)
@@ -41,10 +45,20 @@ static void drop_empty_indexes(const struct ndkms_ctx *ctx, const char *kdir)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		_cleanup_free_ char *f = path_join(kdir, files[i]);
+		fault_point("unlink");
 		unlink(f);
 	}
 	if (rmdir(kdir) == 0)
 		log_info("removed directory %s", ctx_display(ctx, kdir));
+}
+
+/*
+ * A deferred depmod is remembered in <dkms_tree>/.ndkms-depmod-K until it has run, so that one
+ * killed before it (autoinstall runs it after all its workers) is run by the next command.
+ */
+static char *pending_marker(const struct ndkms_ctx *ctx, const char *kver)
+{
+	return xasprintf("%s/.ndkms-depmod-%s", ctx->dkms_tree, kver);
 }
 
 static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
@@ -81,8 +95,12 @@ static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
 		.program = ctx->depmod_program,
 	};
 	int r = depmod_run(&o);
-	if (r == 0)
+	if (r == 0) {
+		_cleanup_free_ char *marker = pending_marker(ctx, kver);
 		drop_empty_indexes(ctx, kdir);
+		fault_point("unlink");
+		unlink(marker);
+	}
 	lock_release(lock);
 	log_info(r == 0 ? " done." : "(bad exit status: 1)");
 	return r;
@@ -93,6 +111,12 @@ int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver)
 	if (ctx->no_depmod)
 		return 0;
 	if (ctx->defer_depmod) {
+		_cleanup_free_ char *marker = pending_marker(ctx, kver);
+		int r = write_file_atomic(marker, "", 0, 0644);
+		if (r < 0) {
+			log_error("Could not write %s: %s", ctx_display(ctx, marker), strerror(-r));
+			return DKMS_EXIT(6);
+		}
 		if (!strv_contains(&ctx->depmod_pending, kver))
 			strv_push(&ctx->depmod_pending, kver);
 		return 0;
@@ -100,9 +124,34 @@ int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver)
 	return run_depmod(ctx, kver);
 }
 
+/* Queue the depmods an interrupted command left pending. */
+static void queue_pending(struct ndkms_ctx *ctx)
+{
+	DIR *d = opendir(ctx->dkms_tree);
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		const char *k = de->d_name + 14;
+		if (!strneq(de->d_name, ".ndkms-depmod-", 14) || !*k || !path_is_contained(k))
+			continue;
+		if (!strv_contains(&ctx->depmod_pending, k))
+			strv_push(&ctx->depmod_pending, k);
+	}
+	closedir(d);
+}
+
+int lifecycle_pending_depmod(struct ndkms_ctx *ctx)
+{
+	queue_pending(ctx);
+	return ctx->defer_depmod || ctx->no_depmod ? 0 : lifecycle_flush_depmod(ctx);
+}
+
 int lifecycle_flush_depmod(struct ndkms_ctx *ctx)
 {
 	int r = 0;
+
+	queue_pending(ctx);
 
 	for (size_t i = 0; i < ctx->depmod_pending.n; i++) {
 		int q = run_depmod(ctx, ctx->depmod_pending.v[i]);
@@ -115,16 +164,33 @@ int lifecycle_flush_depmod(struct ndkms_ctx *ctx)
 
 void lifecycle_post_transaction(struct ndkms_ctx *ctx)
 {
-	if (!ctx->post_transaction || !*ctx->post_transaction)
-		return;
+	const char *kver = ctx->ntargets ? ctx->targets[0].kver : ctx->running_kernel;
 	_cleanup_free_ char *log = path_join(ctx->dkms_tree, "post_transaction.log");
+	struct framework fw;
 	int status;
 
-	if (write_file_atomic(log, "", 0, 0644) < 0)
+	if (!ctx->post_transaction || !*ctx->post_transaction)
 		return;
-	struct runlog_opts o = {.cmd = ctx->post_transaction,
-				.desc = "Executing post-transaction command",
-				.log = log,
-				.progress = true};
-	runlog_run(ctx, &o, &status);
+	/*
+	 * dkms reads post_transaction only now, with $kernelver set to the first target kernel,
+	 * and evals it where $kernelver is still in scope: do both.
+	 */
+	if (framework_read_kernel(ctx, kver, &fw) < 0)
+		return;
+	struct strbuf cmd = STRBUF_INIT;
+	const char *text = fw.post_transaction ? fw.post_transaction : ctx->post_transaction;
+	sb_adds(&cmd, "kernelver=");
+	sb_add_shell_quoted(&cmd, kver);
+	sb_adds(&cmd, "; ");
+	sb_adds(&cmd, text);
+	if (write_file_atomic(log, "", 0, 0644) == 0) {
+		struct runlog_opts o = {.cmd = sb_str(&cmd),
+					.show_cmd = text,
+					.desc = "Executing post-transaction command",
+					.log = log,
+					.progress = true};
+		runlog_run(ctx, &o, &status);
+	}
+	sb_release(&cmd);
+	framework_release(&fw);
 }
