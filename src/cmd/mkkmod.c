@@ -1,5 +1,181 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* mkkmod.c - placeholder */
+/* mkkmod.c - "ndkms mkkmod M/V": binary kmod packages (RPM or pacman) from built modules. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmd/cmd.h"
-static int run(struct ndkms_ctx *ctx, int argc, char **argv) { return 0; }
-const struct cmd cmd_mkkmod = {"mkkmod", run, "", CMD_OWN_ARGS};
+#include "core/state.h"
+#include "pkg/kmod.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+static const char help_text[] =
+	"Usage: ndkms mkkmod MODULE/VERSION [-k KVER]... [--style fedora|kabi]\n"
+	"                    [--format rpm|pacman] [--out DIR]\n"
+	"Package the modules built for each kernel as binary kmod packages.\n"
+	"  -k KVER             a kernel the module is built for (repeatable; default: all)\n"
+	"  --style fedora      kmod-M-KVER per kernel plus a kmod-M meta package (default)\n"
+	"  --style kabi        one kmod-M linked into compatible kernels by weak-modules\n"
+	"  --format rpm|pacman the package format (default: rpm)\n"
+	"  --out DIR           where the packages go (default: the current folder)\n"
+	"  -h, --help          show this help\n";
+
+static const struct option longopts[] = {
+	{"kernelver", required_argument, NULL, 'k'},
+	{"style", required_argument, NULL, 's'},
+	{"format", required_argument, NULL, 'f'},
+	{"out", required_argument, NULL, 'o'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* The arch M/V is built for on k (the running arch when it is among them). */
+static char *built_arch(struct ndkms_ctx *ctx, const char *m, const char *v, const char *k)
+{
+	_cleanup_strv_ struct strv kas = STRV_INIT;
+	char *found = NULL;
+
+	state_list_kernels(ctx, m, v, &kas);
+	for (size_t i = 0; i < kas.n; i++) {
+		char *slash = strchr(kas.v[i], '/');
+		if (!slash || strncmp(kas.v[i], k, (size_t)(slash - kas.v[i])) ||
+		    k[slash - kas.v[i]] || !state_is_built(ctx, m, v, k, slash + 1))
+			continue;
+		if (!found || streq(slash + 1, ctx->running_arch)) {
+			free(found);
+			found = xstrdup(slash + 1);
+		}
+	}
+	return found;
+}
+
+static void module_files(const char *dir, struct strv *out)
+{
+	DIR *d = opendir(dir);
+	static const char *const ext[] = {".ko", ".ko.xz", ".ko.gz", ".ko.zst"};
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		size_t n = strlen(de->d_name);
+		for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
+			size_t l = strlen(ext[i]);
+			if (n > l && streq(de->d_name + n - l, ext[i])) {
+				_cleanup_free_ char *p = path_join(dir, de->d_name);
+				if (is_reg(p))
+					strv_push(out, p);
+				break;
+			}
+		}
+	}
+	closedir(d);
+	strv_sort(out);
+}
+
+static int run(struct ndkms_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_strv_ struct strv kvers = STRV_INIT;
+	const char *style = "fedora", *format = "rpm", *out = NULL;
+	char cwd[PATH_MAX];
+	int c, r = 0;
+
+	if (!argv || argc < 1)
+		return -EINVAL;
+	optind = 0;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "k:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			strv_push(&kvers, optarg);
+			break;
+		case 's':
+			style = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			fputs(help_text, stdout);
+			return 0;
+		default:
+			fputs(help_text, stderr);
+			return DKMS_EXIT(2);
+		}
+	}
+	if (optind + 1 != argc || !strchr(argv[optind], '/') ||
+	    (!streq(style, "fedora") && !streq(style, "kabi")) ||
+	    (!streq(format, "rpm") && !streq(format, "pacman"))) {
+		fputs(help_text, stderr);
+		return DKMS_EXIT(2);
+	}
+	_cleanup_free_ char *m = xstrndup(argv[optind], strcspn(argv[optind], "/"));
+	const char *v = strchr(argv[optind], '/') + 1;
+	if (!state_is_added(ctx, m, v)) {
+		log_error("%s/%s is not added.", m, v);
+		return DKMS_EXIT(3);
+	}
+	if (!kvers.n) {
+		_cleanup_strv_ struct strv kas = STRV_INIT;
+		state_list_kernels(ctx, m, v, &kas);
+		for (size_t i = 0; i < kas.n; i++) {
+			kas.v[i][strcspn(kas.v[i], "/")] = '\0';
+			if (!strv_contains(&kvers, kas.v[i]))
+				strv_push(&kvers, kas.v[i]);
+		}
+	}
+	strv_sort_version(&kvers);
+	if (!kvers.n) {
+		log_error("%s/%s is not built for any kernel.", m, v);
+		return DKMS_EXIT(7);
+	}
+	if (streq(style, "kabi") && kvers.n > 1) {
+		log_error("mkkmod: --style kabi packages the build of one kernel; name it with -k.");
+		return DKMS_EXIT(2);
+	}
+	struct kmod_kernel *k = xcalloc(kvers.n, sizeof(*k));
+	_cleanup_free_ char *arch = NULL;
+	for (size_t i = 0; i < kvers.n && r == 0; i++) {
+		_cleanup_free_ char *a = built_arch(ctx, m, v, kvers.v[i]);
+		k[i].kver = kvers.v[i];
+		if (!a) {
+			log_error("%s/%s is not built for kernel %s.", m, v, kvers.v[i]);
+			r = DKMS_EXIT(7);
+			break;
+		}
+		if (!arch)
+			arch = xstrdup(a);
+		_cleanup_free_ char *base = state_mvka_dir(ctx, m, v, kvers.v[i], a);
+		_cleanup_free_ char *dir = path_join(base, "module");
+		module_files(dir, &k[i].files);
+		if (!k[i].files.n) {
+			log_error("No built module files in %s.", ctx_display(ctx, dir));
+			r = DKMS_EXIT(7);
+		}
+	}
+	if (r == 0) {
+		if (!out)
+			out = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
+		struct kmod_pkg_opts o = {.module = m, .version = v, .release = "1", .arch = arch,
+					  .out_dir = out, .tmp_dir = ctx->tmp_dir,
+					  .kabi = streq(style, "kabi")};
+		r = streq(format, "rpm") ? kmod_rpm_build(&o, k, kvers.n)
+					 : kmod_pacman_write(&o, k, kvers.n);
+		if (r < 0 && !is_dkms_exit(r))
+			r = DKMS_EXIT(1);
+	}
+	for (size_t i = 0; i < kvers.n; i++)
+		strv_release(&k[i].files);
+	free(k);
+	return r;
+}
+
+const struct cmd cmd_mkkmod = {"mkkmod", run, help_text, CMD_OWN_ARGS};

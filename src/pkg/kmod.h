@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* kmod.h - binary kmod packages (RPM via rpmbuild, pacman via libarchive) from built modules. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/strv.h"
+
+/* The built modules of one kernel: host paths of .ko[.xz|.zst|.gz] files. */
+struct kmod_kernel {
+	const char *kver;
+	struct strv files;
+};
+
+struct kmod_pkg_opts {
+	const char *module;
+	const char *version;
+	const char *release;
+	const char *arch;
+	const char *out_dir; /* host path; packages land here */
+	const char *tmp_dir; /* host path for the staging folders */
+	bool kabi;           /* one kABI-tracking kmod-M with weak-modules scriptlets */
+};
+
+/* fedora: kmod-M-KVER per kernel plus kmod-M; kabi: one kmod-M for k[0].  Prints each file. */
+int kmod_rpm_build(const struct kmod_pkg_opts *o, const struct kmod_kernel *k, size_t nk);
+/* kmod-M-KVER per kernel (fedora) or kmod-M for k[0] (kabi), .pkg.tar.zst. */
+int kmod_pacman_write(const struct kmod_pkg_opts *o, const struct kmod_kernel *k, size_t nk);
+
+/* An RPM/pacman version field: '-' is not allowed there, so each one becomes '_'. */
+char *kmod_version_field(const char *v);
+/* A kernel release as a dependency version: the first '-' kept, later ones made '_'. */
+char *kmod_kver_evr(const char *kver);
+/* Whether the module file carries an appended signature (it must then not be stripped). */
+bool kmod_is_signed(const char *path);
