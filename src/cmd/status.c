@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* status.c - "dkms status" lines (dkms 3.4 format) and --json. */
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #include "core/kernel.h"
 #include "core/modconf.h"
 #include "core/state.h"
+#include "core/weakhook.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -137,6 +139,36 @@ static bool kernel_wanted(struct ndkms_ctx *ctx, const char *k, const char *a)
 	return false;
 }
 
+/* dkms's weak lines: kernels whose weak-updates/ link to every module M/V installed on k. */
+static void emit_weak(struct ndkms_ctx *ctx, const char *m, const char *v, const char *k_built,
+		      const char *a)
+{
+	_cleanup_strv_ struct strv kernels = STRV_INIT;
+	struct dkms_conf conf = {0};
+	DIR *d = ctx->json ? NULL : opendir(ctx->install_tree);
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		_cleanup_free_ char *w = xasprintf("%s/%s/weak-updates", ctx->install_tree, de->d_name);
+		if (de->d_name[0] != '.' && !streq(de->d_name, k_built) && is_dir(w))
+			strv_push(&kernels, de->d_name);
+	}
+	closedir(d);
+	if (!kernels.n)
+		return;
+	strv_sort(&kernels);
+	log_setup(true, false);
+	int r = modconf_read(ctx, NULL, m, v, k_built, a, false, &conf);
+	log_setup(ctx->quiet, ctx->verbose);
+	for (size_t i = 0; r >= 0 && i < kernels.n; i++)
+		if (!state_is_built(ctx, m, v, kernels.v[i], a) && kernel_wanted(ctx, kernels.v[i], a) &&
+		    weakhook_installed_weak(ctx, &conf, kernels.v[i], a, k_built))
+			printf("%s/%s, %s, %s: installed-weak from %s\n", m, v, kernels.v[i], a,
+			       k_built);
+	dkms_conf_release(&conf);
+}
+
 static int run_status(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_strv_ struct strv mods = STRV_INIT;
@@ -178,6 +210,13 @@ static int run_status(struct ndkms_ctx *ctx, int argc, char **argv)
 				line_flags(ctx, &kl);
 				emit(ctx, &kl, &count);
 				any = true;
+			}
+			for (size_t x = 0; x < kas.n; x++) {
+				_cleanup_free_ char *k = xstrdup(kas.v[x]);
+				char *a = strchr(k, '/');
+				*a++ = '\0';
+				if (state_is_installed(ctx, m, v, k, a))
+					emit_weak(ctx, m, v, k, a);
 			}
 			if (!any) {
 				l.state = "added";

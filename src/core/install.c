@@ -11,6 +11,7 @@
 #include "core/modinfo.h"
 #include "core/script.h"
 #include "core/state.h"
+#include "core/weakhook.h"
 #include "util/errors.h"
 #include "util/fault.h"
 #include "util/fs.h"
@@ -279,6 +280,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		r = DKMS_EXIT(6);
 		goto out;
 	}
+	weakhook_after_install(ctx, &conf, k, a);
 	script_run(ctx, m, v, "post_install", conf.post_install, NULL, &status);
 	r = lifecycle_depmod(ctx, k);
 	if (r < 0) {

@@ -11,6 +11,7 @@
 #include "core/modinfo.h"
 #include "core/script.h"
 #include "core/state.h"
+#include "core/weakhook.h"
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -136,6 +137,8 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	} else {
 		log_info("This module version was INACTIVE for this kernel.");
 	}
+	if (was_active)
+		weakhook_after_uninstall(ctx, &conf, k, a);
 	script_run(ctx, m, v, "post_remove", conf.post_remove, NULL, &status);
 	dkms_conf_release(&conf);
 	r = lifecycle_depmod(ctx, k);

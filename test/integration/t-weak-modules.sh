@@ -131,5 +131,24 @@ nd depmod "$A" >/dev/null 2>&1
 tree >"$W/after"
 check "bad input touched nothing" cmp -s "$W/before" "$W/after"
 expect_rc "no operation: usage, exit 1" 1 nd weak-modules
+
+# install and uninstall call weak-modules on the RHEL family; status shows installed-weak
+rm -rf "$ROOT"
+mkroot
+printf 'ID="rhel"\nVERSION_ID="9.4"\n' >"$ROOT/etc/os-release"
+mkdir -p "$ROOT/lib/modules/$GOOD/kernel" "$ROOT/boot"
+gzip -c "$SV" >"$ROOT/boot/symvers-$GOOD.gz"
+add_source hello 1.0
+expect_rc "install on a RHEL root" 0 nd install hello/1.0 -k "$KVER"
+WL=$(find "$ROOT/lib/modules/$GOOD/weak-updates" -name hello.ko 2>/dev/null)
+check "install linked hello into the compatible kernel" [ -L "$WL" ]
+check "the link leads to the installed module" cmp -s "$WL" "$(find "$ROOT/lib/modules/$KVER" -name hello.ko -type f)"
+expect_rc "status" 0 nd status
+expect_out "installed-weak line" "hello/1.0, $GOOD, $ARCH: installed-weak from $KVER"
+expect_rc "uninstall" 0 nd uninstall hello/1.0 -k "$KVER"
+check "uninstall removed the link" [ ! -e "$WL" ]
+sed -i 's/^AUTOINSTALL=.*/&\nNO_WEAK_MODULES="yes"/' "$ROOT/usr/src/hello-1.0/dkms.conf"
+expect_rc "install with NO_WEAK_MODULES" 0 nd install hello/1.0 -k "$KVER" --force
+check "no link with NO_WEAK_MODULES" [ ! -e "$WL" ]
 check "host untouched" host_untouched
 echo "1..$TESTN"
