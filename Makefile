@@ -21,14 +21,19 @@ BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WARN) -MMD -MP \
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 # Package ownership (src/pkg/owner_*.c) compiles in where pkg-config finds libalpm / librpm.
+# They are not linked: src/pkg/dl_*.c load them by soname with dlopen() when ownership is
+# asked for, so that no other command pays for their dependencies at start-up.
+soname = $(or $(shell objdump -p "$$($(PKG_CONFIG) --variable=libdir $(1))/$(2).so" 2>/dev/null | \
+	awk '/SONAME/ { print $$2 }'),$(2).so)
 ifeq ($(shell $(PKG_CONFIG) --exists libalpm 2>/dev/null && echo y),y)
-BASE_CFLAGS += -DHAVE_ALPM $(shell $(PKG_CONFIG) --cflags libalpm)
-LIBS += $(shell $(PKG_CONFIG) --libs libalpm)
+BASE_CFLAGS += -DHAVE_ALPM $(shell $(PKG_CONFIG) --cflags libalpm) \
+	-DALPM_SONAME='"$(call soname,libalpm,libalpm)"'
 endif
 ifeq ($(shell $(PKG_CONFIG) --exists rpm 2>/dev/null && echo y),y)
-BASE_CFLAGS += -DHAVE_RPM $(shell $(PKG_CONFIG) --cflags rpm)
-LIBS += $(shell $(PKG_CONFIG) --libs rpm)
+BASE_CFLAGS += -DHAVE_RPM $(shell $(PKG_CONFIG) --cflags rpm) -DRPM_SONAME='"$(call soname,rpm,librpm)"'
 endif
+LIBS += -ldl
+LDFLAGS_OPT := -Wl,-O1 -Wl,--as-needed
 # The hooks name /usr/bin/ndkms; installed, they name where the binary goes.
 HOOK_SED := sed 's|/usr/bin/ndkms|$(SBINDIR)/ndkms|g'
 
@@ -51,7 +56,7 @@ UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=build/unit/%)
 all: build/ndkms
 
 build/ndkms: $(OBJS)
-	$(CC) $(OPT_CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(OPT_CFLAGS) $(LDFLAGS_OPT) -o $@ $^ $(LIBS)
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)

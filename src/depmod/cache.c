@@ -92,7 +92,6 @@ static bool load(struct dm_cache *c)
 	while (pos < len) {
 		const char *r = p + pos;
 		uint32_t reclen = dm_load32(r), pathlen = dm_load32(r + 4), bloblen = dm_load32(r + 8);
-		struct dm_rec rec;
 		bool found;
 
 		if (len - pos < REC_HDR || reclen % 8 || reclen < REC_HDR || reclen > len - pos ||
@@ -104,8 +103,8 @@ static bool load(struct dm_cache *c)
 		pos += reclen;
 		c->nrecs++;
 		if (dm_load64(r + 56) != rec_sum(r, reclen) || r[REC_HDR + pathlen - 1] != '\0' ||
-		    strlen(r + REC_HDR) != pathlen - 1 ||
-		    dm_rec_decode(r + REC_HDR + pathlen, bloblen, &rec) < 0) {
+		/* the blob's structure is checked when it is used (dm_cache_lookup) */
+		    strlen(r + REC_HDR) != pathlen - 1) {
 			c->dirty = true;
 			continue;
 		}
@@ -188,9 +187,13 @@ void dm_cache_lookup(struct dm_cache *c, struct dm_state *st)
 		    (int64_t)dm_load64(r + 48) != m->ctime_ns)
 			continue;
 		uint32_t pathlen = dm_load32(r + 4), bloblen = dm_load32(r + 8);
-		if (dm_rec_decode(r + REC_HDR + pathlen, bloblen, &m->rec) < 0)
+		if (dm_rec_decode(r + REC_HDR + pathlen, bloblen, &m->rec) < 0) {
+			/* checksummed but malformed: parse the module, rewrite the cache */
+			memset(&m->rec, 0, sizeof(m->rec));
+			c->dirty = true;
 			continue;
 		m->have_rec = true;
+		}
 		m->cacheable = true;
 		m->from_cache = true;
 		c->nused++;

@@ -15,9 +15,16 @@
  *
  * The trie kmod builds by insertion is the canonical path-compressed one: the root has no
  * prefix, every other node's prefix is the longest common prefix of the keys below it, and a
- * node holds values iff a key ends there.  So it can be built from the keys sorted with strcmp,
- * by splitting ranges.  kmod 30 writes children before their parent (post-order), in character
- * order; values go by ascending priority, the most recently added first among equals.
+ * node holds values iff a key ends there.  kmod 30 writes children before their parent
+ * (post-order), in character order; values go by ascending priority, the most recently added
+ * first among equals.
+ *
+ * So no sorted key list is needed: the writer is an MSD radix sort that emits the trie as it
+ * goes.  A node's entries share their first depth bytes; the node's prefix is extended while
+ * every entry has the same next byte, then one counting pass splits the entries by the byte
+ * after the prefix (NUL: values of this node, others: one child each).  Each key byte is read
+ * about once per trie level instead of once per comparison of a strcmp sort, and the keys being
+ * 7-bit ASCII (checked first) bounds the fan-out to 128.
  */
 #define INDEX_MAGIC 0xB007F457u
 #define INDEX_VERSION 0x00020001u
@@ -68,56 +75,123 @@ void dm_index_release(struct dm_index *ix)
 	sb_release(&ix->arena_cur);
 }
 
-static int cmp_ent(const void *pa, const void *pb)
+/* Among the values of one key: ascending priority, the most recently added first. */
+static int cmp_val(const struct dm_index_ent *a, const struct dm_index_ent *b)
 {
-	const struct dm_index_ent *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
-
-	if (c)
-		return c;
 	if (a->prio != b->prio)
 		return a->prio < b->prio ? -1 : 1;
-	return a->seq > b->seq ? -1 : a->seq < b->seq; /* newest first */
+	return a->seq > b->seq ? -1 : a->seq < b->seq;
 }
 
-static void put_be32(struct strbuf *out, uint32_t v)
+static int cmp_val_q(const void *a, const void *b)
 {
-	char b[4] = {(char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v};
-
-	sb_addn(out, b, 4);
+	return cmp_val(a, b);
 }
 
-static bool ascii7(const char *s)
+static void sort_values(struct dm_index_ent *e, size_t n)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s >= 128)
-			return false;
-	return true;
+	if (n > 16) {
+		qsort(e, n, sizeof(*e), cmp_val_q);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct dm_index_ent x = e[i];
+		size_t j = i;
+
+		for (; j > 0 && cmp_val(&e[j - 1], &x) > 0; j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
 }
 
-/* Write the node for entries [lo, hi) whose keys share their first depth bytes. */
-static uint32_t write_node(struct strbuf *out, const struct dm_index_ent *e, size_t lo, size_t hi,
-			   size_t depth, bool root)
+static inline unsigned char byte_at(const struct dm_index_ent *e, size_t d)
 {
+	return (unsigned char)e->key[d];
+}
+
+/* Order e[0..n) by the key byte at d (NUL first); tmp has room for n entries. */
+static void split(struct dm_index_ent *e, size_t n, size_t d, struct dm_index_ent *tmp)
+{
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++) {
+			struct dm_index_ent x = e[i];
+			unsigned char c = byte_at(&x, d);
+			size_t j = i;
+
+			for (; j > 0 && byte_at(&e[j - 1], d) > c; j--)
+				e[j] = e[j - 1];
+			e[j] = x;
+		}
+		return;
+	}
+	uint32_t pos[128] = {0};
+
+	for (size_t i = 0; i < n; i++)
+		pos[byte_at(&e[i], d)]++;
+	uint32_t sum = 0;
+	for (unsigned c = 0; c < 128; c++) {
+		uint32_t k = pos[c];
+
+		pos[c] = sum;
+		sum += k;
+	}
+	for (size_t i = 0; i < n; i++)
+		tmp[pos[byte_at(&e[i], d)]++] = e[i];
+	memcpy(e, tmp, n * sizeof(*e));
+}
+
+static inline char *put_be32(char *p, uint32_t v)
+{
+	p[0] = (char)(v >> 24);
+	p[1] = (char)(v >> 16);
+	p[2] = (char)(v >> 8);
+	p[3] = (char)v;
+	return p + 4;
+}
+
+/*
+ * Write the node for the n entries at e, whose keys share their first depth bytes (in any
+ * order), and everything below it; leaves them sorted.  Returns the node's reference.
+ */
+static uint32_t write_node(struct strbuf *out, struct dm_index_ent *e, size_t n, size_t depth,
+			   bool root, struct dm_index_ent *tmp)
+{
+	const char *k0 = e[0].key + depth;
 	size_t plen = 0;
 
-	if (!root) {
-		const char *a = e[lo].key + depth, *b = e[hi - 1].key + depth;
+	if (root) {
+		/* the root never has a prefix */
+	} else if (n == 1) {
+		plen = strlen(k0);
+	} else {
+		for (;; plen++) {
+			char c = k0[plen];
+			size_t i = 1;
 
-		while (a[plen] && a[plen] == b[plen])
-			plen++;
+			if (!c)
+				break;
+			while (i < n && e[i].key[depth + plen] == c)
+				i++;
+			if (i < n)
+				break;
+		}
 	}
-	size_t d = depth + plen, vhi = lo;
-	while (vhi < hi && e[vhi].key[d] == '\0')
-		vhi++;
+	size_t d = depth + plen;
+
+	if (n > 1)
+		split(e, n, d, tmp);
+	size_t nval = 0;
+	while (nval < n && e[nval].key[d] == '\0')
+		nval++;
+	sort_values(e, nval);
 
 	uint32_t child[128];
 	unsigned first = 128, last = 0;
-	for (size_t i = vhi; i < hi;) {
-		unsigned char c = (unsigned char)e[i].key[d];
+	for (size_t i = nval; i < n;) {
+		unsigned char c = byte_at(&e[i], d);
 		size_t j = i + 1;
 
-		while (j < hi && (unsigned char)e[j].key[d] == c)
+		while (j < n && byte_at(&e[j], d) == c)
 			j++;
 		if (first == 128)
 			first = c;
@@ -125,59 +199,92 @@ static uint32_t write_node(struct strbuf *out, const struct dm_index_ent *e, siz
 			for (unsigned k = last + 1; k < c; k++)
 				child[k] = 0;
 		last = c;
-		child[c] = write_node(out, e, i, j, d + 1, false);
+		child[c] = write_node(out, e + i, j - i, d + 1, false, tmp);
 		i = j;
 	}
 
+	size_t size = plen ? plen + 1 : 0;
+	if (first != 128)
+		size += 2 + 4 * (last - first + 1);
+	if (nval)
+		size += 4;
+	for (size_t i = 0; i < nval; i++)
+		size += 4 + strlen(e[i].val) + 1;
+
 	uint32_t off = (uint32_t)out->len;
+	sb_grow(out, size);
+	char *p = out->buf + out->len;
 	if (plen) {
-		sb_addn(out, e[lo].key + depth, plen);
-		sb_addch(out, '\0');
+		memcpy(p, k0, plen);
+		p[plen] = '\0';
+		p += plen + 1;
 		off |= NODE_PREFIX;
 	}
 	if (first != 128) {
-		sb_addch(out, (char)first);
-		sb_addch(out, (char)last);
+		*p++ = (char)first;
+		*p++ = (char)last;
 		for (unsigned k = first; k <= last; k++)
-			put_be32(out, child[k]);
+			p = put_be32(p, child[k]);
 		off |= NODE_CHILDS;
 	}
-	if (vhi > lo) {
-		put_be32(out, (uint32_t)(vhi - lo));
-		for (size_t i = lo; i < vhi; i++) {
-			put_be32(out, e[i].prio);
-			sb_addn(out, e[i].val, strlen(e[i].val) + 1);
+	if (nval) {
+		p = put_be32(p, (uint32_t)nval);
+		for (size_t i = 0; i < nval; i++) {
+			size_t vl = strlen(e[i].val) + 1;
+
+			p = put_be32(p, e[i].prio);
+			memcpy(p, e[i].val, vl);
+			p += vl;
 		}
 		off |= NODE_VALUES;
 	}
+	out->len += size;
+	out->buf[out->len] = '\0';
 	return off;
+}
+
+/* strlen(s), or -1 when s has a byte outside 7-bit ASCII (checked eight bytes at a time). */
+static ssize_t ascii7_len(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	uint64_t high = 0;
+
+	for (; i + 8 <= n; i += 8)
+		high |= dm_load64(s + i);
+	for (; i < n; i++)
+		high |= (unsigned char)s[i];
+	return high & 0x8080808080808080ULL ? -1 : (ssize_t)n;
 }
 
 int dm_index_write(struct dm_index *ix, struct strbuf *out)
 {
+	size_t est = 64;
+
 	for (size_t i = 0; i < ix->n; i++) {
-		if (!ascii7(ix->e[i].key) || !ascii7(ix->e[i].val)) {
+		ssize_t kl = ascii7_len(ix->e[i].key), vl = ascii7_len(ix->e[i].val);
+
+		if (kl < 0 || vl < 0) {
 			DM_ERR("Module index: bad character - only 7-bit ASCII is supported: %s",
-			       ascii7(ix->e[i].key) ? ix->e[i].val : ix->e[i].key);
+			       kl >= 0 ? ix->e[i].val : ix->e[i].key);
 			return -EINVAL;
 		}
+		est += (size_t)kl / 2 + (size_t)vl + 24;
 	}
-	if (ix->n)
-		qsort(ix->e, ix->n, sizeof(*ix->e), cmp_ent);
-	size_t est = 64;
-	for (size_t i = 0; i < ix->n; i++)
-		est += strlen(ix->e[i].key) / 2 + strlen(ix->e[i].val) + 24;
 	sb_reset(out);
 	sb_grow(out, est);
-	put_be32(out, INDEX_MAGIC);
-	put_be32(out, INDEX_VERSION);
-	put_be32(out, 0);
-	uint32_t root = ix->n ? write_node(out, ix->e, 0, ix->n, 0, true) : 12;
+	char hdr[12];
+	put_be32(put_be32(put_be32(hdr, INDEX_MAGIC), INDEX_VERSION), 0);
+	sb_addn(out, hdr, sizeof(hdr));
+	uint32_t root = 12;
+	if (ix->n) {
+		_cleanup_free_ struct dm_index_ent *tmp = xcalloc(ix->n, sizeof(*tmp));
+
+		root = write_node(out, ix->e, ix->n, 0, true, tmp);
+	}
 	if (out->len > NODE_MASK) {
 		DM_ERR("Module index too large: %zu bytes", out->len);
 		return -EFBIG;
 	}
-	char b[4] = {(char)(root >> 24), (char)(root >> 16), (char)(root >> 8), (char)root};
-	memcpy(out->buf + 8, b, 4);
+	put_be32(out->buf + 8, root);
 	return 0;
 }

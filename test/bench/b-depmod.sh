@@ -13,7 +13,7 @@ W=$(mktemp -d "$PWD/build/b-depmod.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 cp -a "$TREE" "$W/t" # a private copy: the page cache holds it after the first pass
 M=$W/t/lib/modules/$KVER
-mkdir -p "$M/updates/dkms" "$W/noconf"
+mkdir -p "$M/updates/dkms" "$W/noconf" "$W/root" # ndkms refuses a --root that does not exist
 
 # "seconds kilobytes" of one command
 measure() {
