@@ -42,10 +42,6 @@ static void next_str(const char **p)
 	*p += strlen(*p) + 1;
 }
 
-static void out_dep(struct dm_state *st, struct strbuf *out)
-{
-	size_t total = 0;
-
 /* sb_addn() with the common case (room enough) inlined: the text files are built from ~50k
  * short pieces. */
 static inline void add(struct strbuf *sb, const char *s, size_t n)
@@ -58,6 +54,10 @@ static inline void add(struct strbuf *sb, const char *s, size_t n)
 }
 
 #define ADD_LIT(sb, lit) add(sb, lit, sizeof(lit) - 1)
+
+static void out_dep(struct dm_state *st, struct strbuf *out)
+{
+	size_t total = 0;
 
 	for (size_t i = 0; i < st->nmods; i++)
 		total += st->mods[i]->linelen + 1;
