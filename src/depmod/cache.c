@@ -102,8 +102,8 @@ static bool load(struct dm_cache *c)
 		}
 		pos += reclen;
 		c->nrecs++;
-		if (dm_load64(r + 56) != rec_sum(r, reclen) || r[REC_HDR + pathlen - 1] != '\0' ||
 		/* the blob's structure is checked when it is used (dm_cache_lookup) */
+		if (dm_load64(r + 56) != rec_sum(r, reclen) || r[REC_HDR + pathlen - 1] != '\0' ||
 		    strlen(r + REC_HDR) != pathlen - 1) {
 			c->dirty = true;
 			continue;
@@ -192,8 +192,8 @@ void dm_cache_lookup(struct dm_cache *c, struct dm_state *st)
 			memset(&m->rec, 0, sizeof(m->rec));
 			c->dirty = true;
 			continue;
-		m->have_rec = true;
 		}
+		m->have_rec = true;
 		m->cacheable = true;
 		m->from_cache = true;
 		c->nused++;
