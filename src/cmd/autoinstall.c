@@ -126,6 +126,8 @@ static int autoinstall(struct ndkms_ctx *ctx)
 		log_info("Automatic installation of modules has been disabled.");
 		return 0;
 	}
+	/* an install killed after its link was made looks installed: roll it back first */
+	lifecycle_recover_all(ctx);
 	jobs_latest_versions(ctx, &names, &vers);
 	/* Already installed modules satisfy dependencies but are not reported as installed now. */
 	for (size_t i = 0; i < names.n; i++)

@@ -243,11 +243,6 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	}
 
 	bool active = is_symlink(link), any = false, eligible = false;
-	if ((r = lifecycle_txn_begin(ctx, k, a)) < 0) {
-		r = DKMS_EXIT(6);
-		goto out;
-	}
-	txn = true;
 	for (size_t i = 0; i < conf.nmods; i++) {
 		const struct dkms_module_rec *rec = &conf.mods[i];
 		if (!kernel_exclusive_ok(ctx, &conf, (long)i, k, a))
@@ -258,6 +253,11 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		kernel_find_modules(kdir, rec->dest_name, &found);
 		if (!version_sanity(ctx, &conf, m, v, k, a, rec->dest_name, &found))
 			continue;
+		if (!txn && lifecycle_txn_begin(ctx, k, a) < 0) {
+			r = DKMS_EXIT(6);
+			goto out;
+		}
+		txn = true;
 		if ((r = archive_originals(ctx, rec, m, k, a, active, &found)) < 0) {
 			r = DKMS_EXIT(6);
 			goto out;
@@ -285,6 +285,8 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	r = lifecycle_depmod(ctx, k);
 	if (r < 0) {
 		lifecycle_uninstall(ctx, k, a);
+		lifecycle_txn_end(ctx, k, a);
+		txn = false;
 		log_error("Problems with depmod detected. Automatically uninstalling this module.\n"
 			  "Install Failed (depmod problems). Module rolled back to built state.");
 		r = DKMS_EXIT(6);

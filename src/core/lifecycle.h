@@ -30,12 +30,25 @@ int lifecycle_maybe_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 /* Delete M/V from the tree when no kernel is left, and M when no version is left. */
 void lifecycle_prune(struct ndkms_ctx *ctx);
 
+/*
+ * Mark an install or uninstall of ctx->module/version on K/A as under way (M/.ndkms-txn-K-A);
+ * lifecycle_recover finishes a marked change as an uninstall.  End removes the mark.
+ */
+int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a);
+void lifecycle_txn_end(struct ndkms_ctx *ctx, const char *k, const char *a);
+/* Undo a marked change that failed half-way (as lifecycle_recover would), now. */
+void lifecycle_txn_abort(struct ndkms_ctx *ctx, const char *k, const char *a);
+
+/* Roll back the interrupted installs and uninstalls of every module (autoinstall's start). */
+void lifecycle_recover_all(struct ndkms_ctx *ctx);
 /* Finish or roll back an interrupted build of ctx->module/version (caller holds the lock). */
 void lifecycle_recover(struct ndkms_ctx *ctx);
 
 /* Regenerate kver's indexes now, or once at the end when ctx->defer_depmod is set. */
 int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver);
-/* Run every deferred depmod. */
+/* Run every deferred depmod, and those an interrupted command left pending. */
 int lifecycle_flush_depmod(struct ndkms_ctx *ctx);
+/* Run (or queue, when deferring) the depmods an interrupted command left pending. */
+int lifecycle_pending_depmod(struct ndkms_ctx *ctx);
 /* framework.conf's post_transaction, logged to <dkms_tree>/post_transaction.log. */
 void lifecycle_post_transaction(struct ndkms_ctx *ctx);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/lock.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/log.h"
 
@@ -22,6 +23,7 @@ static int take(const struct ndkms_ctx *ctx, const char *kind, const char *name)
 		log_error("Cannot create the lock folder %s: %s", ctx_display(ctx, dir), strerror(-r));
 		return r;
 	}
+	fault_point("create");
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		r = -errno;
@@ -53,6 +55,7 @@ static int take(const struct ndkms_ctx *ctx, const char *kind, const char *name)
 	}
 	char pid[32];
 	int n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	fault_point("write");
 	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) < 0) {
 		/* the pid is only informational */
 	}

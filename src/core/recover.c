@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* recover.c - finish or roll back what an interrupted ndkms left in a module's state tree. */
 #include <dirent.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/lifecycle.h"
+#include "core/lock.h"
 #include "core/state.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/log.h"
 
@@ -31,6 +34,7 @@ static void recover_kernel(const struct ndkms_ctx *ctx, const char *kdir)
 			if (us)
 				*us = '\0';
 			_cleanup_free_ char *base = path_join(kdir, arch);
+			fault_point("rename");
 			if (!path_exists(base) && rename(p, base) == 0) {
 				log_note("ndkms: restored the build %s left by an interrupted rebuild",
 					 ctx_display(ctx, base));
@@ -42,11 +46,120 @@ static void recover_kernel(const struct ndkms_ctx *ctx, const char *kdir)
 	closedir(d);
 }
 
+static char *txn_path(const struct ndkms_ctx *ctx, const char *m, const char *k, const char *a)
+{
+	return xasprintf("%s/%s/.ndkms-txn-%s-%s", ctx->dkms_tree, m, k, a);
+}
+
+int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	_cleanup_free_ char *p = txn_path(ctx, ctx->module, k, a);
+	_cleanup_free_ char *text = xasprintf("%s\n%s\n%s\n", ctx->version, k, a);
+	int r = write_file_atomic(p, text, strlen(text), 0644);
+
+	if (r < 0)
+		log_error("Could not write %s: %s", ctx_display(ctx, p), strerror(-r));
+	return r;
+}
+
+void lifecycle_txn_end(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	_cleanup_free_ char *p = txn_path(ctx, ctx->module, k, a);
+
+	fault_point("unlink");
+	unlink(p);
+}
+
+/*
+ * An install or uninstall of M/V on K/A was interrupted (its marker is still there): finish it
+ * as an uninstall, which deletes what it had placed, puts archived originals back, drops the
+ * kernel-K-A link and regenerates the indexes.  A rerun of the install then starts clean.
+ */
+static void txn_rollback(struct ndkms_ctx *ctx, const char *marker)
+{
+	_cleanup_free_ char *text = NULL;
+	char *save = ctx->version, *f[3] = {NULL, NULL, NULL};
+
+	if (read_file(marker, &text, NULL, 4096) < 0)
+		return;
+	char *p = text;
+	for (int i = 0; i < 3 && p; i++) {
+		f[i] = p;
+		p = strchr(p, '\n');
+		if (p)
+			*p++ = '\0';
+	}
+	if (!f[2] || !*f[0] || !*f[1] || !*f[2] || !path_is_contained(f[0]) ||
+	    !path_is_contained(f[1]) || !path_is_contained(f[2])) {
+		log_warn("Ignoring the malformed %s", ctx_display(ctx, marker));
+		unlink(marker);
+		return;
+	}
+	char *v = f[0], *k = f[1], *a = f[2];
+	log_note("ndkms: rolling back the interrupted change of %s/%s on kernel %s (%s)",
+		 ctx->module, v, k, a);
+	if (!state_is_built(ctx, ctx->module, v, k, a)) {
+		unlink(marker);
+		return;
+	}
+	_cleanup_free_ char *link = state_active_link(ctx, ctx->module, k, a);
+	_cleanup_free_ char *target = xasprintf("%s/%s/%s", v, k, a);
+	_cleanup_free_ char *av = state_active_version(ctx, ctx->module, k, a);
+	if ((!av || !streq(av, v)) && symlink_atomic(target, link) < 0)
+		return;
+	ctx->version = v;
+	bool defer = ctx->defer_depmod;
+	ctx->defer_depmod = false;
+	if (lifecycle_uninstall(ctx, k, a) == 0)
+		unlink(marker);
+	ctx->defer_depmod = defer;
+	ctx->version = save;
+}
+
+void lifecycle_txn_abort(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	_cleanup_free_ char *p = txn_path(ctx, ctx->module, k, a);
+
+	if (path_exists(p))
+		txn_rollback(ctx, p);
+}
+
+/*
+ * In M/: interrupted installs and uninstalls (.ndkms-txn-K-A), half-deleted versions
+ * (.tmp_V_PID, see lifecycle_prune), half-written markers and temporary links of symlink_atomic.
+ */
+static void recover_module(struct ndkms_ctx *ctx, const char *mdir)
+{
+	_cleanup_strv_ struct strv txns = STRV_INIT;
+	DIR *d = opendir(mdir);
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		if (de->d_name[0] != '.' || streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		_cleanup_free_ char *p = path_join(mdir, de->d_name);
+		if (strneq(de->d_name, ".ndkms-txn-", 11))
+			strv_push(&txns, p);
+		else if (strneq(de->d_name, ".tmp_", 5) || strneq(de->d_name, "..ndkms-txn-", 12) ||
+			 is_symlink(p))
+			rm_rf(p);
+	}
+	closedir(d);
+	for (size_t i = 0; i < txns.n; i++)
+		txn_rollback(ctx, txns.v[i]);
+	if (dir_count(mdir) == 0)
+		rmdir(mdir); /* the last step of lifecycle_prune */
+}
+
 void lifecycle_recover(struct ndkms_ctx *ctx)
 {
 	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
-	DIR *d = opendir(mv);
+	_cleanup_free_ char *mdir = path_dirname(mv);
 
+	recover_module(ctx, mdir);
+	lifecycle_pending_depmod(ctx);
+	DIR *d = opendir(mv);
 	if (!d)
 		return;
 	for (struct dirent *de; (de = readdir(d));) {
@@ -56,4 +169,40 @@ void lifecycle_recover(struct ndkms_ctx *ctx)
 		recover_kernel(ctx, kdir);
 	}
 	closedir(d);
+}
+
+/* Whether M/ holds something an interrupted command left (see recover_module). */
+static bool module_needs_recovery(const char *mdir)
+{
+	DIR *d = opendir(mdir);
+	bool found = false;
+
+	if (!d)
+		return false;
+	for (struct dirent *de; !found && (de = readdir(d));)
+		found = strneq(de->d_name, ".ndkms-txn-", 11) || strneq(de->d_name, ".tmp_", 5);
+	closedir(d);
+	return found;
+}
+
+void lifecycle_recover_all(struct ndkms_ctx *ctx)
+{
+	_cleanup_strv_ struct strv mods = STRV_INIT;
+	char *save_m = ctx->module, *save_v = ctx->version;
+
+	state_list_modules(ctx, &mods);
+	for (size_t i = 0; i < mods.n; i++) {
+		_cleanup_free_ char *mdir = path_join(ctx->dkms_tree, mods.v[i]);
+		if (!module_needs_recovery(mdir))
+			continue;
+		int lock = lock_module(ctx, mods.v[i]);
+		if (lock < 0)
+			continue;
+		ctx->module = mods.v[i];
+		ctx->version = NULL;
+		recover_module(ctx, mdir);
+		lock_release(lock);
+	}
+	ctx->module = save_m;
+	ctx->version = save_v;
 }

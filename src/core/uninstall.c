@@ -13,6 +13,7 @@
 #include "core/state.h"
 #include "core/weakhook.h"
 #include "util/errors.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/log.h"
 
@@ -44,6 +45,16 @@ static char *actual_location(const struct ndkms_ctx *ctx, const struct dkms_modu
 	return NULL;
 }
 
+/* Drop the emptied install location and its empty parents, where dkms does it. */
+static void prune_install_dir(const struct ndkms_ctx *ctx, const char *kdir, const char *loc)
+{
+	_cleanup_free_ char *dir = path_join(kdir, loc);
+
+	if (ctx->distro && (strneq(ctx->distro, "debian", 6) || strneq(ctx->distro, "ubuntu", 6) ||
+			    strneq(ctx->distro, "arch", 4) || strneq(ctx->distro, "gentoo", 6)))
+		rmdir_parents(dir, kdir);
+}
+
 static void delete_installed(const struct ndkms_ctx *ctx, const char *kdir, const char *loc,
 			     const char *name)
 {
@@ -52,12 +63,15 @@ static void delete_installed(const struct ndkms_ctx *ctx, const char *kdir, cons
 
 	log_info("Deleting %s/%s.ko", ctx_display(ctx, dir), name);
 	for (size_t i = 0; i < ARRAY_SIZE(sfx); i++) {
+		_cleanup_free_ char *base = xasprintf("%s.ko%s", name, sfx[i]);
+		rm_stale_tmp(dir, base);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sfx); i++) {
 		_cleanup_free_ char *f = xasprintf("%s/%s.ko%s", dir, name, sfx[i]);
+		fault_point("unlink");
 		unlink(f);
 	}
-	if (ctx->distro && (strneq(ctx->distro, "debian", 6) || strneq(ctx->distro, "ubuntu", 6) ||
-			    strneq(ctx->distro, "arch", 4) || strneq(ctx->distro, "gentoo", 6)))
-		rmdir_parents(dir, kdir);
+	prune_install_dir(ctx, kdir, loc);
 }
 
 /* Put back the originals archived for name; their .origin must point inside kdir. */
@@ -90,8 +104,10 @@ static void restore_originals(const struct ndkms_ctx *ctx, const char *backup, c
 		_cleanup_free_ char *dest_dir = path_dirname(dest);
 		log_info("Restoring archived original module %s", text);
 		mkdir_p(dest_dir, 0755);
+		fault_point("rename");
 		if (rename(archived, dest) == 0 || copy_file_atomic(archived, dest, 0) == 0) {
 			unlink(archived);
+			fault_point("unlink");
 			unlink(origin);
 		}
 	}
@@ -114,6 +130,10 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	_cleanup_free_ char *active = state_active_version(ctx, m, k, a);
 	bool was_active = active && streq(active, v);
 
+	if (was_active && (r = lifecycle_txn_begin(ctx, k, a)) < 0) {
+		dkms_conf_release(&conf);
+		return DKMS_EXIT(1);
+	}
 	if (was_active) {
 		_cleanup_free_ char *moddir = xasprintf("%s/module", link);
 		log_info("Before uninstall, this module version was ACTIVE on this kernel.");
@@ -121,13 +141,17 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 			const struct dkms_module_rec *rec = &conf.mods[i];
 			_cleanup_free_ char *owned = find_ko(moddir, rec->dest_name);
 			_cleanup_free_ char *loc = actual_location(ctx, rec, owned, kdir);
-			if (loc)
+			if (loc) {
 				delete_installed(ctx, kdir, loc, rec->dest_name);
-			else
+			} else {
 				log_info("Module %s.ko was not found within %s/", rec->dest_name,
 					 ctx_display(ctx, kdir));
+				/* an interrupted uninstall may have deleted it, not its folder */
+				prune_install_dir(ctx, kdir, rec->install_location);
+			}
 			restore_originals(ctx, backup, kdir, rec->dest_name);
 		}
+		fault_point("unlink");
 		if (unlink(link) < 0 && errno != ENOENT) {
 			r = -errno;
 			log_error("Could not remove %s: %s", ctx_display(ctx, link), strerror(-r));
@@ -150,6 +174,8 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 		rmdir(kb);
 		rmdir(ob);
 	}
+	if (was_active && r == 0)
+		lifecycle_txn_end(ctx, k, a);
 	return r;
 }
 
@@ -172,7 +198,7 @@ int lifecycle_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
 	_cleanup_free_ char *base = state_mvka_dir(ctx, ctx->module, ctx->version, k, a);
 	_cleanup_free_ char *kdir = path_dirname(base);
-	int r = rm_rf(base);
+	int r = rm_rf_atomic(base, ".tmp_");
 
 	if (r < 0) {
 		log_error("Could not remove %s: %s", ctx_display(ctx, base), strerror(-r));
@@ -236,7 +262,7 @@ void lifecycle_prune(struct ndkms_ctx *ctx)
 	if (!kernels_left) {
 		log_info("Deleting module %s/%s completely from the DKMS tree.", ctx->module,
 			 ctx->version);
-		rm_rf(mv);
+		rm_rf_atomic(mv, ".tmp_");
 	}
 	if (dir_count(mdir) == 0)
 		rmdir(mdir);

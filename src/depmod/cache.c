@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "depmod/internal.h"
+#include "util/fault.h"
 #include "util/fs.h"
 
 /*
@@ -247,6 +248,7 @@ static int append(struct dm_cache *c, const struct dm_state *st)
 	}
 	if (!sb.len)
 		return 0;
+	fault_point("write");
 	int fd = open(c->path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -278,12 +280,15 @@ static int rewrite(struct dm_cache *c, const struct dm_state *st)
 			add_record(&sb, st->mods[i]);
 
 	_cleanup_free_ char *tmp = xasprintf("%s.%d.tmp", c->path, (int)getpid());
+	fault_point("create");
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	int r = write_out(fd, sb.buf, sb.len);
 	if (close(fd) < 0 && !r)
 		r = -errno;
+	if (!r)
+		fault_point("rename");
 	if (!r && rename(tmp, c->path) < 0)
 		r = -errno;
 	if (r < 0)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* output.c - builds the ten modules.* files kmod 30 writes and puts them in place atomically. */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -10,6 +13,7 @@
 #include <unistd.h>
 
 #include "depmod/internal.h"
+#include "util/fault.h"
 
 #define SYMBOL_BUCKETS 2048
 
@@ -315,6 +319,7 @@ static int build(struct dm_state *st, struct strbuf *f, bool dry_run)
 static int write_fd(int fd, const char *p, size_t n)
 {
 	while (n) {
+		fault_point("write");
 		ssize_t w = write(fd, p, n);
 
 		if (w < 0 && errno == EINTR)
@@ -331,6 +336,38 @@ static int write_fd(int fd, const char *p, size_t n)
  * Every file goes to NAME.<pid>.<usec>.<sec> next to its final name first; only when all ten
  * are complete are they renamed over the old ones, so a failure leaves the old set untouched.
  */
+/* Temporary files of a depmod killed before its renames: its process is gone, drop them. */
+static void drop_stale_tmp(int dfd)
+{
+	int fd = dup(dfd);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		for (int i = 0; i < F_COUNT; i++) {
+			size_t n = strlen(names[i]);
+			const char *p = de->d_name + n;
+			char *end;
+
+			if (!strneq(de->d_name, names[i], n) || *p != '.' || !isdigit(p[1]))
+				continue;
+			long pid = strtol(p + 1, &end, 10);
+			if (*end != '.' || strspn(end, ".0123456789") != strlen(end) || pid <= 0)
+				continue;
+			if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+				fault_point("unlink");
+				unlinkat(dirfd(d), de->d_name, 0);
+			}
+			break;
+		}
+	}
+	closedir(d);
+}
+
 static int publish(struct dm_state *st, struct strbuf *f)
 {
 	const char *dname = st->cfg.dirname;
@@ -346,9 +383,11 @@ static int publish(struct dm_state *st, struct strbuf *f)
 		DM_ERR("could not open directory %s: %s", dname, strerror(-r));
 		return r;
 	}
+	drop_stale_tmp(dfd);
 	for (int i = 0; i < F_COUNT && !r; i++) {
 		snprintf(tmp[i], sizeof(tmp[i]), "%s.%i.%li.%li", names[i], (int)getpid(),
 			 (long)tv.tv_usec, (long)tv.tv_sec);
+		fault_point("create");
 		int fd = openat(dfd, tmp[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
 		if (fd < 0) {
 			r = -errno;
@@ -363,6 +402,7 @@ static int publish(struct dm_state *st, struct strbuf *f)
 			DM_ERR("Could not write index '%s': %s", names[i], strerror(-r));
 	}
 	for (int i = 0; i < F_COUNT && !r; i++) {
+		fault_point("rename");
 		if (renameat(dfd, tmp[i], dfd, names[i]) != 0) {
 			r = -errno;
 			DM_ERR("renameat(%s, %s, %s, %s): %s", dname, tmp[i], dname, names[i],

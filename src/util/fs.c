@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/macro.h"
 
@@ -100,10 +101,12 @@ int mkdir_p(const char *path, mode_t mode)
 		if (*s != '/')
 			continue;
 		*s = '\0';
+		fault_point("mkdir");
 		if (mkdir(p, mode) < 0 && errno != EEXIST)
 			return -errno;
 		*s = '/';
 	}
+	fault_point("mkdir");
 	if (mkdir(p, mode) < 0 && errno != EEXIST)
 		return -errno;
 	return is_dir(p) ? 0 : -ENOTDIR;
@@ -115,6 +118,7 @@ static int rm_rf_at(int dfd, const char *name)
 
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -errno;
+	fault_point("unlink");
 	if (!S_ISDIR(st.st_mode))
 		return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
 
@@ -152,7 +156,8 @@ void rmdir_parents(const char *path, const char *stop)
 	size_t ls = strlen(stop);
 
 	while (strlen(p) > ls && strneq(p, stop, ls) && p[ls] == '/') {
-		if (rmdir(p) < 0)
+		fault_point("rmdir");
+		if (rmdir(p) < 0 && errno != ENOENT)
 			return;
 		char *s = strrchr(p, '/');
 		if (!s)
@@ -215,6 +220,7 @@ static int fsync_dir_of(const char *path)
 
 int rename_sync(const char *src, const char *dst)
 {
+	fault_point("rename");
 	if (rename(src, dst) < 0)
 		return -errno;
 	return fsync_dir_of(dst);
@@ -225,6 +231,8 @@ static int open_tmp_beside(const char *path, char **tmp)
 {
 	_cleanup_free_ char *d = path_dirname(path);
 	char *t = xasprintf("%s/.%s.XXXXXX", d, path_basename(path));
+
+	fault_point("create");
 	int fd = mkostemp(t, O_CLOEXEC);
 
 	if (fd < 0) {
@@ -241,6 +249,7 @@ static int write_all(int fd, const void *data, size_t len)
 	const char *p = data;
 
 	while (len) {
+		fault_point("write");
 		ssize_t w = write(fd, p, len);
 		if (w < 0) {
 			if (errno == EINTR)
@@ -261,6 +270,8 @@ static int publish(int fd, char *tmp, const char *path, mode_t mode, int r)
 		r = -errno;
 	if (close(fd) < 0 && !r)
 		r = -errno;
+	if (!r)
+		fault_point("rename");
 	if (!r && rename(tmp, path) < 0)
 		r = -errno;
 	if (r)
@@ -351,6 +362,7 @@ static int copy_entry(int sfd, int dfd, const char *name, const struct stat *st)
 	struct timespec ts[2] = {st->st_atim, st->st_mtim};
 	int r = 0;
 
+	fault_point("copy");
 	if (S_ISDIR(st->st_mode)) {
 		if (mkdirat(dfd, name, 0700) < 0)
 			return -errno;
@@ -408,6 +420,7 @@ int copy_tree(const char *src, const char *dst)
 	if (sfd < 0 || pfd < 0)
 		return -errno;
 	const char *base = path_basename(dst);
+	fault_point("mkdir");
 	if (mkdirat(pfd, base, 0700) < 0)
 		return -errno;
 	_cleanup_close_ int dfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -430,11 +443,13 @@ int symlink_atomic(const char *target, const char *linkpath)
 	for (int i = 0; i < 100; i++) {
 		_cleanup_free_ char *tmp =
 			xasprintf("%s/.%s.%d.%d", d, path_basename(linkpath), (int)getpid(), i);
+		fault_point("symlink");
 		if (symlink(target, tmp) < 0) {
 			if (errno == EEXIST)
 				continue;
 			return -errno;
 		}
+		fault_point("rename");
 		if (rename(tmp, linkpath) < 0) {
 			int e = -errno;
 			unlink(tmp);
@@ -496,11 +511,45 @@ char *mkdtemp_in(const char *dir, const char *prefix)
 {
 	char *t = xasprintf("%s/%sXXXXXX", dir, prefix);
 
+	fault_point("mkdir");
+
 	if (!mkdtemp(t)) {
 		free(t);
 		return NULL;
 	}
 	return t;
+}
+
+void rm_stale_tmp(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	size_t lb = strlen(base);
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		const char *n = de->d_name;
+		if (n[0] != '.' || strlen(n) != lb + 8 || !strneq(n + 1, base, lb) || n[lb + 1] != '.')
+			continue;
+		fault_point("unlink");
+		unlinkat(dirfd(d), n, 0);
+	}
+	closedir(d);
+}
+
+int rm_rf_atomic(const char *path, const char *trash_prefix)
+{
+	_cleanup_free_ char *dir = path_dirname(path);
+	_cleanup_free_ char *trash =
+		xasprintf("%s/%s%s_%d", dir, trash_prefix, path_basename(path), (int)getpid());
+	int r = rm_rf(trash);
+
+	if (r < 0)
+		return r;
+	fault_point("rename");
+	if (rename(path, trash) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return rm_rf(trash);
 }
 
 static bool rmdir_empty_walk(int dfd, const char *name)
@@ -519,7 +568,7 @@ static bool rmdir_empty_walk(int dfd, const char *name)
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
 			continue;
 		if (de->d_type == DT_DIR && rmdir_empty_walk(dirfd(d), de->d_name) &&
-		    unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0)
+		    (fault_point("rmdir"), true) && unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0)
 			continue;
 		empty = false;
 	}

@@ -50,5 +50,9 @@ int files_equal(const char *a, const char *b);
 int dir_count(const char *path);
 /* Create a unique temporary directory "<dir>/<prefix>XXXXXX"; returns the path or NULL. */
 char *mkdtemp_in(const char *dir, const char *prefix);
+/* Remove the temporary files "<dir>/.<base>.XXXXXX" an interrupted atomic write left behind. */
+void rm_stale_tmp(const char *dir, const char *base);
+/* Rename path to a dot-name beside it, then delete that: a tree is there whole or not at all. */
+int rm_rf_atomic(const char *path, const char *trash_prefix);
 /* Remove every empty directory below dir (not dir itself), deepest first. */
 void rmdir_empty_below(const char *dir);
