@@ -38,7 +38,7 @@ LDFLAGS_OPT := -Wl,-O1 -Wl,--as-needed
 HOOK_SED := sed 's|/usr/bin/ndkms|$(SBINDIR)/ndkms|g'
 
 OPT_CFLAGS ?= -O2 -g
-SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -DNDKMS_FAULT \
 	-fno-sanitize-recover=undefined
 
 SRCS := $(shell find src -name '*.c' | LC_ALL=C sort)
@@ -51,7 +51,8 @@ SAN_LIB_OBJS := $(LIB_SRCS:src/%.c=build/san/%.o)
 UNIT_SRCS := $(wildcard test/unit/t-*.c)
 UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=build/unit/%)
 
-.PHONY: all check demo bench install uninstall clean deps deps-test unit fuzz
+.PHONY: all check demo bench install uninstall clean deps deps-test unit fuzz fuzz-bins crash-full \
+	valgrind
 
 all: build/ndkms
 
@@ -66,13 +67,42 @@ build/obj/%.o: src/%.c
 build/san/ndkms: $(SAN_OBJS)
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS)
 
-build/san/%.o: src/%.c
+# The objects follow the flags: a change of SAN_CFLAGS (e.g. the fault points) rebuilds them all.
+SAN_STAMP := build/san/.flags-$(shell echo '$(SAN_CFLAGS)' | md5sum | cut -c1-8)
+$(SAN_STAMP):
+	@mkdir -p build/san && rm -f build/san/.flags-* && touch $@
+
+build/san/%.o: src/%.c $(SAN_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
 
 build/unit/%: test/unit/%.c test/unit/harness.h $(SAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -Itest/unit $(SAN_CFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(LIBS)
+
+# libFuzzer targets (clang): test/fuzz/fuzz-*.c over the library objects built by clang.
+FUZZ_CC ?= clang
+# (clang counts a lock held by a cleanup variable as unused, and log.c's vprintf wrappers as
+# non-literal formats: those two warnings stay off in this build)
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined -Wno-unused-variable -Wno-format-nonliteral
+FUZZ_OBJS := $(LIB_SRCS:src/%.c=build/fuzz/obj/%.o)
+FUZZ_BINS := $(patsubst test/fuzz/%.c,build/fuzz/%,$(wildcard test/fuzz/fuzz-*.c))
+FUZZ_SECONDS ?= 30
+
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz-%: test/fuzz/fuzz-%.c test/fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(BASE_CFLAGS) -Itest/fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_OBJS) $(LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# Each target for FUZZ_SECONDS (make check: 30 s each).
+fuzz: fuzz-bins
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh test/fuzz/run.sh
 
 deps:
 	@test/deps.sh build
@@ -87,8 +117,16 @@ demo: deps
 unit: $(UNIT_BINS)
 
 check: deps-test
-	@$(MAKE) --no-print-directory build/san/ndkms unit
+	@$(MAKE) --no-print-directory build/san/ndkms unit fuzz-bins
 	@test/run.sh
+
+# Every kill point of more commands (a two-module autoinstall, --force, kernel_prerm).
+crash-full: build/san/ndkms
+	@CRASH_FULL=1 TESTS=t-crash test/run.sh
+
+# The integration tests against the release build under valgrind memcheck.
+valgrind: build/ndkms
+	@VALGRIND=1 TEST_RESULTS=build/test-results-valgrind TESTS=$${TESTS:-integration} test/run.sh
 
 bench: deps-test
 	@$(MAKE) --no-print-directory build/ndkms
@@ -131,6 +169,6 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/systemd/system/ndkms.service
 
 clean:
-	rm -rf build/obj build/san build/unit build/ndkms
+	rm -rf build/obj build/san build/unit build/fuzz build/ndkms
 
 -include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d)

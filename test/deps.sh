@@ -4,6 +4,8 @@ set -eu
 want=$1
 build_pkgs="gcc make pkg-config libkmod-dev libconfig-dev libarchive-dev libssl-dev liblzma-dev libzstd-dev zlib1g-dev"
 test_pkgs="$build_pkgs kmod linux-headers-amd64 bc patch dkms xz-utils zstd time"
+# reliability: libFuzzer (clang + its runtime), valgrind memcheck, unshare/mount for full disks
+test_pkgs="$test_pkgs clang libclang-rt-14-dev valgrind util-linux"
 # hooks and ownership: real pacman and rpm transactions, kernel-install, makepkg
 test_pkgs="$test_pkgs pacman-package-manager makepkg libarchive-tools libalpm-dev libcurl4-openssl-dev
 	libgpgme-dev rpm librpm-dev systemd fakeroot busybox-static"

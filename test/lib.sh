@@ -3,6 +3,8 @@
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 NDKMS=${NDKMS:-$REPO/build/san/ndkms}
+# VALGRIND=1 (make valgrind): the release build under valgrind memcheck
+[ -n "${VALGRIND:-}" ] && NDKMS=$REPO/test/valgrind-ndkms.sh
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=98}
 export LC_ALL=C TZ=UTC
