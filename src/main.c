@@ -342,6 +342,11 @@ int main(int argc, char **argv)
 	r = ctx_setup(&ctx, p.dkmstree, p.sourcetree, p.installtree);
 	if (r < 0)
 		goto out;
+	if ((c->flags & CMD_DKMS_ARGS) && !ctx.distro) {
+		log_error("System is missing os-release file.");
+		r = DKMS_EXIT(4);
+		goto out;
+	}
 	if ((c->flags & CMD_NEEDS_ROOT) && !ctx.is_root) {
 		log_error("You must be root to use this command.");
 		r = DKMS_EXIT(1);

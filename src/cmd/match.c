@@ -44,12 +44,14 @@ static int run_match(struct ndkms_ctx *ctx, int argc, char **argv)
 		if (v && state_is_installed(ctx, mods.v[i], v, t, a))
 			strv_pushf(&todo, "%s/%s", mods.v[i], v);
 	}
+	log_info("%s", "");
+	log_info("Matching modules in kernel: %s (%s)", k, a);
+	log_info("to the configuration of kernel: %s (%s)", t, a);
 	if (!todo.n) {
+		log_info("%s", "");
 		log_info("There is nothing to be done for this match.");
 		return 0;
 	}
-	log_info("Matching modules in kernel: %s (%s)", k, a);
-	log_info("to the configuration of kernel: %s (%s)", t, a);
 	for (size_t i = 0; i < todo.n && r == 0; i++) {
 		char *slash = strchr(todo.v[i], '/');
 		free(ctx->module);
@@ -59,7 +61,8 @@ static int run_match(struct ndkms_ctx *ctx, int argc, char **argv)
 		int lock = lock_module(ctx, ctx->module);
 		if (lock < 0)
 			return lock;
-		log_info("%s", "");
+		log_info("Module:  %s", ctx->module);
+		log_info("Version: %s", ctx->version);
 		r = lifecycle_maybe_install(ctx, k, a);
 		lock_release(lock);
 	}

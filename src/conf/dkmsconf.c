@@ -311,6 +311,12 @@ int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o
 
 static void deprecations(const struct shvars *vars, const char *file)
 {
+	/* dkms reads a file once per kernel and warns once; ndkms reads it more often */
+	static struct strv warned = STRV_INIT;
+
+	if (strv_contains(&warned, file))
+		return;
+	strv_push(&warned, file);
 	static const char *const names[] = {"REMAKE_INITRD", "MODULES_CONF", "MODULES_CONF_OBSOLETES",
 					    "MODULES_CONF_ALIAS_TYPE",
 					    "MODULES_CONF_OBSOLETE_ONLY"};
@@ -374,7 +380,7 @@ int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
 		for (size_t i = 0; i < res.vars.n; i++)
 			shvars_put(&acc, &res.vars.v[i]);
 		if (o->strict)
-			deprecations(&res.vars, file);
+			deprecations(&res.vars, f == 0 && o->shown_path ? o->shown_path : file);
 		eval_result_release(&res);
 	}
 	for (const char *const *d = o->directives; d && *d; d++) {

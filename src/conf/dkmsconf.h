@@ -53,6 +53,7 @@ struct dkms_conf {
 
 struct dkms_conf_opts {
 	const char *path;                /* host path of dkms.conf */
+	const char *shown_path;          /* how messages name it (NULL: path) */
 	const char *const *overrides;    /* host paths of /etc/dkms/M.conf ... in order; missing skipped */
 	const struct shvars *preset;     /* kernelver arch kernel_source_dir dkms_tree source_tree ... */
 	const char *const *directives;   /* NAME=value, applied after all files, echoed as dkms does */

@@ -38,7 +38,9 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->running_kernel;
 	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->running_arch;
 	int r = modconf_read(ctx, conf_path, "", "", k, a, false, &conf);
-	if (r < 0 || !valid_name(conf.package_name) || !valid_name(conf.package_version)) {
+	if (r < 0) /* dkms's read_conf_or_die: "Bad conf file.", exit 8 */
+		return r;
+	if (!valid_name(conf.package_name) || !valid_name(conf.package_version)) {
 		dkms_conf_release(&conf);
 		log_error("Malformed dkms.conf file. Cannot load source tree.");
 		return DKMS_EXIT(10);

@@ -305,9 +305,10 @@ static int do_build(struct build *b, bool replace)
 		return DKMS_EXIT(77);
 	}
 	if (dir_count(b->src) < 2) {
+		_cleanup_free_ char *link = path_join(b->mv, "source");
 		log_error("The directory %s does not appear to have module source located within "
 			  "it.\nBuild halted.",
-			  ctx_display(ctx, b->src));
+			  ctx_display(ctx, link));
 		return DKMS_EXIT(8);
 	}
 	if ((r = kernel_check_headers(ctx, b->k)) < 0)

@@ -264,8 +264,8 @@ int ctx_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one)
 		return DKMS_EXIT(3);
 	}
 	if (need_one && ctx->kvers.n > 1) {
-		log_error("The action %s does not support multiple kernel version\n"
-			  "parameters on the command line.",
+		log_error("The action %s does not support multiple kernel version parameters on the "
+			  "command line.",
 			  ctx->action);
 		return DKMS_EXIT(4);
 	}

@@ -21,18 +21,25 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, c
 {
 	_cleanup_free_ char *owned = NULL;
 	_cleanup_free_ char *srcdir = NULL;
+	_cleanup_free_ char *shown = NULL;
 
 	if (!path && ctx->conf_file)
 		path = ctx->conf_file;
 	if (!path) {
+		/* read through the resolved link (in-root), named as dkms names it: M/V/source/ */
 		srcdir = state_source_dir(ctx, m, v);
-		if (!srcdir)
+		if (srcdir) {
+			_cleanup_free_ char *mv = state_mv_dir(ctx, m, v);
+			shown = xasprintf("%s/source/dkms.conf", ctx_display(ctx, mv));
+		} else {
 			srcdir = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
+		}
 		path = owned = path_join(srcdir, "dkms.conf");
 	}
+	if (!shown)
+		shown = xstrdup(ctx_display(ctx, path));
 	if (!is_reg(path)) {
-		log_error("Could not locate dkms.conf file.\nFile: %s does not exist.",
-			  ctx_display(ctx, path));
+		log_error("Could not locate dkms.conf file.\nFile: %s does not exist.", shown);
 		return DKMS_EXIT(4);
 	}
 	if (!srcdir)
@@ -77,6 +84,7 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, c
 
 	struct dkms_conf_opts o = {
 		.path = path,
+		.shown_path = shown,
 		.overrides = (const char *const *)strv_get(&ov),
 		.preset = &vs,
 		.directives = (const char *const *)strv_get(&dirs),
@@ -94,13 +102,12 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, c
 	strv_release(&ov);
 	strv_release(&dirs);
 	if (r == -ENOENT) {
-		log_error("Could not locate dkms.conf file.\nFile: %s does not exist.",
-			  ctx_display(ctx, path));
+		log_error("Could not locate dkms.conf file.\nFile: %s does not exist.", shown);
 		return DKMS_EXIT(4);
 	}
 	if (r < 0) {
 		log_error("Bad conf file.\nFile: %s does not represent a valid dkms.conf file.",
-			  ctx_display(ctx, path));
+			  shown);
 		return DKMS_EXIT(8);
 	}
 	return 0;
