@@ -29,6 +29,7 @@ static void join(struct strbuf *sb, const struct strv *l)
 
 struct ai_report {
 	struct strv installed, skipped, failed, satisfied;
+	size_t newly_installed;
 };
 
 static void ai_started(const struct batch_job *j, void *data)
@@ -36,27 +37,34 @@ static void ai_started(const struct batch_job *j, void *data)
 	log_info("Autoinstall of module %s/%s for kernel %s (%s)", j->m, j->v, j->k, j->a);
 }
 
-/* A finished worker: its output as one block, then one line with the outcome. */
+/*
+ * A finished worker: its output as one block and a blank line, as dkms prints a module's
+ * autoinstall.  When builds overlapped, a line with the outcome closes the block, so that the
+ * interleaved start lines can be matched with their ends.
+ */
 static void ai_ended(const struct batch_job *j, void *data)
 {
 	struct ai_report *rep = data;
 	const char *out = j->output ? j->output : "";
+	const char *what = j->status == 0 ? "installed" : j->status == 77 ? "skipped" : "failed";
 	size_t n = strlen(out);
 
 	if (n)
 		log_partial("%s%s", out, out[n - 1] == '\n' ? "" : "\n");
+	if (j->overlapped && j->status != 0 && j->status != 77)
+		log_info("%s/%s for kernel %s (%s): %s (%d)", j->m, j->v, j->k, j->a, what,
+			 j->status);
+	else if (j->overlapped)
+		log_info("%s/%s for kernel %s (%s): %s", j->m, j->v, j->k, j->a, what);
 	if (j->status == 0) {
 		strv_push(&rep->installed, j->m);
 		strv_push(&rep->satisfied, j->m);
-		log_info("%s/%s for kernel %s (%s): installed", j->m, j->v, j->k, j->a);
+		rep->newly_installed++;
 	} else if (j->status == 77) {
 		strv_push(&rep->skipped, j->m);
 		strv_push(&rep->satisfied, j->m);
-		log_info("%s/%s for kernel %s (%s): skipped", j->m, j->v, j->k, j->a);
 	} else {
 		strv_pushf(&rep->failed, "%s(%d)", j->m, j->status);
-		log_info("%s/%s for kernel %s (%s): failed (%d)", j->m, j->v, j->k, j->a,
-			 j->status);
 	}
 	log_info("%s", "");
 }
@@ -116,7 +124,7 @@ static int autoinstall(struct ndkms_ctx *ctx)
 	_cleanup_free_ char *noauto = path_join(ctx->etc_dkms, "no-autoinstall");
 	const char *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
 	_cleanup_strv_ struct strv names = STRV_INIT, vers = STRV_INIT;
-	struct ai_report rep = {STRV_INIT, STRV_INIT, STRV_INIT, STRV_INIT};
+	struct ai_report rep = {STRV_INIT, STRV_INIT, STRV_INIT, STRV_INIT, 0};
 	struct batch_job *jobs = NULL;
 	size_t njobs = 0;
 	bool need_build = false;
@@ -129,10 +137,12 @@ static int autoinstall(struct ndkms_ctx *ctx)
 	/* an install killed after its link was made looks installed: roll it back first */
 	lifecycle_recover_all(ctx);
 	jobs_latest_versions(ctx, &names, &vers);
-	/* Already installed modules satisfy dependencies but are not reported as installed now. */
+	/* Already installed modules satisfy dependencies and count as installed (dkms lists them). */
 	for (size_t i = 0; i < names.n; i++)
-		if (state_is_installed(ctx, names.v[i], vers.v[i], k, a))
+		if (state_is_installed(ctx, names.v[i], vers.v[i], k, a)) {
 			strv_push(&rep.satisfied, names.v[i]);
+			strv_push(&rep.installed, names.v[i]);
+		}
 	for (size_t i = 0; i < names.n; i++) {
 		struct dkms_conf conf = {0};
 
@@ -178,7 +188,7 @@ static int autoinstall(struct ndkms_ctx *ctx)
 		r = dr;
 	}
 	/* dkms 3.4 means to run post_transaction here and never does; ndkms does. */
-	if (r == 0 && rep.installed.n)
+	if (r == 0 && rep.newly_installed)
 		lifecycle_post_transaction(ctx);
 out:
 	batch_release(jobs, njobs);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/lock.h"
 #include "depmod/depmod.h"
 #include "util/log.h"
 #include "util/strv.h"
@@ -133,7 +134,13 @@ static int do_depmod(struct ndkms_ctx *ctx, int argc, char **argv)
 		o.cache_dir = cache;
 	}
 	o.program = ctx->depmod_program;
-	return depmod_run(&o);
+	/* on the tree ndkms manages, wait for installs and uninstalls of this kernel to finish */
+	int lock = -1;
+	if (!o.dry_run && streq(o.basedir, ctx->root) && (lock = lock_kernel(ctx, o.kver)) < 0)
+		return lock;
+	int r = depmod_run(&o);
+	lock_release(lock);
+	return r;
 }
 
 const struct cmd cmd_depmod = {"depmod", do_depmod, help_text, CMD_OWN_ARGS};

@@ -138,6 +138,7 @@ int batch_run(struct ndkms_ctx *ctx, struct batch_job *jobs, size_t n, const str
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].state = BATCH_PENDING;
 		jobs[i].status = -1;
+		jobs[i].overlapped = false;
 		fds[i] = -1;
 	}
 	for (;;) {
@@ -156,6 +157,12 @@ int batch_run(struct ndkms_ctx *ctx, struct batch_job *jobs, size_t n, const str
 				jobs[i].share = ways > 0 ? free_ / ways : 1;
 			} else {
 				jobs[i].share = 0;
+			}
+			if (running) {
+				jobs[i].overlapped = true;
+				for (size_t x = 0; x < n; x++)
+					if (jobs[x].state == BATCH_RUNNING)
+						jobs[x].overlapped = true;
 			}
 			r = start(ctx, &jobs[i], o, &fds[i]);
 			if (r < 0)

@@ -20,6 +20,7 @@ struct batch_job {
 	int status;        /* the worker's exit status (a dkms exit code, 128 + signal) */
 	char *output;      /* everything the worker printed, NUL-terminated */
 	int share;         /* make -j given to this worker (0: unlimited) */
+	bool overlapped;   /* another worker ran at the same time (its output may interleave) */
 	pid_t pid;
 };
 

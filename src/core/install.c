@@ -7,6 +7,7 @@
 
 #include "core/kernel.h"
 #include "core/lifecycle.h"
+#include "core/lock.h"
 #include "core/modconf.h"
 #include "core/modinfo.h"
 #include "core/script.h"
@@ -199,7 +200,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	struct dkms_conf conf = {0};
 	_cleanup_free_ char *target = NULL;
 	bool txn = false;
-	int r, status;
+	int r, status, klock = -1;
 
 	if (!state_is_built(ctx, m, v, k, a)) {
 		r = lifecycle_build(ctx, k, a);
@@ -242,6 +243,12 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		goto out;
 	}
 
+	/* The kernel's module tree changes from here to the depmod that indexes the change. */
+	klock = lock_kernel(ctx, k);
+	if (klock < 0) {
+		r = DKMS_EXIT(6);
+		goto out;
+	}
 	bool active = is_symlink(link), any = false, eligible = false;
 	for (size_t i = 0; i < conf.nmods; i++) {
 		const struct dkms_module_rec *rec = &conf.mods[i];
@@ -297,6 +304,7 @@ out:
 		lifecycle_txn_abort(ctx, k, a);
 	else if (txn)
 		lifecycle_txn_end(ctx, k, a);
+	lock_release(klock);
 	return r;
 }
 

@@ -62,18 +62,61 @@ static int take(const struct ndkms_ctx *ctx, const char *kind, const char *name)
 	return fd;
 }
 
+/*
+ * Locks are re-entrant within one process: install holds the kernel lock while it changes the
+ * module tree and runs depmod, which (like weak-modules) takes the same lock again.  A forked
+ * worker does not inherit the re-entrancy: it takes its locks itself.
+ */
+struct held {
+	char *key;
+	int fd;
+	int refs;
+	pid_t pid;
+};
+static struct held held[32];
+
+static int take_reentrant(const struct ndkms_ctx *ctx, const char *kind, const char *name)
+{
+	_cleanup_free_ char *key = xasprintf("%s/%s-%s", ctx->dkms_tree, kind, name);
+	pid_t self = getpid();
+	size_t i, free_slot = ARRAY_SIZE(held);
+
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		if (held[i].key && held[i].pid == self && streq(held[i].key, key)) {
+			held[i].refs++;
+			return held[i].fd;
+		}
+		if (!held[i].key && free_slot == ARRAY_SIZE(held))
+			free_slot = i;
+	}
+	int fd = take(ctx, kind, name);
+	if (fd >= 0 && free_slot < ARRAY_SIZE(held))
+		held[free_slot] = (struct held){TAKE_PTR(key), fd, 1, self};
+	return fd;
+}
+
 int lock_module(const struct ndkms_ctx *ctx, const char *module)
 {
-	return take(ctx, "module", module);
+	return take_reentrant(ctx, "module", module);
 }
 
 int lock_kernel(const struct ndkms_ctx *ctx, const char *kver)
 {
-	return take(ctx, "kernel", kver);
+	return take_reentrant(ctx, "kernel", kver);
 }
 
 void lock_release(int fd)
 {
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(held); i++) {
+		if (held[i].key && held[i].fd == fd && held[i].pid == getpid()) {
+			if (--held[i].refs > 0)
+				return;
+			free(held[i].key);
+			held[i] = (struct held){NULL, -1, 0, 0};
+			break;
+		}
+	}
+	close(fd);
 }

@@ -7,6 +7,7 @@
 
 #include "core/kernel.h"
 #include "core/lifecycle.h"
+#include "core/lock.h"
 #include "core/modconf.h"
 #include "core/modinfo.h"
 #include "core/script.h"
@@ -129,9 +130,16 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	_cleanup_free_ char *backup = state_original_dir(ctx, m, k, a);
 	_cleanup_free_ char *active = state_active_version(ctx, m, k, a);
 	bool was_active = active && streq(active, v);
+	/* the kernel's module tree changes until the depmod below has indexed it */
+	int klock = lock_kernel(ctx, k);
 
+	if (klock < 0) {
+		dkms_conf_release(&conf);
+		return DKMS_EXIT(1);
+	}
 	if (was_active && (r = lifecycle_txn_begin(ctx, k, a)) < 0) {
 		dkms_conf_release(&conf);
+		lock_release(klock);
 		return DKMS_EXIT(1);
 	}
 	if (was_active) {
@@ -156,7 +164,16 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 			r = -errno;
 			log_error("Could not remove %s: %s", ctx_display(ctx, link), strerror(-r));
 			dkms_conf_release(&conf);
+			lock_release(klock);
 			return DKMS_EXIT(1);
+		}
+		/* restored originals leave empty folders behind; collisions stay archived */
+		rmdir_empty_below(backup);
+		if (rmdir(backup) == 0) {
+			_cleanup_free_ char *kb = path_dirname(backup);
+			_cleanup_free_ char *ob = path_dirname(kb);
+			rmdir(kb);
+			rmdir(ob);
 		}
 	} else {
 		log_info("This module version was INACTIVE for this kernel.");
@@ -176,6 +193,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	}
 	if (was_active && r == 0)
 		lifecycle_txn_end(ctx, k, a);
+	lock_release(klock);
 	return r;
 }
 
@@ -184,11 +202,33 @@ int lifecycle_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	return do_uninstall(ctx, k, a);
 }
 
+/* Any BUILD_EXCLUSIVE directive, package-wide or per module (dkms 3.4 then stays quiet). */
+static bool has_exclusive(const struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	struct dkms_conf conf = {0};
+	bool excl = false;
+
+	log_setup(true, false);
+	if (modconf_read(ctx, NULL, ctx->module, ctx->version, k, a, false, &conf) == 0) {
+		excl = conf.excl_kernel || conf.excl_kernel_min || conf.excl_kernel_max ||
+		       conf.excl_arch || conf.excl_config;
+		for (size_t i = 0; i < conf.nmods && !excl; i++) {
+			const struct dkms_module_rec *r = &conf.mods[i];
+			excl = r->excl_kernel || r->excl_kernel_min || r->excl_kernel_max ||
+			       r->excl_arch || r->excl_config;
+		}
+	}
+	log_setup(ctx->quiet, ctx->verbose);
+	dkms_conf_release(&conf);
+	return excl;
+}
+
 int lifecycle_maybe_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
 	if (!state_is_installed(ctx, ctx->module, ctx->version, k, a)) {
-		log_info("Module %s/%s is not installed for kernel %s (%s). Skipping...", ctx->module,
-			 ctx->version, k, a);
+		if (!has_exclusive(ctx, k, a))
+			log_info("Module %s/%s is not installed for kernel %s (%s). Skipping...",
+				 ctx->module, ctx->version, k, a);
 		return 0;
 	}
 	return do_uninstall(ctx, k, a);
