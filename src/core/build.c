@@ -275,10 +275,11 @@ static void write_dep_versions(const struct build *b)
 {
 	for (size_t i = 0; i < b->conf.build_depends.n; i++) {
 		const char *dep = b->conf.build_depends.v[i];
-		_cleanup_free_ char *av = state_active_version(b->ctx, dep, b->k, b->a);
+		_cleanup_free_ char *dv = state_newest_built(b->ctx, dep, b->k, b->a);
 		_cleanup_free_ char *f = xasprintf("%s/.dep_%s", b->base, dep);
-		_cleanup_free_ char *line = xasprintf("%s\n", av ? av : "");
-		write_file_atomic(f, line, strlen(line), 0644);
+		_cleanup_free_ char *line = xasprintf("%s\n", dv ? dv : "");
+		if (dv)
+			write_file_atomic(f, line, strlen(line), 0644);
 	}
 }
 

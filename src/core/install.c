@@ -305,6 +305,8 @@ out:
 	else if (txn)
 		lifecycle_txn_end(ctx, k, a);
 	lock_release(klock);
+	if (r == 0)
+		lifecycle_rebuild_dependents(ctx, k, a);
 	return r;
 }
 

@@ -44,6 +44,9 @@ void lifecycle_recover_all(struct ndkms_ctx *ctx);
 /* Finish or roll back an interrupted build of ctx->module/version (caller holds the lock). */
 void lifecycle_recover(struct ndkms_ctx *ctx);
 
+/* After an install on k/a: rebuild BUILD_DEPENDS_REBUILD modules whose dependencies changed. */
+void lifecycle_rebuild_dependents(struct ndkms_ctx *ctx, const char *k, const char *a);
+
 /* Regenerate kver's indexes now, or once at the end when ctx->defer_depmod is set. */
 int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver);
 /* Run every deferred depmod, and those an interrupted command left pending. */

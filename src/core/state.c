@@ -11,6 +11,7 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/version.h"
 
 char *state_mv_dir(const struct ndkms_ctx *ctx, const char *m, const char *v)
 {
@@ -237,4 +238,17 @@ int state_check_added(const struct ndkms_ctx *ctx, const char *m, const char *v)
 		return 0;
 	log_error("The module/version combo: %s/%s is not located in the DKMS tree.", m, v);
 	return DKMS_EXIT(3);
+}
+
+char *state_newest_built(const struct ndkms_ctx *ctx, const char *m, const char *k, const char *a)
+{
+	_cleanup_strv_ struct strv vers = STRV_INIT;
+	const char *best = NULL;
+
+	state_list_versions(ctx, m, &vers);
+	for (size_t i = 0; i < vers.n; i++)
+		if (state_is_built(ctx, m, vers.v[i], k, a) &&
+		    (!best || version_cmp(vers.v[i], best) > 0))
+			best = vers.v[i];
+	return best ? xstrdup(best) : NULL;
 }

@@ -33,6 +33,9 @@ bool state_is_installed(const struct ndkms_ctx *ctx, const char *m, const char *
 char *state_active_version(const struct ndkms_ctx *ctx, const char *m, const char *k,
 			   const char *a);
 
+/* The highest version of m built (or installed) for k/a, as dkms's "sort -V | tail -n1". */
+char *state_newest_built(const struct ndkms_ctx *ctx, const char *m, const char *k, const char *a);
+
 /* Module names in the tree, sorted (C collation, as dkms's glob). */
 void state_list_modules(const struct ndkms_ctx *ctx, struct strv *out);
 /* Versions of a module (not the kernel-* links or original_module), sorted. */
