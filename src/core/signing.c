@@ -15,6 +15,7 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/spawn.h"
 
 /* A signing problem stops the build: the module is not produced, hence not installed. */
 #define SIGN_FAILED DKMS_EXIT(1)
@@ -144,12 +145,11 @@ int signing_prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_p
 	if ((r = mok_paths_get(ctx, kver, &m)) < 0)
 		return r;
 	if (streq(m.try_sign, "false") || streq(m.try_sign, "no")) {
-		log_debug("try_sign_modules=%s: modules are not signed", m.try_sign);
+		log_info("Module signing is disabled by policy, modules won't be signed\n");
 		goto out;
 	}
 	if (!streq(m.try_sign, "true") && !streq(m.try_sign, "yes") && signing_in_chroot()) {
-		log_info("Running inside a chroot, modules won't be signed (try_sign_modules=true "
-			 "in framework.conf signs anyway)\n");
+		log_info("Running in chroot, modules won't be signed\n");
 		goto out;
 	}
 	if (!is_reg(config)) {
@@ -170,13 +170,31 @@ int signing_prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_p
 		r = SIGN_FAILED;
 		goto out;
 	}
-	if (m.sign_file)
-		log_debug("sign_file %s is not run: modules are signed in-process", m.sign_file);
-	log_info("Sign command: built-in (%s)", hash);
+	if (m.sign_file) {
+		/* an administrator's own signing tool (an HSM, kmodsign): run it as dkms does */
+		_cleanup_free_ char *in_root = ctx_path(ctx, m.sign_file);
+		const char *tool = is_reg(in_root) ? in_root : m.sign_file;
+		log_info("Sign command: %s", m.sign_file);
+		if (!is_reg(tool) || access(tool, X_OK) != 0) {
+			log_info("Binary %s not found, modules won't be signed\n", m.sign_file);
+			goto out;
+		}
+		p->external = xstrdup(tool);
+	} else {
+		log_info("Sign command: built-in (%s)", hash);
+	}
 	log_info("Signing key: %s", m.key);
 	log_info("Public certificate (MOK): %s", m.cert);
 	if ((r = ensure_mok(&m)) < 0)
 		goto out;
+	if (p->external) {
+		p->hash = xstrdup(hash);
+		p->key_host = xstrdup(m.key_host);
+		p->cert_host = xstrdup(m.cert_host);
+		log_info("%s", "");
+		p->enabled = true;
+		goto out;
+	}
 	r = sign_keys_load(&p->keys, m.key_host, m.key, m.cert_host, m.cert, &why);
 	if (r < 0) {
 		log_error("Cannot sign modules: %s.", why);
@@ -190,6 +208,37 @@ out:
 	return r;
 }
 
+/* Run the configured sign_file on a copy of the module beside it, then take the result. */
+static int sign_external(const struct ndkms_ctx *ctx, const struct sign_plan *p, const char *path,
+			 unsigned char **data, size_t *len)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.ndkms-sign", path);
+	_cleanup_free_ char *out = NULL;
+	char *signed_data = NULL;
+	size_t n = 0;
+	int status = 0, r;
+
+	r = write_file_atomic(tmp, *data, *len, 0644);
+	if (r == 0) {
+		const char *argv[] = {p->external, p->hash, p->key_host, p->cert_host, tmp, NULL};
+		struct spawn_opts so = {.argv = argv, .capture = &out, .capture_max = 1 << 20};
+		r = spawn_run(&so, &status);
+	}
+	if (r == 0 && status == 0)
+		r = read_file(tmp, &signed_data, &n, 1u << 30);
+	unlink(tmp);
+	if (r < 0 || status) {
+		free(signed_data);
+		log_error("Failed to sign module '%s'!\n%s", ctx_display(ctx, path),
+			  out && *out ? out : r < 0 ? strerror(-r) : "the signing tool failed");
+		return SIGN_FAILED;
+	}
+	free(*data);
+	*data = (unsigned char *)signed_data;
+	*len = n;
+	return 0;
+}
+
 int signing_apply(const struct ndkms_ctx *ctx, const struct sign_plan *p, const char *path,
 		  unsigned char **data, size_t *len)
 {
@@ -200,6 +249,8 @@ int signing_apply(const struct ndkms_ctx *ctx, const struct sign_plan *p, const 
 	if (!p->enabled)
 		return 0;
 	log_info("Signing module %s", ctx_display(ctx, path));
+	if (p->external)
+		return sign_external(ctx, p, path, data, len);
 	int r = modsign_buffer(&p->keys, p->md, *data, *len, &out, &outlen, &why);
 	if (r < 0) {
 		log_error("Failed to sign module '%s': %s.", ctx_display(ctx, path), why);
@@ -213,6 +264,11 @@ int signing_apply(const struct ndkms_ctx *ctx, const struct sign_plan *p, const 
 
 void signing_release(struct sign_plan *p)
 {
+	free(p->external);
+	free(p->hash);
+	free(p->key_host);
+	free(p->cert_host);
+	p->external = p->hash = p->key_host = p->cert_host = NULL;
 	sign_keys_release(&p->keys);
 	p->enabled = false;
 }

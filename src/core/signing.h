@@ -12,6 +12,10 @@ struct sign_plan {
 	bool enabled;
 	const EVP_MD *md;
 	struct sign_keys keys;
+	char *external;   /* a sign_file configured in framework.conf (host path), run instead */
+	char *hash;       /* its hash argument */
+	char *key_host;   /* its key and certificate arguments */
+	char *cert_host;
 };
 
 /*

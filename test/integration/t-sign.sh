@@ -131,4 +131,18 @@ check "module left unsigned" sh -c "! tail -c 28 '$B/module/hello.ko' | grep -q 
 echo 'try_sign_modules=false' >"$ROOT/etc/dkms/framework.conf"
 expect_rc "try_sign_modules=false" 0 nd build hello/1.0 -k "$KVER" --force
 expect_no_out "no signing line" "Signing module"
+expect_out "policy named" "Module signing is disabled by policy, modules won't be signed"
+
+# a sign_file the administrator configured is run, as dkms runs it
+printf 'try_sign_modules=true\nsign_file=/no/such/file\n' >"$ROOT/etc/dkms/framework.conf"
+expect_rc "configured sign_file missing" 0 nd build hello/1.0 -k "$KVER" --force
+expect_out "dkms's message" "Binary /no/such/file not found, modules won't be signed"
+check "module left unsigned (no tool)" sh -c "! tail -c 28 '$B/module/hello.ko' | grep -q 'Module signature appended'"
+printf 'try_sign_modules=true\nsign_file=%s\n' "$SIGNFILE" >"$ROOT/etc/dkms/framework.conf"
+expect_rc "configured sign_file" 0 nd build hello/1.0 -k "$KVER" --force
+expect_out "the tool is named" "Sign command: $SIGNFILE"
+check "signed by the tool" sh -c "tail -c 28 '$B/module/hello.ko' | grep -q 'Module signature appended'"
+printf 'try_sign_modules=true\nsign_file=/bin/false\n' >"$ROOT/etc/dkms/framework.conf"
+expect_rc "a failing sign_file stops the build" 1 nd build hello/1.0 -k "$KVER" --force
+expect_out "failure named" "Failed to sign module"
 check "nothing written outside the root" host_untouched
