@@ -162,6 +162,8 @@ static int autoinstall(struct ndkms_ctx *ctx)
 		}
 		dkms_conf_release(&conf);
 	}
+	if (!njobs)
+		goto out; /* nothing to do: dkms prints no summary either */
 	/* dkms checks the headers once, before the first module that needs a build */
 	if (need_build && (r = kernel_check_headers(ctx, k)) < 0)
 		goto out;

@@ -78,19 +78,17 @@ int jobs_remove(struct ndkms_ctx *ctx, const struct batch_job *j, void *data)
 
 void jobs_prepare_keys(struct ndkms_ctx *ctx, const struct batch_job *jobs, size_t n)
 {
-	_cleanup_strv_ struct strv seen = STRV_INIT;
-
-	if (n < 2)
-		return;
-	log_setup(true, false);
+	/*
+	 * dkms prepares signing once per kernel, before the first module it has to build, and
+	 * prints the prologue then; the workers' builds stay quiet about it.
+	 */
 	for (size_t i = 0; i < n; i++) {
 		struct sign_plan p = {0};
-		if (strv_contains(&seen, jobs[i].k) ||
+		if (strv_contains(&ctx->signing_announced, jobs[i].k) ||
 		    state_is_built(ctx, jobs[i].m, jobs[i].v, jobs[i].k, jobs[i].a))
 			continue;
-		strv_push(&seen, jobs[i].k);
 		signing_prepare(ctx, jobs[i].k, &p);
 		signing_release(&p);
+		strv_push(&ctx->signing_announced, jobs[i].k);
 	}
-	log_setup(ctx->quiet, ctx->verbose);
 }

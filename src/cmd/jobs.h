@@ -15,8 +15,8 @@ int jobs_install(struct ndkms_ctx *ctx, const struct batch_job *j, void *data);
 int jobs_remove(struct ndkms_ctx *ctx, const struct batch_job *j, void *data);
 
 /*
- * Create the signing key and certificate once, in this process, for every kernel a job builds
- * for, so that parallel workers never race to generate them.  Silent; problems are left for
- * the workers to report.
+ * Prepare signing once, in this process, for every kernel a job builds for: dkms's prologue is
+ * printed once (and any problem with it), and the key and certificate are created here, so
+ * that parallel workers never race to generate them; the workers' builds stay quiet about it.
  */
 void jobs_prepare_keys(struct ndkms_ctx *ctx, const struct batch_job *jobs, size_t n);

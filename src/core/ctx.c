@@ -74,6 +74,7 @@ void ctx_release(struct ndkms_ctx *ctx)
 	strv_release(&ctx->arches);
 	strv_release(&ctx->directives);
 	strv_release(&ctx->depmod_pending);
+	strv_release(&ctx->signing_announced);
 }
 
 char *ctx_path(const struct ndkms_ctx *ctx, const char *abs)

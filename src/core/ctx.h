@@ -58,6 +58,9 @@ struct ndkms_ctx {
 	bool verbose;
 	bool quiet;
 
+	/* kernels whose signing prologue was printed already (builds then stay quiet about it) */
+	struct strv signing_announced;
+
 	/* depmod batching: kernels whose indexes are due once the command ends */
 	bool defer_depmod;
 	struct strv depmod_pending;

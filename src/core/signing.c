@@ -133,7 +133,21 @@ static int ensure_mok(const struct mok_paths *m)
 	return 0;
 }
 
+static int prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p);
+
 int signing_prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p)
+{
+	/* already announced for this kernel: prepare again, silently */
+	bool quiet = strv_contains(&ctx->signing_announced, kver) && !ctx->quiet;
+	if (quiet)
+		log_setup(true, false);
+	int r = prepare(ctx, kver, p);
+	if (quiet)
+		log_setup(ctx->quiet, ctx->verbose);
+	return r;
+}
+
+static int prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p)
 {
 	struct mok_paths m;
 	_cleanup_free_ char *config = ctx_kernel_config(ctx, kver);
