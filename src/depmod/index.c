@@ -23,8 +23,13 @@
  * goes.  A node's entries share their first depth bytes; the node's prefix is extended while
  * every entry has the same next byte, then one counting pass splits the entries by the byte
  * after the prefix (NUL: values of this node, others: one child each).  Each key byte is read
- * about once per trie level instead of once per comparison of a strcmp sort, and the keys being
- * 7-bit ASCII (checked first) bounds the fan-out to 128.
+ * about once per trie level instead of once per comparison of a strcmp sort.
+ *
+ * Keys and values may hold any byte but NUL.  kmod 30 writes values with bytes >= 0x80 as they
+ * are and keys with them as long as such a byte sits inside a prefix (its 7-bit check compares a
+ * signed char, and branching on such a byte indexes its child array out of bounds); libkmod reads
+ * first and last as unsigned bytes.  So the fan-out is 256, ordered by unsigned byte, and the
+ * output equals kmod 30's wherever kmod 30's is defined.
  */
 #define INDEX_MAGIC 0xB007F457u
 #define INDEX_VERSION 0x00020001u
@@ -33,6 +38,7 @@
 #define NODE_CHILDS 0x20000000u
 #define NODE_MASK 0x0FFFFFFFu
 #define ARENA_CHUNK (256 * 1024)
+#define CHILD_MAX 256 /* one slot per byte value; also "no child yet" */
 
 void dm_index_add(struct dm_index *ix, const char *key, const char *val, uint32_t prio)
 {
@@ -124,12 +130,12 @@ static void split(struct dm_index_ent *e, size_t n, size_t d, struct dm_index_en
 		}
 		return;
 	}
-	uint32_t pos[128] = {0};
+	uint32_t pos[CHILD_MAX] = {0};
 
 	for (size_t i = 0; i < n; i++)
 		pos[byte_at(&e[i], d)]++;
 	uint32_t sum = 0;
-	for (unsigned c = 0; c < 128; c++) {
+	for (unsigned c = 0; c < CHILD_MAX; c++) {
 		uint32_t k = pos[c];
 
 		pos[c] = sum;
@@ -185,15 +191,15 @@ static uint32_t write_node(struct strbuf *out, struct dm_index_ent *e, size_t n,
 		nval++;
 	sort_values(e, nval);
 
-	uint32_t child[128];
-	unsigned first = 128, last = 0;
+	uint32_t child[CHILD_MAX];
+	unsigned first = CHILD_MAX, last = 0;
 	for (size_t i = nval; i < n;) {
 		unsigned char c = byte_at(&e[i], d);
 		size_t j = i + 1;
 
 		while (j < n && byte_at(&e[j], d) == c)
 			j++;
-		if (first == 128)
+		if (first == CHILD_MAX)
 			first = c;
 		else
 			for (unsigned k = last + 1; k < c; k++)
@@ -204,7 +210,7 @@ static uint32_t write_node(struct strbuf *out, struct dm_index_ent *e, size_t n,
 	}
 
 	size_t size = plen ? plen + 1 : 0;
-	if (first != 128)
+	if (first != CHILD_MAX)
 		size += 2 + 4 * (last - first + 1);
 	if (nval)
 		size += 4;
@@ -220,7 +226,7 @@ static uint32_t write_node(struct strbuf *out, struct dm_index_ent *e, size_t n,
 		p += plen + 1;
 		off |= NODE_PREFIX;
 	}
-	if (first != 128) {
+	if (first != CHILD_MAX) {
 		*p++ = (char)first;
 		*p++ = (char)last;
 		for (unsigned k = first; k <= last; k++)
@@ -243,33 +249,12 @@ static uint32_t write_node(struct strbuf *out, struct dm_index_ent *e, size_t n,
 	return off;
 }
 
-/* strlen(s), or -1 when s has a byte outside 7-bit ASCII (checked eight bytes at a time). */
-static ssize_t ascii7_len(const char *s)
-{
-	size_t n = strlen(s), i = 0;
-	uint64_t high = 0;
-
-	for (; i + 8 <= n; i += 8)
-		high |= dm_load64(s + i);
-	for (; i < n; i++)
-		high |= (unsigned char)s[i];
-	return high & 0x8080808080808080ULL ? -1 : (ssize_t)n;
-}
-
 int dm_index_write(struct dm_index *ix, struct strbuf *out)
 {
 	size_t est = 64;
 
-	for (size_t i = 0; i < ix->n; i++) {
-		ssize_t kl = ascii7_len(ix->e[i].key), vl = ascii7_len(ix->e[i].val);
-
-		if (kl < 0 || vl < 0) {
-			DM_ERR("Module index: bad character - only 7-bit ASCII is supported: %s",
-			       kl >= 0 ? ix->e[i].val : ix->e[i].key);
-			return -EINVAL;
-		}
-		est += (size_t)kl / 2 + (size_t)vl + 24;
-	}
+	for (size_t i = 0; i < ix->n; i++)
+		est += strlen(ix->e[i].key) / 2 + strlen(ix->e[i].val) + 24;
 	sb_reset(out);
 	sb_grow(out, est);
 	char hdr[12];

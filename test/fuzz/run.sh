@@ -14,7 +14,7 @@ for bin in build/fuzz/fuzz-*; do
 	mkdir -p "$seeds"
 	case $name in
 	fuzz-conf) cp -n ../shared/corpus/dkms.conf/* examples/*/dkms.conf "$seeds/" 2>/dev/null ;;
-	fuzz-index) printf 'crc7\tkernel/lib/crc7.ko:\nusb:v*\tusbcore\n' >"$seeds/seed" ;;
+	fuzz-index) printf 'crc7\tkernel/lib/crc7.ko:\nusb:v*\tusbcore\ncrc8\tabc\300\ncaf\303\251\tx\n' >"$seeds/seed" ;;
 	fuzz-extract) [ -e "$seeds/seed.tar" ] ||
 		tar -C examples -cf "$seeds/seed.tar" hello 2>/dev/null ;;
 	fuzz-modparse) for f in build/san/../tmp/*.ko build/dmdrv/*.ko; do
