@@ -28,8 +28,11 @@ static int move_file(const char *src, const char *dst)
 	if (errno != EXDEV)
 		return -errno;
 	int r = copy_file_atomic(src, dst, 0);
-	if (r == 0 && unlink(src) < 0)
+	if (r == 0 && unlink(src) < 0) {
+		/* a read-only tree: the file stays where it is, so no copy may claim it */
 		r = -errno;
+		unlink(dst);
+	}
 	return r;
 }
 
@@ -43,8 +46,8 @@ static int archive(const struct ndkms_ctx *ctx, const char *file, const char *ba
 
 	if (r == 0)
 		r = write_file_atomic(origin, line, strlen(line), 0644);
-	if (r == 0)
-		r = move_file(file, dst);
+	if (r == 0 && (r = move_file(file, dst)) < 0)
+		unlink(origin);
 	if (r < 0)
 		log_error("Could not archive %s in %s: %s", ctx_display(ctx, file),
 			  ctx_display(ctx, backup_dir), strerror(-r));
@@ -291,11 +294,19 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	script_run(ctx, m, v, "post_install", conf.post_install, NULL, &status);
 	r = lifecycle_depmod(ctx, k);
 	if (r < 0) {
-		lifecycle_uninstall(ctx, k, a);
-		lifecycle_txn_end(ctx, k, a);
+		/* a rollback that fails too (a full disk) keeps the marker for the next command */
+		bool undone = lifecycle_uninstall(ctx, k, a) == 0;
+		if (undone)
+			lifecycle_txn_end(ctx, k, a);
 		txn = false;
-		log_error("Problems with depmod detected. Automatically uninstalling this module.\n"
-			  "Install Failed (depmod problems). Module rolled back to built state.");
+		if (undone)
+			log_error("Problems with depmod detected. Automatically uninstalling this "
+				  "module.\nInstall Failed (depmod problems). Module rolled back to "
+				  "built state.");
+		else
+			log_error("Problems with depmod detected. Automatically uninstalling this "
+				  "module.\nInstall Failed (depmod problems). The rollback did not "
+				  "finish: the next ndkms command on %s finishes it.", m);
 		r = DKMS_EXIT(6);
 	}
 out:

@@ -55,6 +55,14 @@ int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
 	_cleanup_free_ char *p = txn_path(ctx, ctx->module, k, a);
 	_cleanup_free_ char *text = xasprintf("%s\n%s\n%s\n", ctx->version, k, a);
+	_cleanup_free_ char *have = NULL;
+
+	/*
+	 * The uninstall that rolls back a failed install finds the install's marker: rewriting it
+	 * would need room a full disk no longer has, and fail the rollback.
+	 */
+	if (read_file(p, &have, NULL, 4096) == 0 && streq(have, text))
+		return 0;
 	int r = write_file_atomic(p, text, strlen(text), 0644);
 
 	if (r < 0)
@@ -205,4 +213,7 @@ void lifecycle_recover_all(struct ndkms_ctx *ctx)
 	}
 	ctx->module = save_m;
 	ctx->version = save_v;
+	/* a depmod an earlier autoinstall could not run (killed, a full disk) even when this one
+	 * finds nothing to install */
+	lifecycle_pending_depmod(ctx);
 }

@@ -56,8 +56,9 @@ static void prune_install_dir(const struct ndkms_ctx *ctx, const char *kdir, con
 		rmdir_parents(dir, kdir);
 }
 
-static void delete_installed(const struct ndkms_ctx *ctx, const char *kdir, const char *loc,
-			     const char *name)
+/* Delete an installed module; 0, or the errno of a file that is there but cannot go. */
+static int delete_installed(const struct ndkms_ctx *ctx, const char *kdir, const char *loc,
+			    const char *name)
 {
 	_cleanup_free_ char *dir = path_join(kdir, loc);
 	static const char *const sfx[] = {"", ".gz", ".xz", ".zst"};
@@ -70,21 +71,30 @@ static void delete_installed(const struct ndkms_ctx *ctx, const char *kdir, cons
 	for (size_t i = 0; i < ARRAY_SIZE(sfx); i++) {
 		_cleanup_free_ char *f = xasprintf("%s/%s.ko%s", dir, name, sfx[i]);
 		fault_point("unlink");
-		unlink(f);
+		if (unlink(f) < 0 && errno != ENOENT) {
+			int r = -errno;
+			log_error("Could not delete %s: %s", ctx_display(ctx, f), strerror(-r));
+			return r;
+		}
 	}
 	prune_install_dir(ctx, kdir, loc);
+	return 0;
 }
 
-/* Put back the originals archived for name; their .origin must point inside kdir. */
-static void restore_originals(const struct ndkms_ctx *ctx, const char *backup, const char *kdir,
+/*
+ * Put back the originals archived for name; their .origin must point inside kdir.  0, or the
+ * errno of one that could not go back (it stays archived).
+ */
+static int restore_originals(const struct ndkms_ctx *ctx, const char *backup, const char *kdir,
 			      const char *name)
 {
 	DIR *d = opendir(backup);
 	_cleanup_free_ char *prefix = xasprintf("%s.", name);
 	_cleanup_free_ char *kshown = xasprintf("%s/", ctx_display(ctx, kdir));
+	int err = 0;
 
 	if (!d)
-		return;
+		return 0;
 	for (struct dirent *de; (de = readdir(d));) {
 		size_t n = strlen(de->d_name);
 		if (!strneq(de->d_name, prefix, strlen(prefix)) || n < 7 ||
@@ -106,13 +116,18 @@ static void restore_originals(const struct ndkms_ctx *ctx, const char *backup, c
 		log_info("Restoring archived original module %s", text);
 		mkdir_p(dest_dir, 0755);
 		fault_point("rename");
-		if (rename(archived, dest) == 0 || copy_file_atomic(archived, dest, 0) == 0) {
+		int r = rename(archived, dest) == 0 ? 0 : copy_file_atomic(archived, dest, 0);
+		if (r == 0) {
 			unlink(archived);
 			fault_point("unlink");
 			unlink(origin);
+		} else {
+			log_error("Could not restore %s: %s", text, strerror(-r));
+			err = r;
 		}
 	}
 	closedir(d);
+	return err;
 }
 
 static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
@@ -129,7 +144,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	_cleanup_free_ char *link = state_active_link(ctx, m, k, a);
 	_cleanup_free_ char *backup = state_original_dir(ctx, m, k, a);
 	_cleanup_free_ char *active = state_active_version(ctx, m, k, a);
-	bool was_active = active && streq(active, v);
+	bool was_active = active && streq(active, v), kept_original = false;
 	/* the kernel's module tree changes until the depmod below has indexed it */
 	int klock = lock_kernel(ctx, k);
 
@@ -142,6 +157,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 		lock_release(klock);
 		return DKMS_EXIT(1);
 	}
+	bool own_txn = was_active && r == 0; /* not the marker of an install being rolled back */
 	if (was_active) {
 		_cleanup_free_ char *moddir = xasprintf("%s/module", link);
 		log_info("Before uninstall, this module version was ACTIVE on this kernel.");
@@ -149,15 +165,22 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 			const struct dkms_module_rec *rec = &conf.mods[i];
 			_cleanup_free_ char *owned = find_ko(moddir, rec->dest_name);
 			_cleanup_free_ char *loc = actual_location(ctx, rec, owned, kdir);
-			if (loc) {
-				delete_installed(ctx, kdir, loc, rec->dest_name);
-			} else {
+			if (loc && (r = delete_installed(ctx, kdir, loc, rec->dest_name)) < 0) {
+				/* a read-only tree: nothing changed when the first one stays */
+				if (i == 0 && own_txn)
+					lifecycle_txn_end(ctx, k, a);
+				dkms_conf_release(&conf);
+				lock_release(klock);
+				return DKMS_EXIT(1);
+			}
+			if (!loc) {
 				log_info("Module %s.ko was not found within %s/", rec->dest_name,
 					 ctx_display(ctx, kdir));
 				/* an interrupted uninstall may have deleted it, not its folder */
 				prune_install_dir(ctx, kdir, rec->install_location);
 			}
-			restore_originals(ctx, backup, kdir, rec->dest_name);
+			if (restore_originals(ctx, backup, kdir, rec->dest_name) < 0)
+				kept_original = true;
 		}
 		fault_point("unlink");
 		if (unlink(link) < 0 && errno != ENOENT) {
@@ -183,7 +206,11 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	script_run(ctx, m, v, "post_remove", conf.post_remove, NULL, &status);
 	dkms_conf_release(&conf);
 	r = lifecycle_depmod(ctx, k);
-	if (was_active && is_dir(backup)) {
+	if (kept_original) {
+		/* the marker stays: the next command puts the original back */
+		if (r == 0)
+			r = DKMS_EXIT(1);
+	} else if (was_active && is_dir(backup)) {
 		_cleanup_free_ char *kb = path_dirname(backup);
 		_cleanup_free_ char *ob = path_dirname(kb);
 		log_info("Removing original module(s) from DKMS tree for kernel %s (%s)", k, a);
