@@ -10,7 +10,7 @@
 
 #define KPATH_MAX 4096 /* kmod's PATH_MAX-sized buffers, whose limits show in its output */
 
-int dm_alias_normalize(const char *alias, char *buf, size_t *len)
+static int normalize_slow(const char *alias, char *buf, size_t *len)
 {
 	size_t i;
 
@@ -39,6 +39,34 @@ int dm_alias_normalize(const char *alias, char *buf, size_t *len)
 	if (len)
 		*len = i;
 	return 0;
+}
+
+/*
+ * Most aliases have no brackets: copy the runs between '-' (found with strcspn) and map each '-'
+ * to '_'; anything else, and anything near kmod's length limit, takes the byte-wise loop.
+ */
+int dm_alias_normalize(const char *alias, char *buf, size_t *len)
+{
+	size_t i = 0;
+
+	for (;;) {
+		size_t n = strcspn(alias + i, "-[]");
+
+		if (i + n >= KPATH_MAX - 1)
+			break;
+		memcpy(buf + i, alias + i, n);
+		i += n;
+		if (alias[i] == '\0') {
+			buf[i] = '\0';
+			if (len)
+				*len = i;
+			return 0;
+		}
+		if (alias[i] != '-')
+			break;
+		buf[i++] = '_';
+	}
+	return normalize_slow(alias, buf, len);
 }
 
 static int read_input(const char *dirname, const char *name, char **data, size_t *len,

@@ -53,6 +53,7 @@ struct dm_cache {
 	size_t nrecs;   /* records in the file, superseded and bad ones included */
 	size_t nused;
 	bool dirty;
+	bool loaded; /* map and recs are set up (ensure_loaded) */
 };
 
 static size_t pad8(size_t n)
@@ -150,8 +151,19 @@ int dm_cache_open(struct dm_cache **out, const char *cache_dir, const char *dirn
 			;
 	}
 
-	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	*out = c;
+	return 0;
+}
+
+/* Map and index the file on first use: a run that finds its indexes up to date never reads it. */
+static void ensure_loaded(struct dm_cache *c)
+{
 	struct stat sb;
+
+	if (c->loaded)
+		return;
+	c->loaded = true;
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size > 0 && S_ISREG(sb.st_mode)) {
 		c->map_len = (size_t)sb.st_size;
 		c->map = mmap(NULL, c->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -163,20 +175,24 @@ int dm_cache_open(struct dm_cache **out, const char *cache_dir, const char *dirn
 	if (!c->map) {
 		c->dirty = true;
 	} else if (!load(c)) {
-		DM_DBG("ignoring cache %s: not a valid cache for %s", c->path, dirname);
+		DM_DBG("ignoring cache %s: not a valid cache for %s", c->path, c->dirname);
 		dm_map_release(&c->recs);
 		c->nvalid = 0;
 		unmap(c);
 		c->dirty = true;
 	}
-	*out = c;
-	return 0;
+}
+
+const char *dm_cache_path(const struct dm_cache *c)
+{
+	return c ? c->path : NULL;
 }
 
 void dm_cache_lookup(struct dm_cache *c, struct dm_state *st)
 {
 	if (!c)
 		return;
+	ensure_loaded(c);
 	for (size_t i = 0; i < st->nmods; i++) {
 		struct dm_mod *m = st->mods[i];
 		const char *r = dm_map_get(&c->recs, m->path);
@@ -303,6 +319,7 @@ int dm_cache_save(struct dm_cache *c, const struct dm_state *st)
 
 	if (!c)
 		return 0;
+	ensure_loaded(c);
 	for (size_t i = 0; i < st->nmods; i++)
 		if (st->mods[i]->have_rec && st->mods[i]->cacheable && !st->mods[i]->from_cache)
 			fresh++;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* dmlog.c - depmod's messages, kmod-style ("depmod: ERROR: ..."), and the libkmod log bridge. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,20 @@
 #include "util/log.h"
 
 static int verbosity = LOG_WARNING;
+static struct strbuf *capture;
+static pthread_mutex_t capture_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void dm_log_capture(struct strbuf *sb)
+{
+	pthread_mutex_lock(&capture_lock);
+	capture = sb;
+	pthread_mutex_unlock(&capture_lock);
+}
+
+void dm_log_replay(const char *line, size_t n)
+{
+	log_note("%.*s", (int)n, line);
+}
 
 void dm_log_setup(bool verbose)
 {
@@ -45,7 +60,19 @@ static void emit(int prio, const char *fmt, va_list ap)
 	sb_vaddf(&sb, fmt, ap);
 	while (sb.len && sb.buf[sb.len - 1] == '\n')
 		sb.buf[--sb.len] = '\0';
+	pthread_mutex_lock(&capture_lock);
+	if (capture) {
+		/* u32 length, then the line as printed */
+		size_t at = capture->len;
+		uint32_t n;
+
+		sb_addn(capture, "\0\0\0\0", 4);
+		sb_addf(capture, "depmod: %s: %s", prio_name(prio), sb_str(&sb));
+		n = (uint32_t)(capture->len - at - 4);
+		memcpy(capture->buf + at, &n, sizeof(n));
+	}
 	log_note("depmod: %s: %s", prio_name(prio), sb_str(&sb));
+	pthread_mutex_unlock(&capture_lock);
 }
 
 void dm_log(int prio, const char *fmt, ...)

@@ -64,6 +64,8 @@ int depmod_exports(const struct depmod_opts *o, const char *const *paths, depmod
 
 	for (const char *const *p = paths; p && *p; p++)
 		n++;
+	if (!n)
+		return 0; /* nothing to look up: do not even read the cache */
 	_cleanup_free_ char *base = absolute_base(o->basedir);
 	if (!base)
 		return -errno;

@@ -99,26 +99,43 @@ uint64_t dm_checksum(const void *data, size_t len, uint64_t seed)
 }
 
 /* Word-at-a-time string hash for the maps (symbol names, paths). */
-static uint64_t str_hash(const char *s)
+static uint64_t str_hash_n(const char *s, size_t len)
 {
-	size_t len = strlen(s), i = 0;
+	size_t i = 0;
 	uint64_t h = len * 0x9e3779b97f4a7c15ULL;
 
 	for (; i + 8 <= len; i += 8)
 		h = (rotl64(h, 23) ^ dm_load64(s + i)) * 0xff51afd7ed558ccdULL;
 	uint64_t t = 0;
-	for (size_t j = 0; i < len; i++, j++)
-		t |= (uint64_t)(unsigned char)s[i] << (8 * j);
+	if (i < len && len >= 8) {
+		/* the last eight bytes, overlapping the words already mixed */
+		t = dm_load64(s + len - 8);
+	} else if (len - i >= 4) {
+		t = (uint64_t)dm_load32(s + i) << 32 | dm_load32(s + len - 4);
+	} else {
+		for (size_t j = 0; i < len; i++, j++)
+			t |= (uint64_t)(unsigned char)s[i] << (8 * j);
+	}
 	h = (rotl64(h, 23) ^ t) * 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 29;
 	return h | 1; /* 0 marks an empty slot */
 }
 
+static uint64_t str_hash(const char *s)
+{
+	return str_hash_n(s, strlen(s));
+}
+
 void *dm_map_get(const struct dm_map *m, const char *key)
+{
+	return m->cap ? dm_map_get_n(m, key, strlen(key)) : NULL;
+}
+
+void *dm_map_get_n(const struct dm_map *m, const char *key, size_t len)
 {
 	if (!m->cap)
 		return NULL;
-	uint64_t h = str_hash(key);
+	uint64_t h = str_hash_n(key, len);
 	size_t mask = m->cap - 1;
 
 	for (size_t i = h & mask;; i = (i + 1) & mask) {

@@ -14,6 +14,7 @@
 #include "util/strv.h"
 
 struct kmod_ctx;
+struct stat;
 
 /* ---- messages (dmlog.c): "depmod: ERROR: ..." on stderr, like kmod's depmod ---- */
 void dm_log_setup(bool verbose);
@@ -24,6 +25,10 @@ void dm_log(int prio, const char *fmt, ...) _printf_(2, 3);
 #define DM_DBG(...) dm_log(LOG_DEBUG, __VA_ARGS__)
 /* Route libkmod's own messages through dm_log. */
 void dm_log_attach(struct kmod_ctx *ctx);
+/* Copy every message printed from now on into sb (NULL: stop); safe from several threads. */
+void dm_log_capture(struct strbuf *sb);
+/* Print a message line captured by an earlier run again. */
+void dm_log_replay(const char *line, size_t n);
 
 /* ---- hashing and a string map (hash.c) ---- */
 /* kmod's bucket hash (Paul Hsieh's SuperFastHash as kmod 30 computes it). */
@@ -44,6 +49,8 @@ struct dm_map {
 };
 
 void *dm_map_get(const struct dm_map *m, const char *key);
+/* dm_map_get() of a key whose strlen() the caller knows. */
+void *dm_map_get_n(const struct dm_map *m, const char *key, size_t len);
 /* The entry for key, inserted (with val == NULL) when missing; *found tells which. */
 struct dm_map_ent *dm_map_slot(struct dm_map *m, const char *key, bool *found);
 void dm_map_release(struct dm_map *m);
@@ -172,11 +179,25 @@ struct dm_state {
 	size_t nbufs;
 
 	unsigned nparsed, ncached;
+	struct dm_dirs *dirs;  /* the walk's directory listings, or NULL */
+	unsigned ndirs_read, ndirs_cached;
 };
 
 void dm_mod_free(struct dm_mod *m);
 void dm_state_keep_map(struct dm_state *st, void *p, size_t len);
 void dm_state_keep_buf(struct dm_state *st, char *p);
+
+/* ---- dircache.c: directory listings between runs (the invariant is in dircache.c) ---- */
+struct dm_dirs;
+/* Listings stored beside cache_path (NULL: none kept, every directory is read). */
+struct dm_dirs *dm_dirs_open(const char *cache_path);
+/* The stored listing of the directory at path when sb (its stat) still matches, or NULL. */
+const char *dm_dirs_get(struct dm_dirs *d, const char *path, const struct stat *sb, size_t *len);
+/* Keep the listing for the next run; fresh: it was read from the disk now. */
+void dm_dirs_put(struct dm_dirs *d, const char *path, const struct stat *sb, const char *list,
+		 size_t len, bool fresh);
+/* Write the listings back when they changed (save), then free d. */
+void dm_dirs_close(struct dm_dirs *d, bool save);
 
 /* ---- scan.c ---- */
 /* Walk the module dir, then each external dir, keeping kmod's duplicate winners in by_name. */
@@ -206,6 +227,16 @@ void dm_cache_lookup(struct dm_cache *c, struct dm_state *st);
 /* Write the cache back when anything changed. */
 int dm_cache_save(struct dm_cache *c, const struct dm_state *st);
 void dm_cache_close(struct dm_cache *c);
+/* The cache file's path (NULL without a cache). */
+const char *dm_cache_path(const struct dm_cache *c);
+
+/* ---- uptodate.c: a run whose inputs match the last run's, with its files in place ---- */
+uint64_t dm_inputs_fingerprint(const struct dm_state *st);
+/* 1 (recorded messages printed) when the files the last run wrote for fp are in place. */
+int dm_uptodate_check(const struct dm_cache *c, const struct dm_state *st, uint64_t fp);
+/* Record fp, the files just written and the messages resolve and output printed. */
+int dm_uptodate_save(const struct dm_cache *c, const struct dm_state *st, uint64_t fp,
+		     const struct strbuf *msgs);
 
 /* ---- resolve.c ---- */
 int dm_load_symvers(struct dm_state *st, const char *path);
@@ -243,4 +274,7 @@ int dm_builtin_alias_bin(const char *dirname, struct strbuf *out, bool *missing)
 int dm_alias_normalize(const char *alias, char *buf, size_t *len);
 
 /* ---- output.c ---- */
+#define DM_OUT_COUNT 10
+/* The ten files, in the order they are renamed into place. */
+extern const char *const dm_output_names[DM_OUT_COUNT];
 int dm_output(struct dm_state *st);

@@ -31,12 +31,15 @@ enum {
 	F_COUNT,
 };
 
-static const char *const names[F_COUNT] = {
+const char *const dm_output_names[DM_OUT_COUNT] = {
 	"modules.dep",         "modules.dep.bin",         "modules.alias",
 	"modules.alias.bin",   "modules.softdep",         "modules.symbols",
 	"modules.symbols.bin", "modules.builtin.bin",     "modules.builtin.alias.bin",
 	"modules.devname",
 };
+
+#define names dm_output_names
+_Static_assert(F_COUNT == DM_OUT_COUNT, "ten files");
 
 /* Text files -n prints, in kmod's order. */
 static const int text_files[] = {F_DEP, F_ALIAS, F_SOFTDEP, F_SYMBOLS, F_DEVNAME};

@@ -186,13 +186,19 @@ static void load_dependencies(struct dm_state *st)
 			uint64_t crc = dm_load64(p);
 			bool weak = p[8] == 'W';
 			const char *name = p + 9, *key = name;
+			size_t len = strlen(name);
 
-			p = name + strlen(name) + 1;
-			if (key[0] == '.')
+			p = name + len + 1;
+			if (key[0] == '.') {
 				key++;
-			if (cfg->sym_prefix && key[0] == cfg->sym_prefix)
+				len--;
+			}
+			if (cfg->sym_prefix && key[0] == cfg->sym_prefix) {
 				key++;
-			const struct dm_sym *s = sym_find(st, key);
+				len--;
+			}
+			uintptr_t v = (uintptr_t)dm_map_get_n(&st->symmap, key, len);
+			const struct dm_sym *s = v == SYM_NONE ? NULL : &st->syms[v - 1];
 			if (!s) {
 				if (cfg->print_unknown && !weak)
 					DM_WRN("%s needs unknown symbol %s", m->path, name);
@@ -354,13 +360,31 @@ static int topo_sort(struct dm_state *st)
 	return 0;
 }
 
-static int cmp_dep_sort(const void *pa, const void *pb, void *arg)
+static int cmp_u64(const void *pa, const void *pb)
 {
-	struct dm_mod *const *mods = arg;
-	uint32_t a = mods[*(const uint32_t *)pa]->dep_sort_idx;
-	uint32_t b = mods[*(const uint32_t *)pb]->dep_sort_idx;
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
 
 	return a < b ? -1 : a > b;
+}
+
+/*
+ * Order a dependency list by dep_sort_idx.  The keys carry dep_sort_idx in their high half (a
+ * permutation, so no two are equal); most lists are short, so an insertion sort does them.
+ */
+static void sort_by_dep_idx(uint64_t *k, size_t n)
+{
+	if (n > 24) {
+		qsort(k, n, sizeof(*k), cmp_u64);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = k[i];
+		size_t j = i;
+
+		for (; j > 0 && k[j - 1] > x; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
 }
 
 static const char *out_path(const struct dm_mod *m)
@@ -373,7 +397,7 @@ static void build_lines(struct dm_state *st)
 {
 	size_t n = st->nmods;
 	_cleanup_free_ uint32_t *stamp = xcalloc(n ? n : 1, sizeof(uint32_t));
-	_cleanup_free_ uint32_t *list = xcalloc(n ? n : 1, sizeof(uint32_t));
+	_cleanup_free_ uint64_t *list = xcalloc(n ? n : 1, sizeof(uint64_t));
 	_cleanup_free_ uint32_t *stack = NULL;
 	size_t cap = 0;
 	struct strbuf sb = STRBUF_INIT;
@@ -401,8 +425,8 @@ static void build_lines(struct dm_state *st)
 				if (stamp[d] == mark)
 					continue;
 				stamp[d] = mark;
-				list[nl++] = d;
 				const struct dm_mod *dm = st->mods[d];
+				list[nl++] = (uint64_t)dm->dep_sort_idx << 32 | d;
 				for (uint32_t k = dm->ndeps; k-- > 0;) {
 					if (stamp[dm->deps[k]] == mark)
 						continue;
@@ -413,10 +437,10 @@ static void build_lines(struct dm_state *st)
 					stack[is++] = dm->deps[k];
 				}
 			}
-			qsort_r(list, nl, sizeof(*list), cmp_dep_sort, st->mods);
+			sort_by_dep_idx(list, nl);
 			for (size_t k = 0; k < nl; k++) {
 				sb_addch(&sb, ' ');
-				sb_adds(&sb, out_path(st->mods[list[k]]));
+				sb_adds(&sb, out_path(st->mods[(uint32_t)list[k]]));
 			}
 		}
 		free(m->line);

@@ -147,7 +147,9 @@ static int run_own(const struct depmod_opts *o)
 	double t0 = now_ms(), t_scan, t_cache, t_parse, t_save, t_resolve;
 	struct dm_state st = {.o = o};
 	struct dm_cache *cache = NULL;
+	_cleanup_strbuf_ struct strbuf msgs = STRBUF_INIT;
 	struct utsname un;
+	uint64_t fp;
 	int r;
 
 	dm_log_setup(o->verbose);
@@ -181,16 +183,28 @@ static int run_own(const struct depmod_opts *o)
 	r = dm_cfg_load(&st.cfg, o->config_root, o->config_paths);
 	if (r < 0)
 		goto out;
+	/* the cache's lock is held from the walk on: its directory listings are part of it */
+	r = dm_cache_open(&cache, o->cache_dir, st.cfg.dirname);
+	if (r < 0)
+		goto out;
+	st.dirs = cache ? dm_dirs_open(dm_cache_path(cache)) : NULL;
 	r = dm_scan(&st);
+	dm_dirs_close(st.dirs, !o->dry_run && r >= 0);
+	st.dirs = NULL;
+	log_debug("depmod: walk: %u directory listings from the cache, %u read", st.ndirs_cached,
+		  st.ndirs_read);
 	if (r < 0)
 		goto out;
 	r = dm_order(&st);
 	if (r < 0)
 		goto out;
 	t_scan = now_ms();
-	r = dm_cache_open(&cache, o->cache_dir, st.cfg.dirname);
-	if (r < 0)
-		goto out;
+	fp = dm_inputs_fingerprint(&st);
+	if (dm_uptodate_check(cache, &st, fp) == 1) {
+		log_debug("depmod: %zu modules: 0 parsed, indexes up to date; "
+			  "ms: walk %.1f, check %.1f", st.nmods, t_scan - t0, now_ms() - t_scan);
+		goto out_ok;
+	}
 	dm_cache_lookup(cache, &st);
 	t_cache = now_ms();
 	r = dm_parse_missing(&st);
@@ -202,11 +216,17 @@ static int run_own(const struct depmod_opts *o)
 	t_save = now_ms();
 	log_debug("depmod: %zu modules: %u parsed, %u from the cache", st.nmods, st.nparsed,
 		  st.ncached);
+	dm_log_capture(&msgs);
 	r = dm_resolve(&st);
-	if (r < 0)
+	if (r < 0) {
+		dm_log_capture(NULL);
 		goto out;
+	}
 	t_resolve = now_ms();
 	r = dm_output(&st);
+	dm_log_capture(NULL);
+	if (r >= 0)
+		dm_uptodate_save(cache, &st, fp, &msgs);
 	log_debug("depmod: ms: walk %.1f, cache read %.1f, parse %.1f, cache write %.1f, "
 		  "resolve %.1f, output %.1f", t_scan - t0, t_cache - t_scan, t_parse - t_cache,
 		  t_save - t_parse, t_resolve - t_save, now_ms() - t_resolve);

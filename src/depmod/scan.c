@@ -145,7 +145,7 @@ static struct dm_mod *mod_new(const struct dm_cfg *cfg, const char *path, char *
 	return m;
 }
 
-static void search_file(struct dm_state *st, int dfd, const char *name, size_t namelen,
+static void search_file(struct dm_state *st, const char *name, size_t namelen,
 			struct strbuf *path, size_t base)
 {
 	size_t modnamelen;
@@ -172,7 +172,8 @@ static void search_file(struct dm_state *st, int dfd, const char *name, size_t n
 		}
 		DM_DBG("Replace lower priority %s with new module %s", old->path, path->buf);
 	}
-	if (fstatat(dfd, name, &sb, 0) < 0) {
+	/* always stat()ed, listing from the cache or not: this is the module's cache key */
+	if (fstatat(AT_FDCWD, path->buf, &sb, 0) < 0) {
 		int r = -errno;
 
 		DM_ERR("could not create module %s: %s", path->buf, strerror(-r));
@@ -203,64 +204,110 @@ static bool excluded(const struct dm_cfg *cfg, const char *name)
 	return false;
 }
 
-/* path holds the directory with a trailing '/'; entries in raw readdir order, depth first. */
-static void search_dir(struct dm_state *st, DIR *d, struct strbuf *path)
+/* Read a directory's entries into a listing (see dircache.c), in raw readdir order. */
+static int read_listing(int fd, struct strbuf *list)
 {
-	size_t base = path->len;
-	int dfd = dirfd(d);
-	struct dirent *de;
+	_cleanup_free_ char *buf = xmalloc(32768);
 
-	while ((de = readdir(d))) {
-		const char *name = de->d_name;
-		size_t namelen;
+	for (;;) {
+		ssize_t n = getdents64(fd, buf, 32768);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		for (ssize_t off = 0; off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			const char *name = de->d_name;
+
+			off += de->d_reclen;
+			if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+				continue;
+			sb_addch(list, de->d_type == DT_REG ? 'f' : de->d_type == DT_DIR ? 'd' : '?');
+			sb_addn(list, name, strlen(name) + 1);
+		}
+	}
+}
+
+/*
+ * path holds the directory with a trailing '/'; entries in raw readdir order, depth first.  The
+ * listing comes from the directory cache when the directory is unchanged, else from the disk.
+ */
+static void search_dir(struct dm_state *st, struct strbuf *path, bool top)
+{
+	_cleanup_strbuf_ struct strbuf fresh = STRBUF_INIT;
+	size_t base = path->len, len = 0;
+	const char *list = NULL;
+	struct stat sb;
+
+	if (st->dirs && stat(path->buf, &sb) == 0 && S_ISDIR(sb.st_mode))
+		list = dm_dirs_get(st->dirs, path->buf, &sb, &len);
+	if (list) {
+		dm_dirs_put(st->dirs, path->buf, &sb, list, len, false);
+		st->ndirs_cached++;
+	} else {
+		int fd = open(path->buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int r = fd < 0 ? -errno : 0;
+
+		if (!r && fstat(fd, &sb) < 0)
+			r = -errno;
+		if (!r)
+			r = read_listing(fd, &fresh);
+		if (fd >= 0)
+			close(fd);
+		if (r < 0) {
+			if (top)
+				DM_ERR("could not open directory %s: %s", path->buf, strerror(-r));
+			else
+				DM_ERR("openat(%s, O_RDONLY): %s", path->buf, strerror(-r));
+			return;
+		}
+		list = fresh.buf ? fresh.buf : "";
+		len = fresh.len;
+		st->ndirs_read++;
+		dm_dirs_put(st->dirs, path->buf, &sb, list, len, true);
+	}
+
+	for (const char *p = list, *end = list + len; p < end;) {
+		char type = *p++;
+		const char *name = p;
+		size_t namelen = strlen(name);
 		bool is_dir;
 
+		p += namelen + 1;
 		if (excluded(&st->cfg, name))
 			continue;
-		namelen = strlen(name);
 		path->len = base;
 		sb_addn(path, name, namelen);
 
-		if (de->d_type == DT_REG) {
+		if (type == 'f') {
 			is_dir = false;
-		} else if (de->d_type == DT_DIR) {
+		} else if (type == 'd') {
 			is_dir = true;
 		} else {
-			struct stat sb;
+			struct stat esb;
 
-			if (fstatat(dfd, name, &sb, 0) < 0) {
-				DM_ERR("fstatat(%d, %s): %s", dfd, name, strerror(errno));
+			if (fstatat(AT_FDCWD, path->buf, &esb, 0) < 0) {
+				DM_ERR("fstatat(%s): %s", path->buf, strerror(errno));
 				continue;
 			}
-			if (S_ISREG(sb.st_mode)) {
+			if (S_ISREG(esb.st_mode)) {
 				is_dir = false;
-			} else if (S_ISDIR(sb.st_mode)) {
+			} else if (S_ISDIR(esb.st_mode)) {
 				is_dir = true;
 			} else {
 				DM_ERR("unsupported file type %s: %o", path->buf,
-				       (unsigned)(sb.st_mode & S_IFMT));
+				       (unsigned)(esb.st_mode & S_IFMT));
 				continue;
 			}
 		}
 		if (is_dir) {
-			int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			DIR *sub;
-
-			if (fd < 0) {
-				DM_ERR("openat(%d, %s, O_RDONLY): %s", dfd, name, strerror(errno));
-				continue;
-			}
-			sub = fdopendir(fd);
-			if (!sub) {
-				DM_ERR("fdopendir(%d): %s", fd, strerror(errno));
-				close(fd);
-				continue;
-			}
 			sb_addch(path, '/');
-			search_dir(st, sub, path);
-			closedir(sub);
+			search_dir(st, path, false);
 		} else {
-			search_file(st, dfd, name, namelen, path, base);
+			search_file(st, name, namelen, path, base);
 		}
 	}
 	path->len = base;
@@ -270,18 +317,18 @@ static void search_dir(struct dm_state *st, DIR *d, struct strbuf *path)
 static int search_path(struct dm_state *st, const char *dir)
 {
 	_cleanup_strbuf_ struct strbuf path = STRBUF_INIT;
-	DIR *d = opendir(dir);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (!d) {
+	if (fd < 0) {
 		int r = -errno;
 
 		DM_ERR("could not open directory %s: %s", dir, strerror(-r));
 		return r;
 	}
+	close(fd);
 	sb_adds(&path, dir);
 	sb_addch(&path, '/');
-	search_dir(st, d, &path);
-	closedir(d);
+	search_dir(st, &path, true);
 	return 0;
 }
 

@@ -5,13 +5,20 @@
 #include "kabi/symtab.h"
 #include "util/macro.h"
 
+/* Word-at-a-time: the tables hold the ~25 000 names of a kernel's symvers. */
 static uint64_t hash_of(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	size_t len = strlen(s), i = 0;
+	uint64_t h = len * 0x9e3779b97f4a7c15ULL, w;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		h = ((h << 23 | h >> 41) ^ w) * 0xff51afd7ed558ccdULL;
+	}
+	w = 0;
+	memcpy(&w, s + i, len - i);
+	h = ((h << 23 | h >> 41) ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
 }
 
 static struct kabi_sym *slot(const struct kabi_symtab *t, const char *name)
@@ -23,16 +30,31 @@ static struct kabi_sym *slot(const struct kabi_symtab *t, const char *name)
 	return &t->e[i];
 }
 
-static void grow(struct kabi_symtab *t)
+static void resize(struct kabi_symtab *t, size_t cap)
 {
 	struct kabi_symtab old = *t;
 
-	t->cap = old.cap ? old.cap * 2 : 1024;
+	t->cap = cap;
 	t->e = xcalloc(t->cap, sizeof(*t->e));
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.e[i].name)
 			*slot(t, old.e[i].name) = old.e[i];
 	free(old.e);
+}
+
+static void grow(struct kabi_symtab *t)
+{
+	resize(t, t->cap ? t->cap * 2 : 1024);
+}
+
+void kabi_symtab_reserve(struct kabi_symtab *t, size_t n)
+{
+	size_t cap = t->cap ? t->cap : 1024;
+
+	while (n * 2 > cap)
+		cap *= 2;
+	if (cap != t->cap)
+		resize(t, cap);
 }
 
 bool kabi_symtab_add(struct kabi_symtab *t, const char *name, uint64_t crc, long owner)

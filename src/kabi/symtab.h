@@ -22,6 +22,8 @@ struct kabi_symtab {
 
 /* Add name unless it is already there (the first provider wins); true when added. */
 bool kabi_symtab_add(struct kabi_symtab *t, const char *name, uint64_t crc, long owner);
+/* Make room for n entries in all without growing again. */
+void kabi_symtab_reserve(struct kabi_symtab *t, size_t n);
 const struct kabi_sym *kabi_symtab_get(const struct kabi_symtab *t, const char *name);
 /* Copy every entry of src into dst (dst's own entries win). */
 void kabi_symtab_merge(struct kabi_symtab *dst, const struct kabi_symtab *src);

@@ -9,6 +9,7 @@
 #include "kabi/symvers.h"
 #include "util/fs.h"
 #include "util/macro.h"
+#include "util/strbuf.h"
 
 #define LINE_MAX_LEN 4096
 
@@ -51,35 +52,65 @@ static bool parse_line(char *line, const char **name, uint64_t *crc)
 	return true;
 }
 
+/* The whole (decompressed) file; gzread reads plain files as they are. */
+static int read_all(gzFile f, struct strbuf *out)
+{
+	for (;;) {
+		sb_grow(out, 1 << 20);
+		int n = gzread(f, out->buf + out->len, (unsigned)(out->cap - out->len - 1));
+
+		if (n < 0)
+			return -EIO;
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		if (out->len > ((size_t)1 << 30))
+			return -EFBIG;
+	}
+	out->buf[out->len] = '\0';
+	return 0;
+}
+
+/*
+ * The lines of the file, as reading it with gzgets() into a LINE_MAX_LEN buffer found them: a
+ * line that does not fit (newline included) is skipped whole, a line holding a NUL byte too.
+ */
 int kabi_symvers_load(const char *path, struct kabi_symtab *t)
 {
+	_cleanup_strbuf_ struct strbuf data = STRBUF_INIT;
 	gzFile f = gzopen(path, "rb");
-	char line[LINE_MAX_LEN];
-	int n = 0;
-	bool skipping = false;
+	int n = 0, r;
 
 	if (!f)
 		return errno ? -errno : -ENOMEM;
-	while (gzgets(f, line, sizeof(line))) {
-		size_t len = strlen(line);
-		bool whole = len && line[len - 1] == '\n';
+	gzbuffer(f, 128 * 1024);
+	r = read_all(f, &data);
+	int err;
+	gzerror(f, &err);
+	gzclose(f);
+	if (r < 0)
+		return r;
+	if (err && err != Z_STREAM_END)
+		return -EIO;
+	kabi_symtab_reserve(t, t->n + data.len / 48);
+	char *p = data.buf, *end = data.buf + data.len;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		char *next = p + len;
 		const char *name;
 		uint64_t crc;
 
-		/* the tail of an over-long line is not a line of its own */
-		if (skipping) {
-			skipping = !whole;
-			continue;
+		if (len < LINE_MAX_LEN && !memchr(p, '\0', len)) {
+			char saved = p[len];
+
+			p[len] = '\0';
+			if (parse_line(p, &name, &crc) &&
+			    kabi_symtab_add(t, name, crc, KABI_OWNER_KERNEL))
+				n++;
+			p[len] = saved;
 		}
-		skipping = !whole && !gzeof(f);
-		if (skipping)
-			continue;
-		if (parse_line(line, &name, &crc) && kabi_symtab_add(t, name, crc, KABI_OWNER_KERNEL))
-			n++;
+		p = next;
 	}
-	int err;
-	const char *msg = gzerror(f, &err);
-	(void)msg;
-	gzclose(f);
-	return err && err != Z_STREAM_END ? -EIO : n;
+	return n;
 }

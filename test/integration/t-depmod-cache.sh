@@ -8,7 +8,10 @@ command -v depmod >/dev/null || { echo "1..0 # SKIP kmod's depmod missing"; exit
 R=$W/root
 N=$W/n
 K=$W/k
-new_tree "$N"
+# a private copy, not hard links to the shared fixture: other tests that link and unlink the
+# fixture change its files' ctime, which the cache rightly takes for a changed module
+rm -rf "$N"
+cp -a "$TREE" "$N"
 m=$(moddir "$N")
 mkdir -p "$m/updates/dkms"
 
@@ -23,19 +26,52 @@ kmod_like() {
 }
 
 cache_file() { ls "$R"/var/cache/ndkms/depmod/*.cache 2>/dev/null | head -n 1; }
+# the next run must read the cache: forget that the indexes on disk match the tree
+full_next() { rm -f "$R"/var/cache/ndkms/depmod/*.cache.last; }
 
 ndkms_depmod "$N" "$R"
 check "cold run parses every module" test "$(parsed_count)" -gt 4000
 check "cold run writes a cache" test -s "$(cache_file)"
 
+before=$(stat -c %i.%Z "$m/modules.dep")
+grep '^depmod: ' "$W/ndkms.err" >"$W/msgs.full"
 ndkms_depmod "$N" "$R"
 check "warm run, nothing changed: nothing parsed" test "$(parsed_count)" = 0
+check "nothing changed: indexes found up to date" grep -q "indexes up to date" "$W/ndkms.err"
+grep '^depmod: ' "$W/ndkms.err" >"$W/msgs.skip"
+check "nothing changed: the same depmod messages as the full run" \
+	cmp -s "$W/msgs.full" "$W/msgs.skip"
+check "nothing changed: modules.dep not rewritten" \
+	test "$before" = "$(stat -c %i.%Z "$m/modules.dep")"
+rm -f "$m/modules.alias.bin"
+ndkms_depmod "$N" "$R"
+check "an index file removed: written again" test -s "$m/modules.alias.bin"
+cp "$m/modules.symbols" "$W/sym" && mv "$W/sym" "$m/modules.symbols"
+ndkms_depmod "$N" "$R"
+check "an index file replaced: a full run from the cache" \
+	grep -q "0 parsed, 4[0-9]* from the cache" "$W/ndkms.err"
+kmod_like
+check "an index file replaced: identical to kmod" same_outputs "$K" "$N"
 
 cp "$TINY/ndk_exp.ko" "$m/updates/dkms/ndk_exp.ko"
 ndkms_depmod "$N" "$R"
 check "add one module: only it is parsed ($(parsed_count))" test "$(parsed_count)" = 1
 kmod_like
 check "add one module: identical to kmod" same_outputs "$K" "$N"
+
+# a directory whose listing the walk keeps: a file added to it changes its mtime and ctime
+check "the walk keeps directory listings" test -s "$(cache_file).dirs"
+check "and uses them" grep -q "walk: [1-9][0-9]* directory listings from the cache" \
+	"$W/ndkms.err"
+cp "$TINY/ndk_imp.ko" "$m/kernel/lib/ndk_imp.ko"
+ndkms_depmod "$N" "$R"
+check "a module added to a listed directory is found" test "$(parsed_count)" = 1
+kmod_like
+check "a module added to a listed directory: identical to kmod" same_outputs "$K" "$N"
+rm -f "$m/kernel/lib/ndk_imp.ko"
+ndkms_depmod "$N" "$R"
+kmod_like
+check "and removed from it: identical to kmod" same_outputs "$K" "$N"
 
 cp "$TINY/ndk_imp.ko" "$m/updates/dkms/ndk_imp.ko"
 cp "$m/kernel/drivers/md/dm-multipath.ko" "$m/updates/dkms/dm-multipath.ko"
@@ -75,34 +111,41 @@ kmod_like
 check "remove an override: identical to kmod" same_outputs "$K" "$N"
 
 size=$(stat -c %s "$(cache_file)")
+full_next
 dd if=/dev/urandom of="$(cache_file)" bs=1 count=64 seek=$((size / 2)) conv=notrunc 2>/dev/null
 ndkms_depmod "$N" "$R"
 c=$(parsed_count)
 check "corrupted record: some modules parsed again ($c)" test "$c" -gt 0 -a "$c" -lt 100
 kmod_like
 check "corrupted record: identical to kmod" same_outputs "$K" "$N"
+full_next
 ndkms_depmod "$N" "$R"
 check "corrupted record: cache rebuilt" test "$(parsed_count)" = 0
 
+full_next
 truncate -s $((size / 3)) "$(cache_file)"
 ndkms_depmod "$N" "$R"
 c=$(parsed_count)
 check "truncated cache: the lost part parsed again ($c)" test "$c" -gt 1000
 check "truncated cache: identical to kmod" same_outputs "$K" "$N"
 
+full_next
 dd if=/dev/zero of="$(cache_file)" bs=1 count=8 conv=notrunc 2>/dev/null
 ndkms_depmod "$N" "$R"
 check "bad magic: everything parsed again" test "$(parsed_count)" -gt 4000
 check "bad magic: identical to kmod" same_outputs "$K" "$N"
 
+full_next
 head -c 100000 /dev/urandom >"$(cache_file)"
 ndkms_depmod "$N" "$R"
 check "foreign file: everything parsed again" test "$(parsed_count)" -gt 4000
 check "foreign file: identical to kmod" same_outputs "$K" "$N"
 
+full_next
 : >"$(cache_file)"
 ndkms_depmod "$N" "$R"
 check "empty cache file: everything parsed again" test "$(parsed_count)" -gt 4000
+full_next
 ndkms_depmod "$N" "$R"
 check "and the rebuilt cache serves everything" test "$(parsed_count)" = 0
 check "identical to kmod at the end" same_outputs "$K" "$N"
