@@ -252,6 +252,25 @@ static int write_out(int fd, const char *p, size_t left)
 	return 0;
 }
 
+int dm_cache_write_file(const char *path, const void *data, size_t len)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
+	fault_point("create");
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	int r = write_out(fd, data, len);
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r)
+		fault_point("rename");
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
 static int append(struct dm_cache *c, const struct dm_state *st)
 {
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
@@ -294,22 +313,7 @@ static int rewrite(struct dm_cache *c, const struct dm_state *st)
 	for (size_t i = 0; i < st->nmods; i++)
 		if (st->mods[i]->have_rec && st->mods[i]->cacheable)
 			add_record(&sb, st->mods[i]);
-
-	_cleanup_free_ char *tmp = xasprintf("%s.%d.tmp", c->path, (int)getpid());
-	fault_point("create");
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	int r = write_out(fd, sb.buf, sb.len);
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r)
-		fault_point("rename");
-	if (!r && rename(tmp, c->path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	return dm_cache_write_file(c->path, sb.buf, sb.len);
 }
 
 int dm_cache_save(struct dm_cache *c, const struct dm_state *st)

@@ -145,7 +145,7 @@ void dm_dirs_close(struct dm_dirs *d, bool save)
 		uint64_t sum = dm_checksum(d->out.buf + HDR_LEN, d->out.len - HDR_LEN, SEED);
 
 		memcpy(d->out.buf + 8, &sum, sizeof(sum));
-		int r = write_file_atomic(d->path, d->out.buf, d->out.len, 0644);
+		int r = dm_cache_write_file(d->path, d->out.buf, d->out.len);
 		if (r < 0)
 			DM_DBG("could not write %s: %s", d->path, strerror(-r));
 	}

@@ -227,6 +227,11 @@ void dm_cache_lookup(struct dm_cache *c, struct dm_state *st);
 /* Write the cache back when anything changed. */
 int dm_cache_save(struct dm_cache *c, const struct dm_state *st);
 void dm_cache_close(struct dm_cache *c);
+/*
+ * Replace a file of the cache (temporary file, then rename; no fsync: every cache file is
+ * checked when read, so a torn or lost one only costs a full run).
+ */
+int dm_cache_write_file(const char *path, const void *data, size_t len);
 /* The cache file's path (NULL without a cache). */
 const char *dm_cache_path(const struct dm_cache *c);
 

@@ -145,7 +145,7 @@ static struct dm_mod *mod_new(const struct dm_cfg *cfg, const char *path, char *
 	return m;
 }
 
-static void search_file(struct dm_state *st, const char *name, size_t namelen,
+static void search_file(struct dm_state *st, int dfd, const char *name, size_t namelen,
 			struct strbuf *path, size_t base)
 {
 	size_t modnamelen;
@@ -173,7 +173,7 @@ static void search_file(struct dm_state *st, const char *name, size_t namelen,
 		DM_DBG("Replace lower priority %s with new module %s", old->path, path->buf);
 	}
 	/* always stat()ed, listing from the cache or not: this is the module's cache key */
-	if (fstatat(AT_FDCWD, path->buf, &sb, 0) < 0) {
+	if (fstatat(dfd, name, &sb, 0) < 0) {
 		int r = -errno;
 
 		DM_ERR("could not create module %s: %s", path->buf, strerror(-r));
@@ -232,25 +232,33 @@ static int read_listing(int fd, struct strbuf *list)
 }
 
 /*
- * path holds the directory with a trailing '/'; entries in raw readdir order, depth first.  The
- * listing comes from the directory cache when the directory is unchanged, else from the disk.
+ * The directory name (relative to pdfd) whose path, with a trailing '/', is in path; entries
+ * in raw readdir order, depth first.  It is opened O_PATH (no read access needed, one path
+ * component) for its identity and for stat()ing its entries; the listing comes from the
+ * directory cache when the directory is unchanged, else from the disk.
  */
-static void search_dir(struct dm_state *st, struct strbuf *path, bool top)
+static void search_dir(struct dm_state *st, int pdfd, const char *name, struct strbuf *path,
+		       bool top)
 {
 	_cleanup_strbuf_ struct strbuf fresh = STRBUF_INIT;
+	_cleanup_close_ int dfd = openat(pdfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	size_t base = path->len, len = 0;
 	const char *list = NULL;
 	struct stat sb;
+	int r = dfd < 0 ? -errno : 0;
 
-	if (st->dirs && stat(path->buf, &sb) == 0 && S_ISDIR(sb.st_mode))
+	if (!r && fstat(dfd, &sb) < 0)
+		r = -errno;
+	if (!r && st->dirs)
 		list = dm_dirs_get(st->dirs, path->buf, &sb, &len);
 	if (list) {
 		dm_dirs_put(st->dirs, path->buf, &sb, list, len, false);
 		st->ndirs_cached++;
 	} else {
-		int fd = open(path->buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		int r = fd < 0 ? -errno : 0;
+		int fd = r ? -1 : openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+		if (!r && fd < 0)
+			r = -errno;
 		if (!r && fstat(fd, &sb) < 0)
 			r = -errno;
 		if (!r)
@@ -272,15 +280,15 @@ static void search_dir(struct dm_state *st, struct strbuf *path, bool top)
 
 	for (const char *p = list, *end = list + len; p < end;) {
 		char type = *p++;
-		const char *name = p;
-		size_t namelen = strlen(name);
+		const char *ename = p;
+		size_t namelen = strlen(ename);
 		bool is_dir;
 
 		p += namelen + 1;
-		if (excluded(&st->cfg, name))
+		if (excluded(&st->cfg, ename))
 			continue;
 		path->len = base;
-		sb_addn(path, name, namelen);
+		sb_addn(path, ename, namelen);
 
 		if (type == 'f') {
 			is_dir = false;
@@ -289,7 +297,7 @@ static void search_dir(struct dm_state *st, struct strbuf *path, bool top)
 		} else {
 			struct stat esb;
 
-			if (fstatat(AT_FDCWD, path->buf, &esb, 0) < 0) {
+			if (fstatat(dfd, ename, &esb, 0) < 0) {
 				DM_ERR("fstatat(%s): %s", path->buf, strerror(errno));
 				continue;
 			}
@@ -305,9 +313,9 @@ static void search_dir(struct dm_state *st, struct strbuf *path, bool top)
 		}
 		if (is_dir) {
 			sb_addch(path, '/');
-			search_dir(st, path, false);
+			search_dir(st, dfd, ename, path, false);
 		} else {
-			search_file(st, name, namelen, path, base);
+			search_file(st, dfd, ename, namelen, path, base);
 		}
 	}
 	path->len = base;
@@ -328,7 +336,7 @@ static int search_path(struct dm_state *st, const char *dir)
 	close(fd);
 	sb_adds(&path, dir);
 	sb_addch(&path, '/');
-	search_dir(st, &path, true);
+	search_dir(st, AT_FDCWD, dir, &path, true);
 	return 0;
 }
 

@@ -156,7 +156,7 @@ int dm_uptodate_save(const struct dm_cache *c, const struct dm_state *st, uint64
 		sb_addn(&sb, msgs->buf, msgs->len);
 	uint64_t sum = dm_checksum(sb.buf + 24, sb.len - 24, SEED);
 	memcpy(sb.buf + 16, &sum, sizeof(sum));
-	r = write_file_atomic(path, sb.buf, sb.len, 0644);
+	r = dm_cache_write_file(path, sb.buf, sb.len);
 	if (r < 0) {
 		unlink(path);
 		DM_DBG("could not write %s: %s", path, strerror(-r));

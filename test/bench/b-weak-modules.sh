@@ -52,7 +52,7 @@ for i in $(seq "$RUNS"); do
 	e=$(date +%s.%N)
 	echo "$s $e" | awk '{ printf "%.3f\n", $2 - $1 }' >>"$W/t2"
 done
-full=$(grep -c 'from the cache' "$W/out2")
+full=$(grep -c ' parsed, [0-9]* from the cache' "$W/out2")
 n=$(find "$R/lib/modules/6.1.0-801-amd64" -name '*.ko*' | wc -l)
 links=$(find "$R/lib/modules" -path '*weak-updates*' -name 'ndk_exp.ko' | wc -l)
 parsed=$(sed -n 's/.*depmod: [0-9]* modules: \([0-9]*\) parsed.*/\1/p' "$W/out" | awk '{ s += $1 } END { print s + 0 }')
