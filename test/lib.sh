@@ -70,20 +70,36 @@ expect_no_out() {
 
 # mkroot: a throwaway root with os-release, the real headers of $KVER, an empty module tree
 # with its indexes, /usr/src and /var/lib/dkms.  Sets ROOT.
+# kernel_tree DIR: DIR becomes an installed kernel's module folder: one in-tree module (so that
+# the indexes are never empty, as on a real system), modules.order, builtin lists, indexes.
+kernel_tree() {
+	mkdir -p "$1/kernel/drivers/dummy"
+	sh "$REPO/test/fixtures/fake-ko.sh" "$1/kernel/drivers/dummy/intree_dummy.ko" intree_dummy 1.0
+	echo kernel/drivers/dummy/intree_dummy.ko >"$1/modules.order"
+	: >"$1/modules.builtin"
+	: >"$1/modules.builtin.modinfo"
+	/sbin/depmod -b "${1%/lib/modules/*}" "${1##*/}" 2>/dev/null
+}
+
 mkroot() {
 	ROOT=$(mktemp -d "$TMPROOT/root.XXXXXX")
-	mkdir -p "$ROOT/etc" "$ROOT/usr/src" "$ROOT/var/lib/dkms" "$ROOT/lib/modules/$KVER/kernel"
+	mkdir -p "$ROOT/etc" "$ROOT/usr/src" "$ROOT/var/lib/dkms" "$ROOT/lib/modules/$KVER"
 	cp /etc/os-release "$ROOT/etc/os-release"
 	ln -s "$(readlink -f "/lib/modules/$KVER/build")" "$ROOT/lib/modules/$KVER/build"
-	: >"$ROOT/lib/modules/$KVER/modules.order"
-	: >"$ROOT/lib/modules/$KVER/modules.builtin"
-	: >"$ROOT/lib/modules/$KVER/modules.builtin.modinfo"
-	# one in-tree module, so that the indexes are never empty (as on a real system)
-	mkdir -p "$ROOT/lib/modules/$KVER/kernel/drivers/dummy"
-	sh "$REPO/test/fixtures/fake-ko.sh" "$ROOT/lib/modules/$KVER/kernel/drivers/dummy/intree_dummy.ko" \
-		intree_dummy 1.0
-	echo kernel/drivers/dummy/intree_dummy.ko >"$ROOT/lib/modules/$KVER/modules.order"
-	/sbin/depmod -b "$ROOT" "$KVER" 2>/dev/null
+	kernel_tree "$ROOT/lib/modules/$KVER"
+}
+
+# overlay_root: in a private mount namespace (unshare -m), an overlay of the host's / on
+# $S/merged whose writes land in $S/up, with /dev, /proc and an empty /tmp.  Sets R.
+overlay_root() {
+	mount --make-rprivate /
+	mkdir -p "$S/up" "$S/wd" "$S/merged"
+	mount -t overlay overlay -o "lowerdir=/,upperdir=$S/up,workdir=$S/wd" "$S/merged" ||
+		skip_all "no overlayfs"
+	R=$S/merged
+	mount --rbind /dev "$R/dev"
+	mount -t proc proc "$R/proc"
+	mount -t tmpfs tmpfs "$R/tmp"
 }
 
 nd() { "$NDKMS" --root "$ROOT" "$@"; }

@@ -71,13 +71,7 @@ if [ -z "${NDKMS_IN_NS:-}" ]; then
 fi
 
 TESTN=${NDKMS_TESTN:-0}
-mount --make-rprivate /
-mkdir -p "$S/up" "$S/wd" "$S/merged"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$S/up,workdir=$S/wd" "$S/merged" || skip_all "no overlayfs"
-R=$S/merged
-mount --rbind /dev "$R/dev"
-mount -t proc proc "$R/proc"
-mount -t tmpfs tmpfs "$R/tmp"
+overlay_root
 mkdir -p "$R/lib/modules/$GOOD/kernel" "$R/boot"
 gzip -c "/lib/modules/$KVER/build/Module.symvers" >"$R/boot/symvers-$GOOD.gz"
 cp "$NDKMS" "$R/usr/sbin/ndkms"

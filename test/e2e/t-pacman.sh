@@ -42,20 +42,10 @@ fi
 
 # inside the private mount namespace: everything below lands in $S/up
 TESTN=${NDKMS_TESTN:-0}
-mount --make-rprivate /
-mkdir -p "$S/up" "$S/wd" "$S/merged"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$S/up,workdir=$S/wd" "$S/merged" || skip_all "no overlayfs"
-R=$S/merged
-mount --rbind /dev "$R/dev"
-mount -t proc proc "$R/proc"
-mount -t tmpfs tmpfs "$R/tmp"
+overlay_root
 # the kernel gets a module tree with indexes, as an installed kernel package has
 KD=$R/lib/modules/$KVER
-mkdir -p "$KD/kernel/drivers/dummy"
-sh "$REPO/test/fixtures/fake-ko.sh" "$KD/kernel/drivers/dummy/intree_dummy.ko" intree_dummy 1.0
-echo kernel/drivers/dummy/intree_dummy.ko >"$KD/modules.order"
-: >"$KD/modules.builtin"
-/sbin/depmod -b "$R" "$KVER" 2>/dev/null
+kernel_tree "$KD"
 rm -rf "$R/var/lib/dkms" "$R/var/lib/pacman"
 mkdir -p "$R/var/lib/pacman" "$R/etc/pacman.d/hooks"
 

@@ -58,19 +58,9 @@ SPEC
 fi
 
 TESTN=${NDKMS_TESTN:-0}
-mount --make-rprivate /
-mkdir -p "$S/up" "$S/wd" "$S/merged"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$S/up,workdir=$S/wd" "$S/merged" || skip_all "no overlayfs"
-R=$S/merged
-mount --rbind /dev "$R/dev"
-mount -t proc proc "$R/proc"
-mount -t tmpfs tmpfs "$R/tmp"
+overlay_root
 KD=$R/lib/modules/$KVER
-mkdir -p "$KD/kernel/drivers/dummy"
-sh "$REPO/test/fixtures/fake-ko.sh" "$KD/kernel/drivers/dummy/intree_dummy.ko" intree_dummy 1.0
-echo kernel/drivers/dummy/intree_dummy.ko >"$KD/modules.order"
-: >"$KD/modules.builtin"
-/sbin/depmod -b "$R" "$KVER" 2>/dev/null
+kernel_tree "$KD"
 rm -rf "$R/var/lib/dkms" "$R/var/lib/rpm"
 rpmdb --root "$R" --dbpath /var/lib/rpm --initdb
 RPM="rpm --root $R --dbpath /var/lib/rpm --force-debian --nodeps"
