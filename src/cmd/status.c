@@ -11,6 +11,7 @@
 #include "core/state.h"
 #include "core/weakhook.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 
@@ -59,33 +60,19 @@ static void line_flags(struct ndkms_ctx *ctx, struct status_line *l)
 	dkms_conf_release(&conf);
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 {
 	if (ctx->json) {
 		printf("%s\n  {\"module\": ", *count ? "," : "[");
-		json_str(l->m);
+		json_write_str(stdout, l->m);
 		printf(", \"version\": ");
-		json_str(l->v);
+		json_write_str(stdout, l->v);
 		if (l->k) {
 			printf(", \"kernel\": ");
-			json_str(l->k);
+			json_write_str(stdout, l->k);
 			printf(", \"arch\": ");
-			json_str(l->a);
+			json_write_str(stdout, l->a);
 		}
 		printf(", \"state\": \"%s\"", l->state);
 		if (l->k)

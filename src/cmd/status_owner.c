@@ -7,6 +7,7 @@
 #include "core/state.h"
 #include "pkg/owner.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/log.h"
 
 static struct owner_db *db;
@@ -25,24 +26,6 @@ void status_owner_end(void)
 	warned = NULL;
 }
 
-static void json_str_or_null(const char *s)
-{
-	if (!s) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static bool source_present(const struct ndkms_ctx *ctx, const char *m, const char *v)
 {
@@ -79,11 +62,11 @@ void status_owner_json(const struct ndkms_ctx *ctx, const char *m, const char *v
 		return;
 	_cleanup_free_ char *so = owner_of_source(db, ctx, m, v);
 	printf(", \"source_owner\": ");
-	json_str_or_null(so);
+	json_write_str(stdout, so);
 	printf(", \"source_orphan\": %s", !so && source_present(ctx, m, v) ? "true" : "false");
 	if (k) {
 		_cleanup_free_ char *ko = owner_of_kernel(db, k);
 		printf(", \"kernel_owner\": ");
-		json_str_or_null(ko);
+		json_write_str(stdout, ko);
 	}
 }
