@@ -4,6 +4,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "core/weakhook.h"
@@ -68,6 +71,105 @@ static int read_stdin(struct strv *out)
 		sb_addch(&line, (char)c);
 	}
 	return ferror(stdin) ? -EIO : 0;
+}
+
+/* Copy what a child wrote into the memory file fd to out. */
+static void replay(int fd, FILE *out)
+{
+	char buf[8192];
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, out);
+	fflush(out);
+}
+
+static int depmod_one_by_one(struct ndkms_ctx *ctx, struct weakhook_opts *w,
+			     const struct strv *kernels)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < kernels->n; i++) {
+		int q = weakhook_depmod(ctx, w, kernels->v[i]);
+		if (q < 0)
+			r = q;
+	}
+	return r;
+}
+
+/*
+ * One depmod per changed kernel.  They share nothing (each kernel has its own lock, parse cache
+ * and index files), so with several kernels they run in forked children, as many at a time as
+ * there are CPUs.  A child's stdout and stderr go to memory files that are printed in kernel
+ * order once all are done, so the output reads as that of one depmod after the other.
+ */
+static int depmod_changed(struct ndkms_ctx *ctx, struct weakhook_opts *w,
+			  const struct strv *kernels)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = kernels->n, next = 0, running = 0;
+	int r = 0;
+
+	if (n < 2 || ncpu < 2 || w->o.dry_run)
+		return depmod_one_by_one(ctx, w, kernels);
+	int *res = mmap(NULL, n * sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			-1, 0);
+	if (res == MAP_FAILED)
+		return depmod_one_by_one(ctx, w, kernels);
+	_cleanup_free_ int *out = xcalloc(n, sizeof(int));
+	_cleanup_free_ int *err = xcalloc(n, sizeof(int));
+	_cleanup_free_ pid_t *pid = xcalloc(n, sizeof(pid_t));
+
+	fflush(NULL);
+	while (next < n || running) {
+		if (next < n && running < (size_t)ncpu) {
+			size_t i = next++;
+
+			res[i] = -EIO; /* unless the child says otherwise */
+			out[i] = memfd_create("weak-modules-out", MFD_CLOEXEC);
+			err[i] = memfd_create("weak-modules-err", MFD_CLOEXEC);
+			pid[i] = out[i] >= 0 && err[i] >= 0 ? fork() : -1;
+			if (pid[i] == 0) {
+				if (dup2(out[i], STDOUT_FILENO) < 0 || dup2(err[i], STDERR_FILENO) < 0)
+					_exit(1);
+				res[i] = weakhook_depmod(ctx, w, kernels->v[i]);
+				fflush(NULL);
+				_exit(0);
+			}
+			if (pid[i] < 0) {
+				/* no child: run it here, its output in the same memory files or not */
+				res[i] = weakhook_depmod(ctx, w, kernels->v[i]);
+				continue;
+			}
+			running++;
+			continue;
+		}
+		int status;
+		pid_t p = waitpid(-1, &status, 0);
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
+			break;
+		for (size_t i = 0; i < next; i++)
+			if (pid[i] == p)
+				running--;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (out[i] >= 0) {
+			replay(out[i], stdout);
+			close(out[i]);
+		}
+		if (err[i] >= 0) {
+			replay(err[i], stderr);
+			close(err[i]);
+		}
+		if (res[i] < 0 && !r)
+			r = res[i];
+	}
+	munmap(res, n * sizeof(int));
+	return r;
 }
 
 static int run(struct ndkms_ctx *ctx, int argc, char **argv)
@@ -148,11 +250,8 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		log_info("weak-modules: %u module file(s) read for their symbol versions; target "
 			 "kernels' modules: %u parsed, %u from the depmod cache",
 			 res.modules_read, res.counts.parsed, res.counts.cached);
-	for (size_t i = 0; r >= 0 && i < res.changed.n; i++) {
-		int q = weakhook_depmod(ctx, &w, res.changed.v[i]);
-		if (q < 0)
-			r = q;
-	}
+	if (r >= 0)
+		r = depmod_changed(ctx, &w, &res.changed);
 	weak_result_release(&res);
 	weakhook_opts_release(&w);
 	return r;

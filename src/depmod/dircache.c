@@ -36,9 +36,7 @@ struct dm_dirs {
 	char *data; /* the file as read */
 	size_t len;
 	struct dm_map recs; /* dir path -> record start in data */
-	size_t nloaded;
 	struct strbuf out; /* the records of this walk, header first */
-	size_t nout;
 	bool changed;
 	int64_t not_after; /* store listings of directories changed before this (ns) */
 };
@@ -77,7 +75,6 @@ static bool load(struct dm_dirs *d)
 			q += 1 + strlen(q + 1) + 1;
 		}
 		dm_map_slot(&d->recs, path, &found)->val = (void *)p;
-		d->nloaded += !found;
 		p = list + llen;
 	}
 	return true;
@@ -96,7 +93,6 @@ struct dm_dirs *dm_dirs_open(const char *cache_path)
 	d->path = xasprintf("%s.dirs", cache_path);
 	if (read_file(d->path, &d->data, &d->len, (size_t)1 << 28) < 0 || !load(d)) {
 		dm_map_release(&d->recs);
-		d->nloaded = 0;
 		d->changed = true;
 	}
 	return d;
@@ -126,22 +122,22 @@ void dm_dirs_put(struct dm_dirs *d, const char *path, const struct stat *sb, con
 
 	if (!d)
 		return;
-	d->changed = d->changed || fresh;
 	if (m >= d->not_after || c >= d->not_after || len > UINT32_MAX / 2)
-		return; /* racy: read it again next time */
+		return; /* racy: read it again next time; its old record, if any, just never matches */
+	d->changed = d->changed || fresh;
 	key_of(sb, k);
 	sb_addn(&d->out, (const char *)u, sizeof(u));
 	sb_addn(&d->out, (const char *)k, sizeof(k));
 	sb_addn(&d->out, path, u[0]);
 	sb_addn(&d->out, list, len);
-	d->nout++;
 }
 
 void dm_dirs_close(struct dm_dirs *d, bool save)
 {
 	if (!d)
 		return;
-	if (save && d->path && (d->changed || d->nout != d->nloaded)) {
+	/* records of directories gone from the walk are dropped with the next listing stored */
+	if (save && d->path && d->changed) {
 		uint64_t sum = dm_checksum(d->out.buf + HDR_LEN, d->out.len - HDR_LEN, SEED);
 
 		memcpy(d->out.buf + 8, &sum, sizeof(sum));
