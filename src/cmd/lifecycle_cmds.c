@@ -4,6 +4,7 @@
 #include "cmd/common.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
+#include "core/rpmsafe.h"
 #include "core/state.h"
 #include "core/tarball.h"
 #include "util/errors.h"
@@ -24,7 +25,11 @@ static int run_add(struct ndkms_ctx *ctx, int argc, char **argv)
 
 	if (lock < 0)
 		return lock;
-	int r = lifecycle_add(ctx);
+	int r = 0;
+	if (ctx->rpm_safe_upgrade && rpmsafe_mark(ctx, ctx->module, ctx->version) < 0)
+		r = DKMS_EXIT(1);
+	if (r == 0)
+		r = lifecycle_add(ctx);
 	lock_release(lock);
 	return r;
 }
@@ -96,6 +101,10 @@ static int run_remove(struct ndkms_ctx *ctx, int argc, char **argv)
 
 	if (lock < 0)
 		return lock;
+	if (ctx->rpm_safe_upgrade && rpmsafe_cancel(ctx, ctx->module, ctx->version)) {
+		lock_release(lock);
+		return 0;
+	}
 	for (size_t i = 0; r == 0 && i < ctx->ntargets; i++)
 		r = remove_one(ctx, ctx->targets[i].kver, ctx->targets[i].arch);
 	if (r == 0)

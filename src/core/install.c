@@ -202,7 +202,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	const char *m = ctx->module, *v = ctx->version;
 	struct dkms_conf conf = {0};
 	_cleanup_free_ char *target = NULL;
-	bool txn = false;
+	bool txn = false, saved_force = ctx->force;
 	int r, status, klock = -1;
 
 	if (!state_is_built(ctx, m, v, k, a)) {
@@ -236,6 +236,9 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 			goto out;
 		}
 	}
+	/* an RPM upgrade must not end with nothing installed: dkms forces the install then */
+	if (ctx->rpm_safe_upgrade)
+		ctx->force = true;
 	r = script_run(ctx, m, v, "pre_install", conf.pre_install, NULL, &status);
 	if (r < 0)
 		goto out;
@@ -316,6 +319,7 @@ out:
 	else if (txn)
 		lifecycle_txn_end(ctx, k, a);
 	lock_release(klock);
+	ctx->force = saved_force;
 	if (r == 0)
 		lifecycle_rebuild_dependents(ctx, k, a);
 	return r;
