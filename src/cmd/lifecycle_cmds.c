@@ -65,7 +65,13 @@ static int run_build(struct ndkms_ctx *ctx, int argc, char **argv)
 
 static int run_install(struct ndkms_ctx *ctx, int argc, char **argv)
 {
-	return for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_install, false, true);
+	int r = for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_install, false, true);
+
+	/* not done yet: say so rather than ignore it (dkms modprobes every device's modalias) */
+	if (r == 0 && ctx->modprobe_on_install)
+		log_warn("modprobe_on_install is not supported by this ndkms version; load the new "
+			 "modules with modprobe.");
+	return r;
 }
 
 static int run_uninstall(struct ndkms_ctx *ctx, int argc, char **argv)
