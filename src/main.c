@@ -47,7 +47,7 @@ static void usage(FILE *f)
 		"              [--kernelsourcedir path] [--config kernel-.config-location]\n"
 		"              [--directive='NAME=value'] [--no-depmod] [--json] [-j number]\n"
 		"              [--templatekernel kernel-version] [--archive file] [--source-only]\n"
-		"              [--binaries-only]\n"
+		"              [--binaries-only] [--rpm_safe_upgrade] [--symlink-modules]\n"
 		"              [--verbose] [-V|--version] [-h|--help]\n"
 		"See %s(8) for details.\n",
 		prog_name, streq(prog_name, "dkms") ? "dkms" : "ndkms");
