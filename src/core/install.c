@@ -187,9 +187,13 @@ static int place(const struct ndkms_ctx *ctx, const char *built, const char *des
 
 	log_info("Installing %s", ctx_display(ctx, dest));
 	rm_stale_tmp(dest_dir, path_basename(built));
-	if (r == 0)
-		r = ctx->symlink_modules ? symlink_atomic(ctx_display(ctx, built), dest)
-					 : copy_file_atomic(built, dest, 0644);
+	if (r == 0 && ctx->symlink_modules) {
+		/* relative, so that the link is right both inside the root and seen from the host */
+		_cleanup_free_ char *rel = path_relative(dest_dir, built);
+		r = symlink_atomic(rel, dest);
+	} else if (r == 0) {
+		r = copy_file_atomic(built, dest, 0644);
+	}
 	if (r < 0) {
 		log_error("Copying '%s' failed: %s", ctx_display(ctx, built), strerror(-r));
 		return DKMS_EXIT(6);

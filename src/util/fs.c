@@ -13,6 +13,7 @@
 #include "util/fault.h"
 #include "util/fs.h"
 #include "util/macro.h"
+#include "util/strbuf.h"
 
 char *path_join(const char *a, const char *b)
 {
@@ -579,4 +580,36 @@ static bool rmdir_empty_walk(int dfd, const char *name)
 void rmdir_empty_below(const char *dir)
 {
 	rmdir_empty_walk(AT_FDCWD, dir);
+}
+
+char *path_relative(const char *from_dir, const char *to)
+{
+	const char *f = from_dir, *t = to, *f_cut = from_dir, *t_cut = to;
+
+	/* the longest run of whole components both paths share */
+	while (*f && *f == *t) {
+		f++;
+		t++;
+		if ((*f == '/' || !*f) && (*t == '/' || !*t)) {
+			f_cut = f;
+			t_cut = t;
+		}
+	}
+	if (!*f && *t == '/') {
+		f_cut = f;
+		t_cut = t;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *p = f_cut; *p;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		sb_adds(&sb, "../");
+		p += strcspn(p, "/");
+	}
+	while (*t_cut == '/')
+		t_cut++;
+	sb_adds(&sb, t_cut);
+	return sb_steal(&sb);
 }

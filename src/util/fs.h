@@ -56,3 +56,5 @@ void rm_stale_tmp(const char *dir, const char *base);
 int rm_rf_atomic(const char *path, const char *trash_prefix);
 /* Remove every empty directory below dir (not dir itself), deepest first. */
 void rmdir_empty_below(const char *dir);
+/* The relative path that leads from directory from_dir to path to (both absolute). */
+char *path_relative(const char *from_dir, const char *to);

@@ -62,6 +62,15 @@ check "status back to built" grep -qx "hello/1.0, $KVER, $ARCH: built" "$OUT"
 expect_rc "uninstall again" 0 nd uninstall hello/1.0 -k "$KVER"
 expect_out "not installed" "Module hello/1.0 is not installed for kernel $KVER ($ARCH). Skipping..."
 
+expect_rc "install --symlink-modules" 0 nd install hello/1.0 -k "$KVER" --symlink-modules
+check "installed as a relative link" sh -c "readlink '$K/updates/dkms/hello.ko' | grep -q '^\.\./'"
+check "the link leads to the built module" cmp -s "$K/updates/dkms/hello.ko" "$B/module/hello.ko"
+check "modules.dep lists the link" grep -q "^updates/dkms/hello.ko:" "$K/modules.dep"
+expect_rc "status with a linked module" 0 nd status
+check "linked module counts as installed" grep -qx "hello/1.0, $KVER, $ARCH: installed" "$OUT"
+expect_rc "uninstall the linked module" 0 nd uninstall hello/1.0 -k "$KVER"
+check "link removed, built module kept" sh -c "[ ! -e '$K/updates/dkms/hello.ko' ] && [ -f '$B/module/hello.ko' ]"
+
 expect_rc "install (builds nothing, already built)" 0 nd install hello/1.0 -k "$KVER"
 expect_rc "remove --all" 0 nd remove hello/1.0 --all
 expect_out "remove deletes completely" "Deleting module hello/1.0 completely from the DKMS tree."

@@ -38,6 +38,19 @@ static void t_path_join(void)
 	CHECK_STR(path_basename("/a/b/c.ko"), "c.ko");
 }
 
+static void t_relative(void)
+{
+	char *p = path_relative("/lib/modules/6.1/updates/dkms", "/var/lib/dkms/m/1/6.1/x/module/m.ko");
+	CHECK_STR(p, "../../../../../var/lib/dkms/m/1/6.1/x/module/m.ko");
+	free(p);
+	p = path_relative("/r/lib/modules/k/updates", "/r/lib/modules/k/extra/m.ko");
+	CHECK_STR(p, "../extra/m.ko");
+	free(p);
+	p = path_relative("/a/bc", "/a/b/x");
+	CHECK_STR(p, "../b/x");
+	free(p);
+}
+
 static void t_contained(void)
 {
 	CHECK(path_is_contained("patches/fix.patch"));
@@ -135,6 +148,7 @@ static const struct test_case tests[] = {
 	{"version order", t_version_order},
 	{"path join", t_path_join},
 	{"path containment", t_contained},
+	{"relative paths", t_relative},
 	{"atomic write", t_atomic_write},
 	{"copy tree and rm_rf", t_copy_tree_and_rm},
 	{"spawn", t_spawn},
