@@ -84,31 +84,12 @@ char *sh_host_path(const struct sh *sh, const char *p)
 	return path_join(sh->cwd, p);
 }
 
-static size_t assign_len(const char *w)
-{
-	size_t i = 0;
-
-	if (!(w[0] == '_' || (w[0] >= 'A' && w[0] <= 'Z') || (w[0] >= 'a' && w[0] <= 'z')))
-		return 0;
-	while (w[i] == '_' || (w[i] >= 'A' && w[i] <= 'Z') || (w[i] >= 'a' && w[i] <= 'z') ||
-	       (w[i] >= '0' && w[i] <= '9'))
-		i++;
-	if (w[i] == '[') {
-		const char *e = strchr(w + i, ']');
-		if (!e)
-			return 0;
-		i = (size_t)(e - w) + 1;
-	}
-	if (w[i] == '+')
-		i++;
-	return w[i] == '=' ? i + 1 : 0;
-}
 
 static bool valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n && assign_len(s) == 0 && strspn(s, "_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+	return n && sh_assign_prefix(s) == 0 && strspn(s, "_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
 						    "VWXYZ0123456789") == n &&
 	       !(s[0] >= '0' && s[0] <= '9');
 }
@@ -117,7 +98,7 @@ static bool valid_name(const char *s)
 static int do_assign(struct sh *sh, const struct tok *tk, bool exported)
 {
 	const char *w = tk->text;
-	size_t al = assign_len(w), nl = strcspn(w, "[+=");
+	size_t al = sh_assign_prefix(w), nl = strcspn(w, "[+=");
 	bool append = w[al - 2] == '+';
 	_cleanup_free_ char *name = xstrndup(w, nl);
 	long idx = -1;
@@ -462,7 +443,7 @@ static int builtin_declare(struct sh *sh, const struct node *n, size_t first, bo
 
 		if (tk->kind == T_ARRAY)
 			return sh_decline(sh, tk->line, "an array literal after local/export");
-		al = assign_len(tk->text);
+		al = sh_assign_prefix(tk->text);
 		if (al) {
 			_cleanup_free_ char *name = xstrndup(tk->text, strcspn(tk->text, "[+="));
 			if (tk->text[strlen(name)] == '[')
@@ -498,7 +479,7 @@ static int run_simple(struct sh *sh, const struct node *n, int *status)
 	r = check_redirs(sh, n, &to_stderr, &silent);
 	if (r < 0)
 		return r;
-	while (i < n->nargs && (n->args[i].kind == T_ARRAY || assign_len(n->args[i].text)))
+	while (i < n->nargs && (n->args[i].kind == T_ARRAY || sh_assign_prefix(n->args[i].text)))
 		i++;
 	if (i == n->nargs) {
 		*status = 0;
@@ -706,7 +687,7 @@ int sh_command_subst(struct sh *sh, const char *text, size_t n, int line, char *
 	if (c->kind == N_LIST && c->nkids == 1 && c->conns[0] == C_SEQ)
 		c = c->kids[0];
 	if (c->kind != N_SIMPLE || c->negate || !c->nargs ||
-	    assign_len(c->args[0].text) || c->args[0].kind != T_WORD) {
+	    sh_assign_prefix(c->args[0].text) || c->args[0].kind != T_WORD) {
 		r = sh_decline(sh, line, "the command substitution $(%.*s)", (int)(n > 40 ? 40 : n),
 			       text);
 		goto out;

@@ -246,8 +246,7 @@ void toks_release(struct toks *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* NAME=, NAME+=, NAME[...]=, NAME[...]+= (the start of an assignment word). */
-static size_t assign_prefix(const char *w)
+size_t sh_assign_prefix(const char *w)
 {
 	size_t i = 0;
 
@@ -409,7 +408,7 @@ int sh_lex(struct sh *sh, const char *src, size_t len, int first_line, struct to
 			tk->fd = atoi(sb_str(&w));
 			continue;
 		}
-		size_t ap = assign_prefix(sb_str(&w));
+		size_t ap = sh_assign_prefix(sb_str(&w));
 		if (ap && ap == w.len && pos < len && src[pos] == '(') {
 			struct tok *tk = push_tok(out, T_ARRAY, wline);
 			tk->text = sb_steal(&w);

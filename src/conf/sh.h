@@ -108,6 +108,8 @@ struct sh {
 int sh_decline(struct sh *sh, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 void toks_release(struct toks *t);
+/* Length of "NAME=", "NAME+=", "NAME[...]=" or "NAME[...]+=" starting w, or 0: an assignment. */
+size_t sh_assign_prefix(const char *w);
 int sh_lex(struct sh *sh, const char *src, size_t len, int first_line, struct toks *out);
 /*
  * src[*pos] opens a quote or substitution (' " ` $( $(( ${): advance *pos past its end, copying

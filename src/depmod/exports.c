@@ -9,18 +9,6 @@
 #include "depmod/depmod.h"
 #include "depmod/internal.h"
 
-static char *absolute_base(const char *b)
-{
-	char cwd[4096];
-
-	if (!b || !*b)
-		return xstrdup("");
-	if (b[0] == '/')
-		return xstrdup(b);
-	if (!getcwd(cwd, sizeof(cwd)))
-		return NULL;
-	return xasprintf("%s/%s", cwd, b);
-}
 
 static void release(struct dm_state *st)
 {
@@ -66,7 +54,7 @@ int depmod_exports(const struct depmod_opts *o, const char *const *paths, depmod
 		n++;
 	if (!n)
 		return 0; /* nothing to look up: do not even read the cache */
-	_cleanup_free_ char *base = absolute_base(o->basedir);
+	_cleanup_free_ char *base = o->basedir && *o->basedir ? dm_path_absolute(o->basedir) : xstrdup("");
 	if (!base)
 		return -errno;
 	st.cfg.kver = o->kver;

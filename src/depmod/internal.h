@@ -18,6 +18,8 @@ struct stat;
 
 /* ---- messages (dmlog.c): "depmod: ERROR: ..." on stderr, like kmod's depmod ---- */
 void dm_log_setup(bool verbose);
+/* kmod's path_make_absolute_cwd(): p relative to the cwd, not canonicalised (NULL: no cwd). */
+char *dm_path_absolute(const char *p);
 void dm_log(int prio, const char *fmt, ...) _printf_(2, 3);
 #define DM_ERR(...) dm_log(LOG_ERR, __VA_ARGS__)
 #define DM_WRN(...) dm_log(LOG_WARNING, __VA_ARGS__)

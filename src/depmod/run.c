@@ -97,8 +97,7 @@ static void state_release(struct dm_state *st)
 	dm_cfg_release(&st->cfg);
 }
 
-/* kmod's path_make_absolute_cwd(): relative to the cwd, not canonicalised. */
-static char *absolute(const char *p)
+char *dm_path_absolute(const char *p)
 {
 	char cwd[4096];
 
@@ -164,7 +163,7 @@ static int run_own(const struct depmod_opts *o)
 			return -errno;
 		st.cfg.kver = un.release;
 	}
-	_cleanup_free_ char *base = o->basedir && *o->basedir ? absolute(o->basedir) : xstrdup("");
+	_cleanup_free_ char *base = o->basedir && *o->basedir ? dm_path_absolute(o->basedir) : xstrdup("");
 	if (!base)
 		return -errno;
 	st.cfg.dirname = xasprintf("%s/lib/modules/%s", base, st.cfg.kver);
