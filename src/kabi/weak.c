@@ -62,6 +62,16 @@ static void mark_changed(struct weak_runctx *rc, const char *kver)
 		strv_push(&rc->res->changed, kver);
 }
 
+/* Put k's wanted links in place; a kernel whose weak-updates changed gets its depmod. */
+static int apply_links(struct weak_runctx *rc, struct weak_kernel *k)
+{
+	int q = weak_kernel_apply(rc, k);
+
+	if (q > 0)
+		mark_changed(rc, k->kver);
+	return q;
+}
+
 static void cands_release(struct weak_cand *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -142,9 +152,7 @@ static int add_modules(struct weak_runctx *rc, const struct strv *args)
 			warn_no_symvers(rc, kernels.v[i]);
 		if (q > 0) {
 			weak_kernel_propose(rc, &k, c, nc, false);
-			q = weak_kernel_apply(rc, &k);
-			if (q > 0)
-				mark_changed(rc, k.kver);
+			q = apply_links(rc, &k);
 		}
 		if (q < 0)
 			r = q;
@@ -195,9 +203,7 @@ static int remove_modules(struct weak_runctx *rc, const struct strv *args)
 		if (q > 0 && touched) {
 			/* what needed the removed modules goes too */
 			weak_kernel_propose(rc, &k, NULL, 0, true);
-			q = weak_kernel_apply(rc, &k);
-			if (q > 0)
-				mark_changed(rc, k.kver);
+			q = apply_links(rc, &k);
 		}
 		if (q < 0)
 			r = q;
@@ -253,9 +259,7 @@ static int add_kernel(struct weak_runctx *rc, const char *kver)
 			weak_kernel_propose(rc, &k, c, nc, true);
 		cands_release(c, nc);
 	}
-	r = weak_kernel_apply(rc, &k);
-	if (r > 0)
-		mark_changed(rc, kver);
+	r = apply_links(rc, &k);
 	weak_kernel_release(&k);
 	return r < 0 ? r : 0;
 }
