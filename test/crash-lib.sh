@@ -122,3 +122,29 @@ crash_sweep() {
 	[ -s "$CRASH_WORK/fails" ] && head -n 60 "$CRASH_WORK/fails" | sed 's/^/# /'
 	rm -rf "$CRASH_WORK/w" "$CRASH_WORK/w.out" "$ref"
 }
+
+# make_templates NAME: the three throwaway roots both sweeps start from, built once.  T_BUILT:
+# hello added and built, with an older in-tree hello.ko to archive; T_INST: hello installed;
+# T_NODEP: installed without indexes (for depmod).  Sets K and the modules a tree may hold.
+make_templates() {
+	K=lib/modules/$KVER
+	mkroot
+	T_BUILT=$ROOT
+	mkdir -p "$T_BUILT/$K/kernel/drivers/misc"
+	sh "$REPO/test/fixtures/fake-ko.sh" "$T_BUILT/$K/kernel/drivers/misc/hello.ko" hello 0.5
+	/sbin/depmod -b "$T_BUILT" "$KVER"
+	add_source hello 1.0
+	nd build hello/1.0 -k "$KVER" >/dev/null 2>&1 || notok "template build"
+	T_INST=$(mktemp -d "$TMPROOT/$1-inst.XXXXXX")
+	T_NODEP=$(mktemp -d "$TMPROOT/$1-nodep.XXXXXX")
+	cp -a "$T_BUILT/." "$T_INST/"
+	"$NDKMS" --root "$T_INST" install hello/1.0 -k "$KVER" >/dev/null 2>&1 ||
+		notok "template install"
+	cp -a "$T_BUILT/." "$T_NODEP/"
+	"$NDKMS" --root "$T_NODEP" install hello/1.0 -k "$KVER" --no-depmod >/dev/null 2>&1 ||
+		notok "template install --no-depmod"
+	# the modules that may legitimately sit in the tree: our build and the archived original
+	good_kos "$T_BUILT/$K/kernel/drivers/dummy/intree_dummy.ko" \
+		"$T_BUILT/var/lib/dkms/hello/1.0/$KVER/$ARCH/module/hello.ko" \
+		"$T_BUILT/$K/kernel/drivers/misc/hello.ko"
+}

@@ -8,29 +8,8 @@
 [ -n "$KVER" ] || skip_all "no kernel headers installed"
 fault_build || skip_all "$NDKMS has no fault points (built without -DNDKMS_FAULT)"
 
-# Templates, built once: added+built (with an older in-tree hello.ko to archive), installed,
-# and installed without indexes (for depmod).
-mkroot
-T_BUILT=$ROOT
-K=lib/modules/$KVER
-mkdir -p "$T_BUILT/$K/kernel/drivers/misc"
-sh "$REPO/test/fixtures/fake-ko.sh" "$T_BUILT/$K/kernel/drivers/misc/hello.ko" hello 0.5
-/sbin/depmod -b "$T_BUILT" "$KVER"
-add_source hello 1.0
-nd build hello/1.0 -k "$KVER" >/dev/null 2>&1 || notok "template build"
-T_INST=$(mktemp -d "$TMPROOT/crash-inst.XXXXXX")
-T_NODEP=$(mktemp -d "$TMPROOT/crash-nodep.XXXXXX")
+make_templates crash
 trap 'rm -rf "$T_BUILT" "$T_INST" "$T_NODEP" "$OUT" "$CRASH_WORK"' EXIT
-cp -a "$T_BUILT/." "$T_INST/"
-"$NDKMS" --root "$T_INST" install hello/1.0 -k "$KVER" >/dev/null 2>&1 || notok "template install"
-cp -a "$T_BUILT/." "$T_NODEP/"
-"$NDKMS" --root "$T_NODEP" install hello/1.0 -k "$KVER" --no-depmod >/dev/null 2>&1 ||
-	notok "template install --no-depmod"
-
-# the modules that may legitimately sit in the tree: our build and the archived original
-good_kos "$T_BUILT/$K/kernel/drivers/dummy/intree_dummy.ko" \
-	"$T_BUILT/var/lib/dkms/hello/1.0/$KVER/$ARCH/module/hello.ko" \
-	"$T_BUILT/$K/kernel/drivers/misc/hello.ko"
 
 crash_sweep install "$T_BUILT" install hello/1.0 -k "$KVER"
 crash_sweep uninstall "$T_INST" uninstall hello/1.0 -k "$KVER"

@@ -13,19 +13,8 @@ if [ -z "${NDKMS_FULL_NS:-}" ]; then
 fi
 . "$(dirname "$0")/../crash-lib.sh"
 STEP=${FULL_STEP:-4}
-K=lib/modules/$KVER
 
-# Templates as in t-crash.sh: built (an in-tree hello.ko to archive), installed, installed
-# without indexes.
-mkroot
-T_BUILT=$ROOT
-mkdir -p "$T_BUILT/$K/kernel/drivers/misc"
-sh "$REPO/test/fixtures/fake-ko.sh" "$T_BUILT/$K/kernel/drivers/misc/hello.ko" hello 0.5
-/sbin/depmod -b "$T_BUILT" "$KVER"
-add_source hello 1.0
-nd build hello/1.0 -k "$KVER" >/dev/null 2>&1 || notok "template build"
-T_INST=$(mktemp -d "$TMPROOT/full-inst.XXXXXX")
-T_NODEP=$(mktemp -d "$TMPROOT/full-nodep.XXXXXX")
+make_templates full
 W=$CRASH_WORK/w
 mkdir -p "$W"
 cleanup_full() {
@@ -33,14 +22,6 @@ cleanup_full() {
 	rm -rf "$T_BUILT" "$T_INST" "$T_NODEP" "$OUT" "$CRASH_WORK"
 }
 trap cleanup_full EXIT
-cp -a "$T_BUILT/." "$T_INST/"
-"$NDKMS" --root "$T_INST" install hello/1.0 -k "$KVER" >/dev/null 2>&1 || notok "template install"
-cp -a "$T_BUILT/." "$T_NODEP/"
-"$NDKMS" --root "$T_NODEP" install hello/1.0 -k "$KVER" --no-depmod >/dev/null 2>&1 ||
-	notok "template install --no-depmod"
-good_kos "$T_BUILT/$K/kernel/drivers/dummy/intree_dummy.ko" \
-	"$T_BUILT/var/lib/dkms/hello/1.0/$KVER/$ARCH/module/hello.ko" \
-	"$T_BUILT/$K/kernel/drivers/misc/hello.ko"
 
 # fresh TEMPLATE LEAVE: W is a new tmpfs holding a copy of TEMPLATE with LEAVE KB free (-1: as
 # much as the 64 MB allow).
