@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* mkkmod.c - "ndkms mkkmod M/V": binary kmod packages (RPM or pacman) from built modules. */
+/* mkkmod.c - "ndkms mkkmod M/V": kmod packages (RPM, pacman) and system extensions from builds. */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -17,12 +17,17 @@
 
 static const char help_text[] =
 	"Usage: ndkms mkkmod MODULE/VERSION [-k KVER]... [--style fedora|kabi]\n"
-	"                    [--format rpm|pacman] [--out DIR]\n"
-	"Package the modules built for each kernel as binary kmod packages.\n"
+	"                    [--format rpm|pacman|sysext] [--out DIR] [--archive]\n"
+	"Package the modules built for each kernel as binary kmod packages, or as a\n"
+	"systemd-sysext extension for the base system given with --root.\n"
 	"  -k KVER             a kernel the module is built for (repeatable; default: all)\n"
 	"  --style fedora      kmod-M-KVER per kernel plus a kmod-M meta package (default)\n"
 	"  --style kabi        one kmod-M linked into compatible kernels by weak-modules\n"
 	"  --format rpm|pacman the package format (default: rpm)\n"
+	"  --format sysext     a folder kmod-M: the modules in usr/lib/modules/KVER/updates/,\n"
+	"                      the indexes of the base tree plus them, and an extension-release\n"
+	"                      matching the base's os-release\n"
+	"  --archive           with sysext: also write kmod-M.tar.zst of the folder\n"
 	"  --out DIR           where the packages go (default: the current folder)\n"
 	"  -h, --help          show this help\n";
 
@@ -31,6 +36,7 @@ static const struct option longopts[] = {
 	{"style", required_argument, NULL, 's'},
 	{"format", required_argument, NULL, 'f'},
 	{"out", required_argument, NULL, 'o'},
+	{"archive", no_argument, NULL, 'a'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -83,6 +89,7 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	_cleanup_strv_ struct strv kvers = STRV_INIT;
 	const char *style = "fedora", *format = "rpm", *out = NULL;
 	char cwd[PATH_MAX];
+	bool archive = false;
 	int c, r = 0;
 
 	if (!argv || argc < 1)
@@ -103,6 +110,9 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'a':
+			archive = true;
+			break;
 		case 'h':
 			fputs(help_text, stdout);
 			return 0;
@@ -113,7 +123,8 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	}
 	if (optind + 1 != argc || !strchr(argv[optind], '/') ||
 	    (!streq(style, "fedora") && !streq(style, "kabi")) ||
-	    (!streq(format, "rpm") && !streq(format, "pacman"))) {
+	    (!streq(format, "rpm") && !streq(format, "pacman") && !streq(format, "sysext")) ||
+	    (archive && !streq(format, "sysext"))) {
 		fputs(help_text, stderr);
 		return DKMS_EXIT(2);
 	}
@@ -167,8 +178,16 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		struct kmod_pkg_opts o = {.module = m, .version = v, .release = "1", .arch = arch,
 					  .out_dir = out, .tmp_dir = ctx->tmp_dir,
 					  .kabi = streq(style, "kabi")};
-		r = streq(format, "rpm") ? kmod_rpm_build(&o, k, kvers.n)
-					 : kmod_pacman_write(&o, k, kvers.n);
+		_cleanup_free_ char *name = xasprintf("kmod-%s", m);
+		struct kmod_sysext_opts so = {.pkg = &o, .name = name, .root = ctx->root,
+					      .modules_dir = ctx->install_tree,
+					      .config_root = ctx->root, .archive = archive};
+		if (streq(format, "rpm"))
+			r = kmod_rpm_build(&o, k, kvers.n);
+		else if (streq(format, "pacman"))
+			r = kmod_pacman_write(&o, k, kvers.n);
+		else
+			r = kmod_sysext_write(&so, k, kvers.n);
 		if (r < 0 && !is_dkms_exit(r))
 			r = DKMS_EXIT(1);
 	}

@@ -34,3 +34,21 @@ char *kmod_version_field(const char *v);
 char *kmod_kver_evr(const char *kver);
 /* Whether the module file carries an appended signature (it must then not be stripped). */
 bool kmod_is_signed(const char *path);
+
+struct kmod_sysext_opts {
+	const struct kmod_pkg_opts *pkg;
+	const char *name;        /* the extension's name: OUT/NAME and extension-release.NAME */
+	const char *root;        /* the base system (host path, "" for /): its os-release */
+	const char *modules_dir; /* the base's module trees (host path of lib/modules) */
+	const char *config_root; /* where depmod.d is read ("" for /) */
+	bool archive;            /* also OUT/NAME.tar.zst */
+};
+
+/*
+ * A systemd-sysext folder OUT/NAME: the modules in usr/lib/modules/KVER/updates/, the ten indexes
+ * of the base tree plus them (ndkms's depmod), usr/lib/extension-release.d/extension-release.NAME
+ * with the base's ID and VERSION_ID (or SYSEXT_LEVEL).  Replaces an older OUT/NAME whole.
+ */
+int kmod_sysext_write(const struct kmod_sysext_opts *s, const struct kmod_kernel *k, size_t nk);
+/* The extension-release text for the base at root ("ID=..\nVERSION_ID=..\n"). */
+int sysext_release_text(const char *root, char **out);
