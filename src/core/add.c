@@ -133,7 +133,7 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 	}
 	r = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
 	if (r == 0)
-		r = script_run(ctx, m, v, "post_add", conf.post_add, NULL, &status);
+		r = script_run(ctx, m, v, "post_add", conf.post_add, NULL, NULL, &status);
 	dkms_conf_release(&conf);
 	if (r < 0)
 		return r;

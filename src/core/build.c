@@ -15,6 +15,7 @@
 #include "core/script.h"
 #include "core/signing.h"
 #include "core/state.h"
+#include "core/uname_shim.h"
 #include "util/errors.h"
 #include "util/fault.h"
 #include "util/fs.h"
@@ -38,6 +39,7 @@ struct build {
 	struct strv env; /* CC, KERNEL_CC, LD, ... */
 	bool llvm;
 	struct sign_plan sign;
+	char *shim;      /* private folder with the uname that names the target kernel */
 };
 
 static void build_release(struct build *b)
@@ -52,6 +54,7 @@ static void build_release(struct build *b)
 	free(b->ksd);
 	strv_release(&b->env);
 	signing_release(&b->sign);
+	uname_shim_remove(b->shim);
 }
 
 /* dkms's shell variables, set (not exported) in front of every command it evals. */
@@ -338,7 +341,9 @@ static int do_build(struct build *b, bool replace)
 
 	if ((r = apply_patches(b)) < 0)
 		return r;
-	r = script_run(ctx, b->m, b->v, "pre_build", b->conf.pre_build, b->log, &status);
+	if ((r = uname_shim_create(ctx, b->k, b->a, &b->shim)) < 0)
+		return DKMS_EXIT(1);
+	r = script_run(ctx, b->m, b->v, "pre_build", b->conf.pre_build, b->log, b->shim, &status);
 	if (r < 0)
 		return r;
 	if (status)
@@ -348,7 +353,8 @@ static int do_build(struct build *b, bool replace)
 	_cleanup_free_ char *cmd = with_dkms_vars(b, make);
 	struct runlog_opts o = {.cmd = cmd, .desc = "Building module(s)", .log = b->log,
 				.cwd = b->bdir, .env = (const char *const *)strv_get(&b->env),
-				.show_cmd = make, .progress = !quiet_progress(b->m)};
+				.show_cmd = make, .path_prepend = b->shim,
+				.progress = !quiet_progress(b->m)};
 	runlog_run(ctx, &o, &status);
 	if (status) {
 		log_error("Bad return status for module build on kernel: %s (%s)\nConsult %s for "
@@ -415,7 +421,7 @@ static int do_build(struct build *b, bool replace)
 	if (old)
 		rm_rf(old);
 
-	r = script_run(ctx, b->m, b->v, "post_build", b->conf.post_build, b->log, &status);
+	r = script_run(ctx, b->m, b->v, "post_build", b->conf.post_build, b->log, b->shim, &status);
 	if (r < 0)
 		return r;
 	if (status)

@@ -243,7 +243,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	/* an RPM upgrade must not end with nothing installed: dkms forces the install then */
 	if (ctx->rpm_safe_upgrade)
 		ctx->force = true;
-	r = script_run(ctx, m, v, "pre_install", conf.pre_install, NULL, &status);
+	r = script_run(ctx, m, v, "pre_install", conf.pre_install, NULL, NULL, &status);
 	if (r < 0)
 		goto out;
 	if (status && !ctx->force) {
@@ -298,7 +298,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		goto out;
 	}
 	weakhook_after_install(ctx, &conf, k, a);
-	script_run(ctx, m, v, "post_install", conf.post_install, NULL, &status);
+	script_run(ctx, m, v, "post_install", conf.post_install, NULL, NULL, &status);
 	r = lifecycle_depmod(ctx, k);
 	if (r < 0) {
 		/* a rollback that fails too (a full disk) keeps the marker for the next command */

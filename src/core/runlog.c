@@ -44,6 +44,7 @@ int runlog_run(const struct ndkms_ctx *ctx, const struct runlog_opts *o, int *st
 		.cwd = o->cwd,
 		.log_path = o->log,
 		.env = o->env,
+		.path_prepend = o->path_prepend,
 		.quiet = !o->log && (o->quiet_output || !log_is_verbose()) && o->progress,
 		.dots = o->progress && !log_is_verbose() && !log_is_quiet(),
 	};

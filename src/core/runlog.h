@@ -10,6 +10,7 @@ struct runlog_opts {
 	const char *log;         /* host path of make.log / post_transaction.log, or NULL */
 	const char *cwd;
 	const char *const *env;  /* extra NAME=value for the child */
+	const char *path_prepend; /* folder first in the child's PATH (the build's uname shim) */
 	const char *show_cmd;    /* command text for messages and the log (default: cmd) */
 	bool progress;           /* print a dot every 3 s while it runs */
 	bool quiet_output;       /* without log: discard the command's output */

@@ -12,7 +12,7 @@
 #include "util/spawn.h"
 
 int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const char *type,
-	       const char *script, const char *log, int *status)
+	       const char *script, const char *log, const char *path_prepend, int *status)
 {
 	*status = 0;
 	if (!script || !*script)
@@ -54,6 +54,7 @@ int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const 
 			.log = log,
 			.cwd = run_dir,
 			.show_cmd = shown,
+			.path_prepend = path_prepend,
 			.progress = true,
 		};
 		runlog_run(ctx, &o, status);
@@ -62,7 +63,7 @@ int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const 
 		return 0;
 	}
 	log_info("Running the %s script:", type);
-	struct spawn_opts so = {.cwd = run_dir};
+	struct spawn_opts so = {.cwd = run_dir, .path_prepend = path_prepend};
 	int r = spawn_shell(cmd, &so, status);
 	if (r < 0)
 		*status = 127;

@@ -203,7 +203,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	}
 	if (was_active)
 		weakhook_after_uninstall(ctx, &conf, k, a);
-	script_run(ctx, m, v, "post_remove", conf.post_remove, NULL, &status);
+	script_run(ctx, m, v, "post_remove", conf.post_remove, NULL, NULL, &status);
 	dkms_conf_release(&conf);
 	r = lifecycle_depmod(ctx, k);
 	if (kept_original) {

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -36,7 +37,7 @@ static bool env_allowed(const char *e)
 	return false;
 }
 
-static void build_env(struct strv *env, const char *const *extra)
+static void build_env(struct strv *env, const char *const *extra, const char *prepend)
 {
 	bool have_path = false;
 
@@ -54,10 +55,19 @@ static void build_env(struct strv *env, const char *const *extra)
 		if (!dup)
 			strv_push(env, *e);
 	}
-	for (size_t i = 0; i < env->n; i++)
-		if (strneq(env->v[i], "PATH=", 5))
-			have_path = true;
-	if (!have_path)
+	for (size_t i = 0; i < env->n; i++) {
+		if (!strneq(env->v[i], "PATH=", 5))
+			continue;
+		have_path = true;
+		if (prepend) {
+			char *p = xasprintf("PATH=%s:%s", prepend, env->v[i] + 5);
+			free(env->v[i]);
+			env->v[i] = p;
+		}
+	}
+	if (!have_path && prepend)
+		strv_pushf(env, "PATH=%s:%s", prepend, default_path);
+	else if (!have_path)
 		strv_pushf(env, "PATH=%s", default_path);
 }
 
@@ -132,7 +142,7 @@ int spawn_run(const struct spawn_opts *o, int *status)
 	_cleanup_close_ int out_fd = -1;
 	int pipefd[2] = {-1, -1};
 
-	build_env(&env, o->env);
+	build_env(&env, o->env, o->path_prepend);
 	if (o->log_path) {
 		out_fd = open(o->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (out_fd < 0)
@@ -253,6 +263,28 @@ int spawn_run(const struct spawn_opts *o, int *status)
 	if (status)
 		*status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 	return 0;
+}
+
+char *spawn_which(const char *name)
+{
+	_cleanup_strv_ struct strv env = STRV_INIT;
+
+	build_env(&env, NULL, NULL);
+	const char *path = env_get(&env, "PATH");
+	for (const char *p = path; p && *p;) {
+		size_t n = strcspn(p, ":");
+		if (n && p[0] == '/') {
+			char *f = xasprintf("%.*s/%s", (int)n, p, name);
+			struct stat st;
+			if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, X_OK) == 0)
+				return f;
+			free(f);
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return NULL;
 }
 
 const char *spawn_shell_path(void)

@@ -21,6 +21,7 @@ struct spawn_opts {
 	const char *cwd;
 	const char *log_path;
 	const char *const *env; /* extra NAME=value entries, NULL-terminated */
+	const char *path_prepend; /* a folder put first in the child's PATH (the uname shim) */
 	bool quiet;
 	int timeout_ms;
 	bool dots; /* print a "." on stdout every 3 seconds while waiting (dkms progress) */
@@ -37,6 +38,9 @@ int spawn_run(const struct spawn_opts *o, int *status);
 
 /* Run a shell command string ("/bin/bash -c", or /bin/sh where bash is missing). */
 int spawn_shell(const char *cmd, const struct spawn_opts *o, int *status);
+
+/* The first executable NAME in the PATH children get (without path_prepend), or NULL. */
+char *spawn_which(const char *name);
 
 /* Path of the shell spawn_shell uses. */
 const char *spawn_shell_path(void);
