@@ -21,6 +21,7 @@ static const struct cmd *const commands[] = {
 	&cmd_kernel_preinst, &cmd_kernel_postinst, &cmd_kernel_prerm, &cmd_lint,
 	&cmd_depmod,    &cmd_hook,           &cmd_match,           &cmd_mktarball,
 	&cmd_ldtarball, &cmd_generate_mok, &cmd_weak_modules, &cmd_mkkmod,
+	&cmd_mok,
 };
 
 static const struct cmd *find_cmd(const char *name)
@@ -40,7 +41,7 @@ static void usage(FILE *f)
 		"  [action]  = { add | build | install | uninstall | unbuild | remove | status |\n"
 		"                autoinstall | kernel_preinst | kernel_postinst | kernel_prerm |\n"
 		"                match | mktarball | ldtarball | generate_mok | lint | depmod | hook |\n"
-		"                weak-modules | mkkmod }\n"
+		"                weak-modules | mkkmod | mok }\n"
 		"  [options] = [-m module] [-v module-version] [-k kernel-version] [-a arch]\n"
 		"              [-c dkms.conf-location] [-q] [--force] [--force-version-override] [--all]\n"
 		"              [--root dir] [--dkmstree path] [--sourcetree path] [--installtree path]\n"

@@ -5,6 +5,7 @@
 #include "cmd/jobs.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
+#include "core/secureboot.h"
 #include "core/signing.h"
 #include "core/state.h"
 #include "util/log.h"
@@ -91,4 +92,7 @@ void jobs_prepare_keys(struct ndkms_ctx *ctx, const struct batch_job *jobs, size
 		signing_release(&p);
 		strv_push(&ctx->signing_announced, jobs[i].k);
 	}
+	/* the workers inherit the flag: the Secure Boot warning is printed here, once, or never */
+	for (size_t i = 0; i < n; i++)
+		secureboot_warn_once(ctx, jobs[i].k);
 }

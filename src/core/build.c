@@ -13,6 +13,7 @@
 #include "core/modconf.h"
 #include "core/runlog.h"
 #include "core/script.h"
+#include "core/secureboot.h"
 #include "core/signing.h"
 #include "core/state.h"
 #include "core/uname_shim.h"
@@ -319,6 +320,8 @@ static int do_build(struct build *b, bool replace)
 		return r;
 	if ((r = signing_prepare(ctx, b->k, &b->sign)) < 0)
 		return r;
+	if (b->sign.enabled)
+		secureboot_warn_once(ctx, b->k);
 	kernel_toolchain_env(ctx, b->k, &b->env, &b->llvm);
 	if ((r = check_build_depends(b)) < 0)
 		return r;

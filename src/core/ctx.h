@@ -60,6 +60,8 @@ struct ndkms_ctx {
 
 	/* kernels whose signing prologue was printed already (builds then stay quiet about it) */
 	struct strv signing_announced;
+	/* the Secure Boot warning (certificate not trusted by the firmware) was printed */
+	bool secureboot_warned;
 
 	/* depmod batching: kernels whose indexes are due once the command ends */
 	bool defer_depmod;

@@ -11,6 +11,7 @@
 #include "core/modconf.h"
 #include "core/modinfo.h"
 #include "core/script.h"
+#include "core/secureboot.h"
 #include "core/state.h"
 #include "core/weakhook.h"
 #include "util/errors.h"
@@ -324,6 +325,8 @@ out:
 		lifecycle_txn_end(ctx, k, a);
 	lock_release(klock);
 	ctx->force = saved_force;
+	if (r == 0)
+		secureboot_warn_once(ctx, k);
 	if (r == 0)
 		lifecycle_rebuild_dependents(ctx, k, a);
 	return r;

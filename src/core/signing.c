@@ -308,3 +308,15 @@ int signing_generate_mok(const struct ndkms_ctx *ctx)
 	mok_paths_release(&m);
 	return r;
 }
+
+char *signing_certificate(const struct ndkms_ctx *ctx, const char *kver)
+{
+	struct mok_paths m;
+	char *cert;
+
+	if (mok_paths_get(ctx, kver, &m) < 0)
+		return NULL;
+	cert = TAKE_PTR(m.cert);
+	mok_paths_release(&m);
+	return cert;
+}

@@ -39,3 +39,6 @@ int signing_generate_mok(const struct ndkms_ctx *ctx);
 
 /* The running system is a chroot (the root is not pid 1's root); false when it cannot tell. */
 bool signing_in_chroot(void);
+
+/* The in-root path of the certificate modules for kver are signed with (framework.conf). */
+char *signing_certificate(const struct ndkms_ctx *ctx, const char *kver);

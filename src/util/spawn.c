@@ -88,7 +88,7 @@ static _noreturn_ void child(const struct spawn_opts *o, struct strv *env, int o
 	if (o->timeout_ms > 0)
 		setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
-	if (devnull >= 0)
+	if (devnull >= 0 && !o->interactive)
 		dup2(devnull, STDIN_FILENO);
 	if (pipe_w >= 0)
 		dup2(pipe_w, STDOUT_FILENO);

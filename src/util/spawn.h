@@ -10,7 +10,7 @@
  *  - the child gets a clean environment: a whitelist of the caller's variables (PATH, HOME,
  *    TERM, LANG, LC_*, TZ, TMPDIR, SOURCE_DATE_EPOCH, KBUILD_BUILD_*) plus opts->env;
  *    PATH falls back to a fixed system path when unset;
- *  - no descriptor but 0, 1 and 2 reaches it; stdin is /dev/null;
+ *  - no descriptor but 0, 1 and 2 reaches it; stdin is /dev/null (the caller's with interactive);
  *  - with log_path its stdout and stderr are appended to that file; with capture its stdout is
  *    collected (at most capture_max bytes, more is an error); otherwise they are inherited
  *    (or discarded with quiet);
@@ -23,6 +23,7 @@ struct spawn_opts {
 	const char *const *env; /* extra NAME=value entries, NULL-terminated */
 	const char *path_prepend; /* a folder put first in the child's PATH (the uname shim) */
 	bool quiet;
+	bool interactive; /* stdin is inherited: the program asks the user (mokutil --import) */
 	int timeout_ms;
 	bool dots; /* print a "." on stdout every 3 seconds while waiting (dkms progress) */
 	char **capture;
