@@ -8,6 +8,7 @@
 #include "cmd/status_owner.h"
 #include "core/kernel.h"
 #include "core/modconf.h"
+#include "core/required.h"
 #include "core/state.h"
 #include "core/weakhook.h"
 #include "util/fs.h"
@@ -19,6 +20,7 @@ struct status_line {
 	const char *m, *v, *k, *a;
 	const char *state; /* added, built, installed, broken */
 	bool originals, missing, differs;
+	bool boot; /* REMAKE_INITRD="yes": needed at boot */
 };
 
 /* The suffix flags of a built/installed line, from the files themselves (dkms's rules). */
@@ -36,6 +38,7 @@ static void line_flags(struct ndkms_ctx *ctx, struct status_line *l)
 	log_setup(ctx->quiet, ctx->verbose);
 	if (r < 0)
 		return;
+	l->boot = conf.remake_initrd;
 	for (size_t i = 0; i < conf.nmods; i++) {
 		const struct dkms_module_rec *rec = &conf.mods[i];
 		if (!kernel_exclusive_ok(ctx, &conf, (long)i, l->k, l->a))
@@ -63,6 +66,8 @@ static void line_flags(struct ndkms_ctx *ctx, struct status_line *l)
 
 static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 {
+	bool req = required_module(ctx, l->m);
+
 	if (ctx->json) {
 		printf("%s\n  {\"module\": ", *count ? "," : "[");
 		json_write_str(stdout, l->m);
@@ -80,10 +85,13 @@ static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 			       "\"installed_differs\": %s",
 			       l->originals ? "true" : "false", l->missing ? "true" : "false",
 			       l->differs ? "true" : "false");
+		printf(", \"required\": %s", req ? "true" : "false");
+		if (l->k)
+			printf(", \"needed_at_boot\": %s", l->boot ? "true" : "false");
 		status_owner_json(ctx, l->m, l->v, l->k);
 		printf("}");
 	} else if (!l->k) {
-		printf("%s/%s: %s\n", l->m, l->v, l->state);
+		printf("%s/%s: %s%s\n", l->m, l->v, l->state, req ? " (required)" : "");
 		if (streq(l->state, "broken"))
 			log_error("%s/%s: Missing the module source directory or the symbolic link "
 				  "pointing to it.\nManual intervention is required!",
@@ -91,11 +99,12 @@ static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 		else
 			status_owner_text(ctx, l->m, l->v, NULL);
 	} else {
-		printf("%s/%s, %s, %s: %s%s%s\n", l->m, l->v, l->k, l->a, l->state,
+		printf("%s/%s, %s, %s: %s%s%s%s\n", l->m, l->v, l->k, l->a, l->state,
 		       l->originals ? " (Original modules exist)" : "",
 		       l->missing   ? " (Built modules are missing in the kernel modules folder)"
 		       : l->differs ? " (Differences between built and installed modules)"
-				    : "");
+				    : "",
+		       req ? " (required)" : "");
 		status_owner_text(ctx, l->m, l->v, l->k);
 	}
 	(*count)++;

@@ -278,6 +278,8 @@ int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o
 	}
 
 	conf->autoinstall = yes_no(&c, vars, "AUTOINSTALL");
+	/* deprecated and never checked by dkms: anything but "yes" means no */
+	conf->remake_initrd = strcasecmp(get(vars, "REMAKE_INITRD", 0), "yes") == 0;
 	conf->build_depends_rebuild = yes_no(&c, vars, "BUILD_DEPENDS_REBUILD");
 	conf->no_weak_modules = yes_no(&c, vars, "NO_WEAK_MODULES");
 

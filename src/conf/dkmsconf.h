@@ -45,6 +45,7 @@ struct dkms_conf {
 	char *excl_config;
 	char *obsolete_by;
 	bool autoinstall;
+	bool remake_initrd;     /* REMAKE_INITRD="yes" (deprecated by dkms): needed at boot */
 	bool no_weak_modules;
 	bool build_depends_rebuild;
 	bool used_fallback;

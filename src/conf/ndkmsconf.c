@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* ndkmsconf.c - read /etc/ndkms/ndkms.conf with libconfig. */
+#include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <string.h>
@@ -8,6 +9,53 @@
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/macro.h"
+
+/* A module name or a glob of one: letters, digits and _ - . + with * ? [ ] ! for the glob. */
+static bool pattern_ok(const char *p)
+{
+	if (!*p || strlen(p) > 255)
+		return false;
+	for (const char *c = p; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("_-.+*?[]!", *c))
+			return false;
+	return true;
+}
+
+static int read_required(config_t *cfg, const char *path, struct strv *out)
+{
+	config_setting_t *set = config_lookup(cfg, "required");
+
+	if (!set)
+		return 0;
+	if (config_setting_type(set) == CONFIG_TYPE_STRING) {
+		const char *p = config_setting_get_string(set);
+		if (pattern_ok(p)) {
+			strv_push(out, p);
+			return 0;
+		}
+	} else if (config_setting_is_aggregate(set)) {
+		for (int i = 0; i < config_setting_length(set); i++) {
+			const char *p = config_setting_get_string_elem(set, i);
+			if (!p || !pattern_ok(p)) {
+				log_error("%s:%d: required: element %d must be a module name or glob "
+					  "(letters, digits, _-.+ and *?[]!).",
+					  path, config_setting_source_line(set), i + 1);
+				return -EINVAL;
+			}
+			strv_push(out, p);
+		}
+		return 0;
+	}
+	log_error("%s:%d: required must be a list of module names or globs, as "
+		  "required = [ \"zfs\", \"nvidia*\" ];",
+		  path, config_setting_source_line(set));
+	return -EINVAL;
+}
+
+void ndkms_settings_release(struct ndkms_settings *s)
+{
+	strv_release(&s->required);
+}
 
 int ndkms_settings_read(const char *path, struct ndkms_settings *s)
 {
@@ -20,6 +68,7 @@ int ndkms_settings_read(const char *path, struct ndkms_settings *s)
 		.shell_timeout_ms = 10000,
 		.depmod_program = NULL,
 		.weak_modules = true,
+		.required = STRV_INIT,
 	};
 	if (!path_exists(path))
 		return 0;
@@ -49,6 +98,8 @@ int ndkms_settings_read(const char *path, struct ndkms_settings *s)
 			r = -EINVAL;
 		}
 	}
+	if (read_required(&cfg, path, &s->required) < 0)
+		r = -EINVAL;
 	config_destroy(&cfg);
 	return r;
 }

@@ -75,6 +75,7 @@ void ctx_release(struct ndkms_ctx *ctx)
 	strv_release(&ctx->directives);
 	strv_release(&ctx->depmod_pending);
 	strv_release(&ctx->signing_announced);
+	strv_release(&ctx->required);
 }
 
 char *ctx_path(const struct ndkms_ctx *ctx, const char *abs)
@@ -158,12 +159,15 @@ int ctx_setup(struct ndkms_ctx *ctx, const char *dkmstree, const char *sourcetre
 	struct ndkms_settings s;
 	_cleanup_free_ char *ncpath = path_join(ctx->etc_ndkms, "ndkms.conf");
 	int r = ndkms_settings_read(ncpath, &s);
-	if (r < 0)
+	if (r < 0) {
+		ndkms_settings_release(&s);
 		return DKMS_EXIT(8);
+	}
 	ctx->shell_fallback = s.shell_fallback;
 	ctx->shell_timeout_ms = s.shell_timeout_ms;
 	ctx->weak_modules = s.weak_modules;
 	ctx->depmod_program = s.depmod_program;
+	ctx->required = s.required;
 
 	struct framework fw;
 	r = framework_read(ctx, &fw);

@@ -89,6 +89,7 @@ struct ndkms_ctx {
 	int shell_timeout_ms;   /* bound on one bash evaluation */
 	char *depmod_program;   /* NULL: ndkms's own depmod */
 	bool weak_modules;
+	struct strv required;   /* required = [...]: module names or globs (core/required.h) */
 };
 
 /* Defaults, environment (NDKMS_ROOT, TMPDIR, parallel_jobs, DKMS_DIRECTIVE*) and host facts. */
