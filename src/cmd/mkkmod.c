@@ -17,13 +17,18 @@
 
 static const char help_text[] =
 	"Usage: ndkms mkkmod MODULE/VERSION [-k KVER]... [--style fedora|kabi]\n"
-	"                    [--format rpm|pacman|sysext] [--out DIR] [--archive]\n"
+	"                    [--format rpm|srpm|pacman|sysext] [--out DIR] [--archive]\n"
 	"Package the modules built for each kernel as binary kmod packages, or as a\n"
 	"systemd-sysext extension for the base system given with --root.\n"
 	"  -k KVER             a kernel the module is built for (repeatable; default: all)\n"
 	"  --style fedora      kmod-M-KVER per kernel plus a kmod-M meta package (default)\n"
 	"  --style kabi        one kmod-M linked into compatible kernels by weak-modules\n"
 	"  --format rpm|pacman the package format (default: rpm)\n"
+	"  --format srpm       a source RPM: the sources and a spec that rpmbuild --rebuild,\n"
+	"                      mock, Koji, Copr or OBS build with ndkms into the packages of\n"
+	"                      --format rpm, for the kernels of %{kernels} (default: the\n"
+	"                      kernel-devel trees of the build root); signed with\n"
+	"                      --define 'ndkms_sign_key KEY' --define 'ndkms_sign_cert CERT'\n"
 	"  --format sysext     a folder kmod-M: the modules in usr/lib/modules/KVER/updates/,\n"
 	"                      the indexes of the base tree plus them, and an extension-release\n"
 	"                      matching the base's os-release\n"
@@ -123,7 +128,8 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	}
 	if (optind + 1 != argc || !strchr(argv[optind], '/') ||
 	    (!streq(style, "fedora") && !streq(style, "kabi")) ||
-	    (!streq(format, "rpm") && !streq(format, "pacman") && !streq(format, "sysext")) ||
+	    (!streq(format, "rpm") && !streq(format, "pacman") && !streq(format, "sysext") &&
+	     !streq(format, "srpm")) ||
 	    (archive && !streq(format, "sysext"))) {
 		fputs(help_text, stderr);
 		return DKMS_EXIT(2);
@@ -133,6 +139,25 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	if (!state_is_added(ctx, m, v)) {
 		log_error("%s/%s is not added.", m, v);
 		return DKMS_EXIT(3);
+	}
+	if (!out)
+		out = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
+	if (streq(format, "srpm")) {
+		/* the sources only: the build farm builds them for its own kernels */
+		_cleanup_free_ char *mv = xasprintf("%s-%s", m, v);
+		_cleanup_free_ char *src = path_join(ctx->source_tree, mv);
+		struct kmod_pkg_opts so = {.module = m, .version = v, .release = "1",
+					   .out_dir = out, .tmp_dir = ctx->tmp_dir,
+					   .kabi = streq(style, "kabi")};
+		if (kvers.n)
+			log_warn("mkkmod: --format srpm builds for the kernels named at build time "
+				 "(--define 'kernels KVER...'); -k is ignored.");
+		if (!is_dir(src)) {
+			log_error("The sources of %s/%s are not in %s.", m, v, ctx_display(ctx, src));
+			return DKMS_EXIT(3);
+		}
+		r = kmod_srpm_build(&so, src);
+		return r < 0 && !is_dkms_exit(r) ? DKMS_EXIT(1) : r;
 	}
 	if (!kvers.n) {
 		_cleanup_strv_ struct strv kas = STRV_INIT;
@@ -173,8 +198,6 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (r == 0) {
-		if (!out)
-			out = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
 		struct kmod_pkg_opts o = {.module = m, .version = v, .release = "1", .arch = arch,
 					  .out_dir = out, .tmp_dir = ctx->tmp_dir,
 					  .kabi = streq(style, "kabi")};

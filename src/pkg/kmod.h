@@ -28,6 +28,18 @@ int kmod_rpm_build(const struct kmod_pkg_opts *o, const struct kmod_kernel *k, s
 /* kmod-M-KVER per kernel (fedora) or kmod-M for k[0] (kabi), .pkg.tar.zst. */
 int kmod_pacman_write(const struct kmod_pkg_opts *o, const struct kmod_kernel *k, size_t nk);
 
+/*
+ * A source RPM kmod-M-V-1.src.rpm: the sources of src_dir (a /usr/src/M-V tree) and a spec that
+ * builds them with ndkms for the kernels of %{kernels} (default: the kernel-devel trees of the
+ * build root) into the packages kmod_rpm_build() makes for the same style.
+ */
+int kmod_srpm_build(const struct kmod_pkg_opts *o, const char *src_dir);
+/* Run rpmbuild -bb (or -bs with source) on spec, written to spec_path; packages to o->out_dir. */
+int kmod_rpmbuild(const struct kmod_pkg_opts *o, const char *top, const char *spec_path,
+		  const char *spec, bool source);
+/* Only [A-Za-z0-9._+-]: safe in a package name, a spec and a shell word. */
+bool kmod_safe_word(const char *s);
+
 /* An RPM/pacman version field: '-' is not allowed there, so each one becomes '_'. */
 char *kmod_version_field(const char *v);
 /* A kernel release as a dependency version: the first '-' kept, later ones made '_'. */

@@ -56,7 +56,7 @@ static void add_escaped(struct strbuf *sb, const char *s)
 	}
 }
 
-static bool safe_word(const char *s)
+bool kmod_safe_word(const char *s)
 {
 	for (; *s; s++)
 		if (!(*s == '.' || *s == '-' || *s == '_' || *s == '+' ||
@@ -105,17 +105,18 @@ static int stage(const struct kmod_pkg_opts *o, const char *sources, const struc
 	return 0;
 }
 
-static int rpmbuild(const struct kmod_pkg_opts *o, const char *top, const char *spec_path,
-		    const char *spec)
+int kmod_rpmbuild(const struct kmod_pkg_opts *o, const char *top, const char *spec_path,
+		  const char *spec, bool source)
 {
 	int r = write_file_atomic(spec_path, spec, strlen(spec), 0644);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *d1 = xasprintf("_topdir %s", top);
-	_cleanup_free_ char *d2 = xasprintf("_rpmdir %s", o->out_dir);
+	_cleanup_free_ char *d2 = xasprintf("%s %s", source ? "_srcrpmdir" : "_rpmdir", o->out_dir);
+	_cleanup_free_ char *d3 = xasprintf("_sourcedir %s/SOURCES", top);
 	_cleanup_free_ char *log = xasprintf("%s/rpmbuild.log", top);
-	const char *argv[] = {"rpmbuild", "-bb", "--nodeps", "--define", d1, "--define", d2,
-			      spec_path, NULL};
+	const char *argv[] = {"rpmbuild", source ? "-bs" : "-bb", "--nodeps", "--define", d1,
+			      "--define", d2, "--define", d3, spec_path, NULL};
 	struct spawn_opts so = {.argv = argv, .log_path = log};
 	int status;
 	r = spawn_run(&so, &status);
@@ -172,7 +173,7 @@ static int build_fedora(const struct kmod_pkg_opts *o, const char *top, const ch
 			k[i].kver, k[i].kver, k[i].kver, k[i].kver);
 		sb_addf(&spec, "\n%%files\n%%dir /lib/modules/%s/extra\n/lib/modules/%s/extra/%s/\n",
 			k[i].kver, k[i].kver, o->module);
-		r = rpmbuild(o, top, sp, sb_str(&spec));
+		r = kmod_rpmbuild(o, top, sp, sb_str(&spec), false);
 		if (r == 0)
 			say_built(o, name);
 	}
@@ -188,7 +189,7 @@ static int build_fedora(const struct kmod_pkg_opts *o, const char *top, const ch
 		o->release);
 	sb_addf(&spec, "\n%%description\nMeta package: %s kernel module(s) for the newest "
 		       "kernel.\n\n%%files\n", o->module);
-	r = rpmbuild(o, top, sp, sb_str(&spec));
+	r = kmod_rpmbuild(o, top, sp, sb_str(&spec), false);
 	if (r == 0)
 		say_built(o, name);
 	return r;
@@ -234,7 +235,7 @@ static int build_kabi(const struct kmod_pkg_opts *o, const char *top, const char
 	sb_addf(&spec, "if [ -f %s ]; then $wm --no-initramfs --remove-modules <%s || :; "
 		       "rm -f %s; fi\n", saved, saved, saved);
 	sb_addf(&spec, "\n%%files\n%%dir /lib/modules/%s/extra\n%s", k->kver, sb_str(&files));
-	r = rpmbuild(o, top, sp, sb_str(&spec));
+	r = kmod_rpmbuild(o, top, sp, sb_str(&spec), false);
 	if (r == 0)
 		say_built(o, name);
 	return r;
@@ -242,13 +243,13 @@ static int build_kabi(const struct kmod_pkg_opts *o, const char *top, const char
 
 int kmod_rpm_build(const struct kmod_pkg_opts *o, const struct kmod_kernel *k, size_t nk)
 {
-	if (!safe_word(o->module) || !safe_word(o->version) || !safe_word(o->arch)) {
+	if (!kmod_safe_word(o->module) || !kmod_safe_word(o->version) || !kmod_safe_word(o->arch)) {
 		log_error("mkkmod: '%s/%s' (%s) cannot be used in an RPM name.", o->module,
 			  o->version, o->arch);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < nk; i++) {
-		if (!safe_word(k[i].kver)) {
+		if (!kmod_safe_word(k[i].kver)) {
 			log_error("mkkmod: kernel '%s' cannot be used in an RPM name.", k[i].kver);
 			return -EINVAL;
 		}
