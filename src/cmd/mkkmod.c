@@ -17,7 +17,7 @@
 
 static const char help_text[] =
 	"Usage: ndkms mkkmod MODULE/VERSION [-k KVER]... [--style fedora|kabi]\n"
-	"                    [--format rpm|srpm|pacman|sysext] [--out DIR] [--archive]\n"
+	"                    [--format rpm|srpm|pacman|pkgbuild|sysext] [--out DIR] [--archive]\n"
 	"Package the modules built for each kernel as binary kmod packages, or as a\n"
 	"systemd-sysext extension for the base system given with --root.\n"
 	"  -k KVER             a kernel the module is built for (repeatable; default: all)\n"
@@ -29,6 +29,9 @@ static const char help_text[] =
 	"                      --format rpm, for the kernels of %{kernels} (default: the\n"
 	"                      kernel-devel trees of the build root); signed with\n"
 	"                      --define 'ndkms_sign_key KEY' --define 'ndkms_sign_cert CERT'\n"
+	"  --format pkgbuild   a folder kmod-M with a PKGBUILD and the sources that makepkg\n"
+	"                      builds with ndkms into the packages of --format pacman, for\n"
+	"                      $NDKMS_KERNELS (default: the kernels with headers there)\n"
 	"  --format sysext     a folder kmod-M: the modules in usr/lib/modules/KVER/updates/,\n"
 	"                      the indexes of the base tree plus them, and an extension-release\n"
 	"                      matching the base's os-release\n"
@@ -129,7 +132,7 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	if (optind + 1 != argc || !strchr(argv[optind], '/') ||
 	    (!streq(style, "fedora") && !streq(style, "kabi")) ||
 	    (!streq(format, "rpm") && !streq(format, "pacman") && !streq(format, "sysext") &&
-	     !streq(format, "srpm")) ||
+	     !streq(format, "srpm") && !streq(format, "pkgbuild")) ||
 	    (archive && !streq(format, "sysext"))) {
 		fputs(help_text, stderr);
 		return DKMS_EXIT(2);
@@ -142,7 +145,7 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	}
 	if (!out)
 		out = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
-	if (streq(format, "srpm")) {
+	if (streq(format, "srpm") || streq(format, "pkgbuild")) {
 		/* the sources only: the build farm builds them for its own kernels */
 		_cleanup_free_ char *mv = xasprintf("%s-%s", m, v);
 		_cleanup_free_ char *src = path_join(ctx->source_tree, mv);
@@ -150,13 +153,13 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 					   .out_dir = out, .tmp_dir = ctx->tmp_dir,
 					   .kabi = streq(style, "kabi")};
 		if (kvers.n)
-			log_warn("mkkmod: --format srpm builds for the kernels named at build time "
-				 "(--define 'kernels KVER...'); -k is ignored.");
+			log_warn("mkkmod: --format %s builds for the kernels named at build time; "
+				 "-k is ignored.", format);
 		if (!is_dir(src)) {
 			log_error("The sources of %s/%s are not in %s.", m, v, ctx_display(ctx, src));
 			return DKMS_EXIT(3);
 		}
-		r = kmod_srpm_build(&so, src);
+		r = streq(format, "srpm") ? kmod_srpm_build(&so, src) : kmod_pkgbuild_write(&so, src);
 		return r < 0 && !is_dkms_exit(r) ? DKMS_EXIT(1) : r;
 	}
 	if (!kvers.n) {

@@ -34,6 +34,14 @@ int kmod_pacman_write(const struct kmod_pkg_opts *o, const struct kmod_kernel *k
  * build root) into the packages kmod_rpm_build() makes for the same style.
  */
 int kmod_srpm_build(const struct kmod_pkg_opts *o, const char *src_dir);
+/*
+ * A folder kmod-M with a PKGBUILD and the sources of src_dir that makepkg builds with ndkms into
+ * the packages kmod_pacman_write() makes for the same style, for $NDKMS_KERNELS (default: the
+ * kernels with headers on the build host).
+ */
+int kmod_pkgbuild_write(const struct kmod_pkg_opts *o, const char *src_dir);
+/* Rename priv/name over out/name (an older folder there is moved aside and deleted first). */
+int kmod_put_in_place(const char *priv, const char *out, const char *name);
 /* Run rpmbuild -bb (or -bs with source) on spec, written to spec_path; packages to o->out_dir. */
 int kmod_rpmbuild(const struct kmod_pkg_opts *o, const char *top, const char *spec_path,
 		  const char *spec, bool source);

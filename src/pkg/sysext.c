@@ -211,15 +211,15 @@ static int write_archive(const struct kmod_sysext_opts *s, const char *priv, con
 	return r;
 }
 
-/* Rename priv/name over out/name; an older out/name is moved aside and deleted first. */
-static int put_in_place(const char *priv, const char *out, const char *name, bool dir)
+int kmod_put_in_place(const char *priv, const char *out, const char *name)
 {
 	_cleanup_free_ char *from = path_join(priv, name);
 	_cleanup_free_ char *to = path_join(out, name);
+	struct stat st;
 	int r = 0;
 
-	if (dir && path_exists(to))
-		r = rm_rf_atomic(to, ".old-sysext.");
+	if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode))
+		r = rm_rf_atomic(to, ".old-mkkmod.");
 	if (r == 0)
 		r = rename_sync(from, to);
 	if (r < 0)
@@ -260,9 +260,9 @@ int kmod_sysext_write(const struct kmod_sysext_opts *s, const struct kmod_kernel
 	if (r == 0 && s->archive)
 		r = write_archive(s, priv, tree);
 	if (r == 0)
-		r = put_in_place(priv, s->pkg->out_dir, s->name, true);
+		r = kmod_put_in_place(priv, s->pkg->out_dir, s->name);
 	if (r == 0 && s->archive)
-		r = put_in_place(priv, s->pkg->out_dir, tarname, false);
+		r = kmod_put_in_place(priv, s->pkg->out_dir, tarname);
 	rm_rf(priv);
 	return r;
 }
