@@ -77,6 +77,6 @@ expect_rc "pacman -U into a private root" 0 pacman --config "$S/pacman.conf" --r
 	--logfile "$P/var/log/pacman.log" --gpgdir "$P/etc/pacman.d/gnupg" --noconfirm -dd -U "$GOT"
 expect_rc "modinfo reads the installed module" 0 modinfo -F version "$P/usr/lib/modules/$KVER/extra/hello/hello.ko"
 expect_out "its version" "1.0"
-check "pacman owns it" pacman --root "$P" --dbpath "$P/var/lib/pacman" -Qo "$P/usr/lib/modules/$KVER/extra/hello/hello.ko" >/dev/null
+check "pacman owns it" sh -c "pacman --root '$P' --dbpath '$P/var/lib/pacman' -Qo '$P/usr/lib/modules/$KVER/extra/hello/hello.ko' >/dev/null"
 check "nothing written outside the root" host_untouched
 echo "1..$TESTN"
