@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "core/ctx.h"
 #include "util/errors.h"
 #include "util/fs.h"
@@ -340,6 +341,9 @@ int main(int argc, char **argv)
 		free(ctx.root);
 		ctx.root = xstrdup(p.root);
 	}
+	r = cmd_validate_args(&ctx);
+	if (r < 0)
+		goto out;
 	r = ctx_setup(&ctx, p.dkmstree, p.sourcetree, p.installtree);
 	if (r < 0)
 		goto out;

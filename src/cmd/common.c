@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* common.c - argument checks and locking shared by the lifecycle commands. */
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd/common.h"
@@ -9,6 +10,43 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/names.h"
+
+int cmd_check_kver(const char *kver, const char *what)
+{
+	if (kver_valid(kver))
+		return 0;
+	log_error("Invalid %s '%s': only letters, digits and . _ + ~ - are allowed (at most %d, "
+		  "not starting with '-' or '.').",
+		  what, kver, KVER_MAX_LEN);
+	return DKMS_EXIT(16);
+}
+
+int cmd_validate_args(const struct ndkms_ctx *ctx)
+{
+	int r;
+
+	if ((ctx->module && !name_valid(ctx->module)) || (ctx->version && !name_valid(ctx->version))) {
+		log_error("Invalid module name or version: %s/%s", ctx->module ?: "",
+			  ctx->version ?: "");
+		return DKMS_EXIT(1);
+	}
+	for (size_t i = 0; i < ctx->kvers.n; i++) {
+		_cleanup_free_ char *k = xstrdup(ctx->kvers.v[i]);
+		char *slash = strchr(k, '/');
+		if (slash)
+			*slash++ = '\0';
+		if ((r = cmd_check_kver(k, "kernel version")) < 0 ||
+		    (slash && (r = cmd_check_kver(slash, "architecture")) < 0))
+			return r;
+	}
+	for (size_t i = 0; i < ctx->arches.n; i++)
+		if ((r = cmd_check_kver(ctx->arches.v[i], "architecture")) < 0)
+			return r;
+	if (ctx->templatekernel && (r = cmd_check_kver(ctx->templatekernel, "template kernel")) < 0)
+		return r;
+	return 0;
+}
 
 int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 {

@@ -11,3 +11,13 @@
  */
 enum { NEED_ADDED = 1, ALLOW_ALL = 2, SOURCE_TREE_OK = 4 };
 int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags);
+
+/*
+ * Validate the module, version, kernel versions (K or K/A), architectures and template kernel
+ * the command line gave, for every command, before anything reads or writes a path built from
+ * them.  Returns 0 or an error code (exit 1 for a name or version, 16 for a kernel or arch).
+ */
+int cmd_validate_args(const struct ndkms_ctx *ctx);
+
+/* The same check for one kernel version from an own-args command; what names it is for messages. */
+int cmd_check_kver(const char *kver, const char *what);

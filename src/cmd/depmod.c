@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "core/lock.h"
 #include "depmod/depmod.h"
 #include "util/log.h"
@@ -119,6 +120,8 @@ static int do_depmod(struct ndkms_ctx *ctx, int argc, char **argv)
 		o.kver = argv[optind++];
 	else
 		o.kver = ctx->running_kernel;
+	if (cmd_check_kver(o.kver, "kernel version") < 0)
+		return -EINVAL;
 	if (optind < argc) {
 		log_note("depmod: ERROR: explicit module files are not supported by ndkms depmod: %s",
 			 argv[optind]);

@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "cmd/hook.h"
 #include "cmd/jobs.h"
+#include "core/kernel.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
 #include "core/modconf.h"
@@ -48,15 +49,12 @@ static bool has_headers(const struct ndkms_ctx *ctx, const char *k)
 /* Kernels with headers: the running one first, then newest first. */
 static void kernels_with_headers(const struct ndkms_ctx *ctx, struct strv *out)
 {
-	_cleanup_strv_ struct strv ks = STRV_INIT;
-	DIR *d = opendir(ctx->install_tree);
+	_cleanup_strv_ struct strv all = STRV_INIT, ks = STRV_INIT;
 
-	if (d) {
-		for (struct dirent *de; (de = readdir(d));)
-			if (de->d_name[0] != '.' && has_headers(ctx, de->d_name))
-				strv_push(&ks, de->d_name);
-		closedir(d);
-	}
+	kernel_list_installed(ctx, true, &all);
+	for (size_t i = 0; i < all.n; i++)
+		if (has_headers(ctx, all.v[i]))
+			strv_push(&ks, all.v[i]);
 	strv_sort_version(&ks);
 	if (strv_contains(&ks, ctx->running_kernel))
 		strv_push(out, ctx->running_kernel);

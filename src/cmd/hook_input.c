@@ -5,6 +5,7 @@
 
 #include "cmd/hook.h"
 #include "util/log.h"
+#include "util/names.h"
 
 #define MAX_PARTS 8
 
@@ -55,6 +56,8 @@ static void classify(const char *line, bool rpm, struct hook_input *hi)
 	if (n >= 2 && streq(p[0], "usr") && streq(p[1], "src")) {
 		if (n == 4 && streq(p[3], "dkms.conf") && p[2][0] == '.') {
 			skip(line, "a hidden source folder");
+		} else if (n == 4 && streq(p[3], "dkms.conf") && !name_valid(p[2])) {
+			skip(line, "not a valid MODULE-VERSION folder name");
 		} else if (n == 4 && streq(p[3], "dkms.conf")) {
 			if (!strv_contains(&hi->srcdirs, p[2]))
 				strv_push(&hi->srcdirs, p[2]);
@@ -72,6 +75,8 @@ static void classify(const char *line, bool rpm, struct hook_input *hi)
 	}
 	if (n > base && kernel_marker(p + base + 1, n - base - 1) && p[base][0] == '.') {
 		skip(line, "a hidden kernel folder");
+	} else if (n > base && kernel_marker(p + base + 1, n - base - 1) && !kver_valid(p[base])) {
+		skip(line, "not a valid kernel version");
 	} else if (n > base && kernel_marker(p + base + 1, n - base - 1)) {
 		if (!strv_contains(&hi->kernels, p[base]))
 			strv_push(&hi->kernels, p[base]);

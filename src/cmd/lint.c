@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "conf/dkmsconf.h"
 #include "conf/eval.h"
 #include "util/errors.h"
@@ -15,10 +16,14 @@
 #include "util/strbuf.h"
 
 static const char lint_help[] =
-	"Usage: ndkms lint [--print] [-k KERNELVER] [-a ARCH] PATH|MODULE/VERSION\n"
+	"Usage: ndkms lint [--print] [--allow-shell] [-k KERNELVER] [-a ARCH] PATH|MODULE/VERSION\n"
 	"Check a dkms.conf (a file, a folder holding one, or an added module/version) and print\n"
 	"one line per finding, \"FILE:LINE: warning|error: text\".  With --print, print the\n"
-	"directives as dkms evaluates them instead, one NAME=value or NAME[i]=value per line.\n";
+	"directives as dkms evaluates them instead, one NAME=value or NAME[i]=value per line.\n"
+	"lint never runs the file's code: a file that needs /bin/bash is an error (exit 8) naming\n"
+	"file, line and construct, unless --allow-shell lets the bash fallback evaluate it.\n";
+
+#define NO_SHELL_TEXT "lint runs a file's code only with --allow-shell"
 
 struct finding {
 	int line;
@@ -240,7 +245,7 @@ static int cmp_finding(const void *a, const void *b)
 static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	const char *kver = NULL, *arch = NULL, *arg = NULL;
-	bool print = false;
+	bool print = false, allow_shell = false;
 	int r;
 
 	for (int i = 1; i < argc; i++) {
@@ -251,6 +256,8 @@ static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 			return 0;
 		} else if (streq(a, "--print")) {
 			print = true;
+		} else if (streq(a, "--allow-shell")) {
+			allow_shell = true;
 		} else if ((streq(a, "-k") || streq(a, "-a")) && i + 1 < argc) {
 			if (a[1] == 'k')
 				kver = argv[++i];
@@ -281,6 +288,9 @@ static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 		kver = ctx->running_kernel;
 	if (!arch || !*arch)
 		arch = ctx->running_arch;
+	if ((r = cmd_check_kver(kver, "kernel version")) < 0 ||
+	    (r = cmd_check_kver(arch, "architecture")) < 0)
+		return r;
 
 	_cleanup_free_ char *path = NULL, *dir = NULL;
 	r = find_conf(ctx, arg, &path);
@@ -296,11 +306,25 @@ static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 		.preset = &preset,
 		.names = dkms_directive_order,
 		.reeval = true,
-		.allow_fallback = ctx->shell_fallback,
+		.allow_fallback = ctx->shell_fallback && allow_shell,
 		.timeout_ms = ctx->shell_timeout_ms,
 	};
 	struct eval_result res = {0};
 	r = conf_eval_file(&eo, &res);
+	/* refused by lint itself rather than by ndkms.conf: say so, with file, line and construct */
+	bool no_shell = r == -ENOTSUP && ctx->shell_fallback && !allow_shell;
+	if (print && no_shell) {
+		if (res.declined_line > 0)
+			log_error("%s:%d: %s needs the shell fallback (/bin/bash); " NO_SHELL_TEXT,
+				  res.declined_file ? res.declined_file : path, res.declined_line,
+				  res.declined ? res.declined : "the file");
+		else
+			log_error("%s: %s needs the shell fallback (/bin/bash); " NO_SHELL_TEXT,
+				  res.declined_file ? res.declined_file : path,
+				  res.declined ? res.declined : "the file");
+		eval_result_release(&res);
+		return DKMS_EXIT(8);
+	}
 	if (print) {
 		if (r < 0) {
 			log_error("%s", res.diag ? res.diag : strerror(-r));
@@ -319,8 +343,9 @@ static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 	if (res.declined)
 		add_finding(&l, res.declined_line > 0 ? res.declined_line : 1, r == -ENOTSUP,
 			    xasprintf("%s needs the shell fallback (/bin/bash)%s", res.declined,
-				      r == -ENOTSUP ? ", which is disabled in /etc/ndkms/ndkms.conf"
-						    : ""));
+				      no_shell	       ? "; " NO_SHELL_TEXT
+				      : r == -ENOTSUP ? ", which is disabled in /etc/ndkms/ndkms.conf"
+						       : ""));
 	if (r < 0 && r != -ENOTSUP)
 		add_finding(&l, 1, true, xstrdup(res.diag ? res.diag : strerror(-r)));
 	check_names(&l);

@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "core/state.h"
 #include "pkg/kmod.h"
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/names.h"
 
 static const char help_text[] =
 	"Usage: ndkms mkkmod MODULE/VERSION [-k KVER]... [--style fedora|kabi]\n"
@@ -107,6 +109,8 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "k:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
+			if ((r = cmd_check_kver(optarg, "kernel version")) < 0)
+				return r;
 			strv_push(&kvers, optarg);
 			break;
 		case 's':
@@ -139,6 +143,10 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	}
 	_cleanup_free_ char *m = xstrndup(argv[optind], strcspn(argv[optind], "/"));
 	const char *v = strchr(argv[optind], '/') + 1;
+	if (!name_valid(m) || !name_valid(v)) {
+		log_error("Invalid module name or version: %s/%s", m, v);
+		return DKMS_EXIT(1);
+	}
 	if (!state_is_added(ctx, m, v)) {
 		log_error("%s/%s is not added.", m, v);
 		return DKMS_EXIT(3);

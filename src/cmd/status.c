@@ -139,18 +139,17 @@ static bool kernel_wanted(struct ndkms_ctx *ctx, const char *k, const char *a)
 static void emit_weak(struct ndkms_ctx *ctx, const char *m, const char *v, const char *k_built,
 		      const char *a)
 {
-	_cleanup_strv_ struct strv kernels = STRV_INIT;
+	_cleanup_strv_ struct strv all = STRV_INIT, kernels = STRV_INIT;
 	struct dkms_conf conf = {0};
-	DIR *d = ctx->json ? NULL : opendir(ctx->install_tree);
 
-	if (!d)
+	if (ctx->json)
 		return;
-	for (struct dirent *de; (de = readdir(d));) {
-		_cleanup_free_ char *w = xasprintf("%s/%s/weak-updates", ctx->install_tree, de->d_name);
-		if (de->d_name[0] != '.' && !streq(de->d_name, k_built) && is_dir(w))
-			strv_push(&kernels, de->d_name);
+	kernel_list_installed(ctx, false, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		_cleanup_free_ char *w = xasprintf("%s/%s/weak-updates", ctx->install_tree, all.v[i]);
+		if (!streq(all.v[i], k_built) && is_dir(w))
+			strv_push(&kernels, all.v[i]);
 	}
-	closedir(d);
 	if (!kernels.n)
 		return;
 	strv_sort(&kernels);

@@ -12,6 +12,7 @@
 #include "core/weakhook.h"
 #include "util/errors.h"
 #include "util/log.h"
+#include "util/names.h"
 #include "util/strbuf.h"
 
 static const char help_text[] =
@@ -229,7 +230,7 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	}
 	if (op == WEAK_ADD_KERNEL || op == WEAK_REMOVE_KERNEL) {
 		const char *k = optind < argc ? argv[optind] : ctx->running_kernel;
-		if (!k || !*k || strchr(k, '/') || streq(k, ".") || streq(k, "..")) {
+		if (!kver_valid(k)) {
 			log_error("weak-modules: bad kernel version '%s'.", k ? k : "");
 			return DKMS_EXIT(1);
 		}

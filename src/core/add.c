@@ -9,17 +9,7 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
-
-/* Names become path components: no slash, no dot-dot, nothing invisible. */
-static bool valid_name(const char *s)
-{
-	if (!s || !*s || streq(s, ".") || streq(s, ".."))
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p == '/' || *p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
-}
+#include "util/names.h"
 
 int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 {
@@ -40,7 +30,7 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 	int r = modconf_read(ctx, conf_path, "", "", k, a, false, &conf);
 	if (r < 0) /* dkms's read_conf_or_die: "Bad conf file.", exit 8 */
 		return r;
-	if (!valid_name(conf.package_name) || !valid_name(conf.package_version)) {
+	if (!name_valid(conf.package_name) || !name_valid(conf.package_version)) {
 		dkms_conf_release(&conf);
 		log_error("Malformed dkms.conf file. Cannot load source tree.");
 		return DKMS_EXIT(10);
@@ -94,7 +84,7 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 	struct dkms_conf conf = {0};
 	int r, status;
 
-	if (!valid_name(m) || !valid_name(v)) {
+	if (!name_valid(m) || !name_valid(v)) {
 		log_error("Invalid module name or version: %s/%s", m, v);
 		return DKMS_EXIT(1);
 	}

@@ -69,7 +69,7 @@ static char *with_dkms_vars(const struct build *b, const char *cmd)
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		sb_addf(&sb, "%s=", names[i]);
-		sb_add_shell_quoted(&sb, vals[i]);
+		sb_add_shell_word(&sb, vals[i]);
 		sb_addch(&sb, ' ');
 	}
 	sb_addf(&sb, "parallel_jobs=%d; %s", ctx_jobs(b->ctx), cmd);
@@ -125,7 +125,10 @@ static int apply_patches(struct build *b)
 				  ctx_display(b->ctx, b->bdir));
 			return build_problem(b, 5);
 		}
-		_cleanup_free_ char *cmd = xasprintf("patch -p1 < ./patches/%s", p);
+		struct strbuf psb = STRBUF_INIT;
+		sb_adds(&psb, "patch -p1 < ");
+		sb_add_shell_word(&psb, rel);
+		_cleanup_free_ char *cmd = sb_steal(&psb);
 		_cleanup_free_ char *desc = xasprintf("Applying patch %s", p);
 		struct runlog_opts o = {.cmd = cmd, .desc = desc, .log = b->log, .cwd = b->bdir,
 					.env = (const char *const *)strv_get(&b->env), .progress = true};
@@ -145,20 +148,72 @@ static bool quiet_progress(const char *module)
 	return fnmatch("dkms*_test", module, 0) == 0;
 }
 
-static char *make_command(const struct build *b)
+/* kbuild cannot take an M= holding a space or other make-special characters. */
+static bool make_safe_path(const char *p)
 {
-	_cleanup_free_ char *base = b->conf.make_cmd && *b->conf.make_cmd
-					    ? xstrdup(b->conf.make_cmd)
-					    : xasprintf("make -C %s M=%s", b->ksd, b->bdir);
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      strchr("._/+,@~-", *p)))
+			return false;
+	return true;
+}
+
+/*
+ * The M= folder: the build folder itself, or, when its path has characters kbuild cannot take
+ * (a --root with a space), a link to it in a fresh private folder (mkdtemp, 0700) that *alias
+ * names and the caller removes with make_alias_release.
+ */
+static char *make_m_path(const struct build *b, char **alias)
+{
+	*alias = NULL;
+	if (make_safe_path(b->bdir))
+		return xstrdup(b->bdir);
+	*alias = mkdtemp_in("/tmp", "ndkms-build.");
+	char *link = *alias ? path_join(*alias, "build") : NULL;
+	if (link && symlink(b->bdir, link) == 0)
+		return link;
+	free(link);
+	if (*alias)
+		rmdir(*alias);
+	free(*alias);
+	*alias = NULL;
+	return xstrdup(b->bdir); /* quoted; kbuild will say what it cannot take */
+}
+
+static void make_alias_release(char *alias)
+{
+	if (!alias)
+		return;
+	_cleanup_free_ char *link = path_join(alias, "build");
+	unlink(link);
+	rmdir(alias);
+	free(alias);
+}
+
+static char *make_command(const struct build *b, const char *mdir)
+{
 	struct strbuf sb = STRBUF_INIT;
+
+	/* Every value ndkms puts into the command is quoted (paths may hold spaces). */
+	if (!b->conf.make_cmd || !*b->conf.make_cmd) {
+		sb_adds(&sb, "make -C ");
+		sb_add_shell_word(&sb, b->ksd);
+		sb_adds(&sb, " M=");
+		sb_add_shell_word(&sb, mdir);
+	} else {
+		sb_adds(&sb, b->conf.make_cmd);
+	}
+	_cleanup_free_ char *base = sb_steal(&sb);
 
 	/* A leading literal "make" gets dkms's -j and KERNELRELEASE; "'make'" opts out. */
 	if (strneq(base, "make", 4)) {
 		int j = ctx_jobs(b->ctx);
 		if (j > 0)
-			sb_addf(&sb, "make -j%d KERNELRELEASE=%s%s", j, b->k, base + 4);
+			sb_addf(&sb, "make -j%d KERNELRELEASE=", j);
 		else
-			sb_addf(&sb, "make -j KERNELRELEASE=%s%s", b->k, base + 4);
+			sb_adds(&sb, "make -j KERNELRELEASE=");
+		sb_add_shell_word(&sb, b->k);
+		sb_adds(&sb, base + 4);
 	} else {
 		sb_adds(&sb, base);
 	}
@@ -352,13 +407,16 @@ static int do_build(struct build *b, bool replace)
 	if (status)
 		return DKMS_EXIT(status);
 
-	_cleanup_free_ char *make = make_command(b);
+	char *alias;
+	_cleanup_free_ char *mdir = make_m_path(b, &alias);
+	_cleanup_free_ char *make = make_command(b, mdir);
 	_cleanup_free_ char *cmd = with_dkms_vars(b, make);
 	struct runlog_opts o = {.cmd = cmd, .desc = "Building module(s)", .log = b->log,
 				.cwd = b->bdir, .env = (const char *const *)strv_get(&b->env),
 				.show_cmd = make, .path_prepend = b->shim,
 				.progress = !quiet_progress(b->m)};
 	runlog_run(ctx, &o, &status);
+	make_alias_release(alias);
 	if (status) {
 		log_error("Bad return status for module build on kernel: %s (%s)\nConsult %s for "
 			  "more information.",

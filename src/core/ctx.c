@@ -13,6 +13,7 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/names.h"
 
 extern char **environ;
 
@@ -233,7 +234,8 @@ static void targets_all(struct ndkms_ctx *ctx)
 	if (!d)
 		return;
 	for (struct dirent *de; (de = readdir(d));)
-		if (isdigit((unsigned char)de->d_name[0]) && strchr(de->d_name, '.'))
+		if (isdigit((unsigned char)de->d_name[0]) && strchr(de->d_name, '.') &&
+		    kver_valid(de->d_name))
 			strv_push(&ks, de->d_name);
 	closedir(d);
 	strv_sort_version(&ks);

@@ -9,7 +9,28 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/names.h"
 #include "util/version.h"
+
+void kernel_list_installed(const struct ndkms_ctx *ctx, bool warn, struct strv *out)
+{
+	DIR *d = opendir(ctx->install_tree);
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (!kver_valid(de->d_name)) {
+			if (warn)
+				log_warn("Skipping %s/%s: not a valid kernel version.",
+					 ctx_display(ctx, ctx->install_tree), de->d_name);
+			continue;
+		}
+		strv_push(out, de->d_name);
+	}
+	closedir(d);
+}
 
 int kernel_check_headers(const struct ndkms_ctx *ctx, const char *kver)
 {

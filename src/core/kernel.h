@@ -8,6 +8,12 @@
 #include "core/ctx.h"
 #include "util/strv.h"
 
+/*
+ * The kernel folders of the install tree (/lib/modules/K, not hidden), unsorted.  A folder whose
+ * name is not a valid kernel version (see kver_valid) is skipped, with a warning when warn is set.
+ */
+void kernel_list_installed(const struct ndkms_ctx *ctx, bool warn, struct strv *out);
+
 /* Headers present (<kernel_source_dir>/include exists)?  Logs dkms's text and returns 21 if not. */
 int kernel_check_headers(const struct ndkms_ctx *ctx, const char *kver);
 

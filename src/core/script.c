@@ -10,6 +10,7 @@
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/spawn.h"
+#include "util/strbuf.h"
 
 int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const char *type,
 	       const char *script, const char *log, const char *path_prepend, int *status)
@@ -42,7 +43,10 @@ int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const 
 		return 0;
 	}
 
-	_cleanup_free_ char *cmd = xasprintf("%s%s", exe, args);
+	struct strbuf csb = STRBUF_INIT;
+	sb_add_shell_word(&csb, exe);
+	sb_adds(&csb, args); /* the arguments are dkms.conf's shell text, as dkms evals them */
+	_cleanup_free_ char *cmd = sb_steal(&csb);
 	if (log) {
 		_cleanup_free_ char *shown =
 			xasprintf("cd %s/ && %s/%s", ctx_display(ctx, run_dir), ctx_display(ctx, run_dir),

@@ -14,6 +14,7 @@
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/macro.h"
+#include "util/names.h"
 
 char *weak_link_path(const char *install_tree, const char *kver, const char *rel)
 {
@@ -41,6 +42,10 @@ static void list_kernels(const char *base, struct strv *out)
 	for (struct dirent *de; (de = readdir(d));) {
 		if (de->d_name[0] == '.')
 			continue;
+		if (!kver_valid(de->d_name)) {
+			log_warn("Skipping %s/%s: not a valid kernel version.", dir, de->d_name);
+			continue;
+		}
 		_cleanup_free_ char *p = path_join(dir, de->d_name);
 		if (is_dir(p))
 			strv_push(out, de->d_name);

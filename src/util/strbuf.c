@@ -88,6 +88,19 @@ char *sb_steal(struct strbuf *sb)
 	return s;
 }
 
+void sb_add_shell_word(struct strbuf *sb, const char *s)
+{
+	bool bare = *s && *s != '~';
+
+	for (const char *p = s; *p && bare; p++)
+		bare = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		       (*p >= '0' && *p <= '9') || strchr("._/+,:@%-~", *p);
+	if (bare)
+		sb_adds(sb, s);
+	else
+		sb_add_shell_quoted(sb, s);
+}
+
 void sb_add_shell_quoted(struct strbuf *sb, const char *s)
 {
 	sb_addch(sb, '\'');

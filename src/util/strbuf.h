@@ -37,3 +37,9 @@ static inline void sb_releasep(struct strbuf *sb)
 
 /* Append s as one single-quoted shell word ('it'\''s'). */
 void sb_add_shell_quoted(struct strbuf *sb, const char *s);
+
+/*
+ * Append s as one shell word: bare when it holds only characters no shell treats specially
+ * ([A-Za-z0-9._/+,:@%-], and '~' not first), so that logs read as dkms's; else single-quoted.
+ */
+void sb_add_shell_word(struct strbuf *sb, const char *s);

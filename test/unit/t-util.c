@@ -8,6 +8,7 @@
 
 #include "harness.h"
 #include "util/fs.h"
+#include "util/names.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/version.h"
@@ -142,9 +143,55 @@ static void t_shell_quote(void)
 	sb_add_shell_quoted(&sb, "it's $x");
 	CHECK_STR(sb_str(&sb), "'it'\\''s $x'");
 	sb_release(&sb);
+	/* a plain word stays bare; anything a shell would read specially is quoted */
+	static const char *const words[][2] = {
+		{"6.1.0-13-amd64", "6.1.0-13-amd64"}, {"/usr/src/a b", "'/usr/src/a b'"},
+		{"6.1;echo x", "'6.1;echo x'"}, {"~root", "'~root'"}, {"a=b", "'a=b'"},
+		{"", "''"}, {"$(id)", "'$(id)'"}, {"a\nb", "'a\nb'"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
+		sb_add_shell_word(&sb, words[i][0]);
+		CHECK_STR(sb_str(&sb), words[i][1]);
+		sb_release(&sb);
+	}
+}
+
+static void t_names(void)
+{
+	static const char *const good_k[] = {"6.1.0-13-amd64", "5.14.0-427.el9_4.x86_64+debug",
+					     "4.19.0~rc1", "x86_64", "a"};
+	static const char *const bad_k[] = {"", ".", "..", "-k", ".hidden", "6.1;echo x", "6.1 x",
+					    "6.1/x", "6.1$x", "6.1\x1b[2J", "6.1\nx", "6.1'x"};
+	static const char *const good_n[] = {"hello", "1.0", "nvidia-current", "a b", "v1.0~rc1"};
+	static const char *const bad_n[] = {"", ".", "..", "a/b", "x\ny", "esc\x1b", "del\x7f"};
+	char longk[KVER_MAX_LEN + 2], longn[NAME_MAX_LEN + 2];
+
+	for (size_t i = 0; i < ARRAY_SIZE(good_k); i++)
+		CHECK(kver_valid(good_k[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(bad_k); i++)
+		CHECK(!kver_valid(bad_k[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(good_n); i++)
+		CHECK(name_valid(good_n[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(bad_n); i++)
+		CHECK(!name_valid(bad_n[i]));
+	CHECK(!kver_valid(NULL));
+	CHECK(!name_valid(NULL));
+	memset(longk, 'k', sizeof(longk));
+	longk[KVER_MAX_LEN] = '\0';
+	CHECK(kver_valid(longk));
+	longk[KVER_MAX_LEN] = 'k';
+	longk[KVER_MAX_LEN + 1] = '\0';
+	CHECK(!kver_valid(longk));
+	memset(longn, 'n', sizeof(longn));
+	longn[NAME_MAX_LEN] = '\0';
+	CHECK(name_valid(longn));
+	longn[NAME_MAX_LEN] = 'n';
+	longn[NAME_MAX_LEN + 1] = '\0';
+	CHECK(!name_valid(longn));
 }
 
 static const struct test_case tests[] = {
+	{"names and kernel versions", t_names},
 	{"version order", t_version_order},
 	{"path join", t_path_join},
 	{"path containment", t_contained},

@@ -1,0 +1,112 @@
+#!/bin/sh
+# t-security-input.sh - hostile input reaching ndkms run as root: kernel versions, names and
+# versions holding shell code or dot-dot, a root whose path has a space.  Each is refused with a
+# message or made harmless; no code from a value runs and nothing is written for it.
+. "$(dirname "$0")/../lib.sh"
+[ -n "$KVER" ] || skip_all "no kernel headers installed"
+# A throwaway root every user can traverse, with a space in its path: every build below runs
+# there, so kbuild's -C and M= and every script path get the space.
+TMPROOT=$(mktemp -d "/tmp/ndkms sec-input.XXXXXX")
+chmod 0755 "$TMPROOT"
+trap 'rm -rf "$TMPROOT" "$OUT"' EXIT
+mkroot
+chmod 0755 "$ROOT"
+K=$ROOT/lib/modules/$KVER
+HDR=$(readlink -f "/lib/modules/$KVER/build")
+# shell code in a value: run anywhere (the cwd of make is inside the root), it leaves a file
+BAD='6.1;echo INJECTED>injected;x'
+no_code_ran() { ! find "$TMPROOT" -name injected | grep -q .; }
+tree_sum() { find "$ROOT" | LC_ALL=C sort | md5sum; }
+hook() { "$NDKMS" --root "$ROOT" hook "$@"; }
+
+# --- a kernel folder named by shell code, with headers: the folder scan skips it
+mkdir -p "$ROOT/lib/modules/$BAD"
+ln -s "$HDR" "$ROOT/lib/modules/$BAD/build"
+add_source hello 1.0
+expect_rc "hook: a new module is built for the kernels with headers" 0 hook alpm install <<IN
+usr/src/hello-1.0/dkms.conf
+IN
+expect_out "the kernel folder named by shell code is skipped, with a warning" \
+	"Warning: Skipping /lib/modules/$BAD: not a valid kernel version."
+expect_out "built and installed for the real kernel, in a root whose path has a space" \
+	"hello/1.0, $KVER, $ARCH: installed"
+check "hello.ko installed" [ -f "$K/updates/dkms/hello.ko" ]
+check "modules.dep lists it" grep -q "^updates/dkms/hello.ko:" "$K/modules.dep"
+check "nothing built for the bad kernel folder" [ ! -e "$ROOT/var/lib/dkms/hello/1.0/$BAD" ]
+check "no code from the folder name ran" no_code_ran
+
+# --- a hook target naming that kernel
+expect_rc "hook: a target in the bad kernel folder" 0 hook alpm install <<IN
+usr/lib/modules/$BAD/modules.order
+IN
+expect_out "the target is skipped" "skipping usr/lib/modules/$BAD/modules.order: not a valid kernel version"
+check "nothing built for it" [ ! -e "$ROOT/var/lib/dkms/hello/1.0/$BAD" ]
+check "no code from the hook target ran" no_code_ran
+
+# --- the same version as an option, for every kind of command
+before=$(tree_sum)
+for c in build install uninstall unbuild remove status match; do
+	expect_rc "$c -k <shell code> is refused" 16 nd "$c" hello/1.0 -k "$BAD"
+	expect_out "$c: the message says why" "Invalid kernel version '$BAD'"
+done
+for c in autoinstall kernel_postinst kernel_prerm kernel_preinst; do
+	expect_rc "$c -k <shell code> is refused" 16 nd "$c" -k "$BAD"
+done
+expect_rc "-k K/A with shell code in the arch is refused" 16 nd build hello/1.0 -k "$KVER/x;y"
+expect_rc "-a with shell code is refused" 16 nd build hello/1.0 -k "$KVER" -a 'x86_64;id'
+expect_rc "--templatekernel with shell code is refused" 16 \
+	nd match --templatekernel "$BAD" -k "$KVER"
+expect_rc "a kernel version starting with '-' is refused" 16 nd build hello/1.0 -k -x
+expect_rc "a kernel version of 65 characters is refused" 16 \
+	nd build hello/1.0 -k "$(printf '%065d' 6)"
+expect_rc "lint -k <shell code> is refused" 16 nd lint -k "$BAD" "$ROOT/usr/src/hello-1.0"
+expect_rc "mkkmod -k <shell code> is refused" 16 nd mkkmod -k "$BAD" hello/1.0
+expect_rc "depmod <shell code> is refused" 1 nd depmod "$BAD"
+expect_out "depmod: the message says why" "Invalid kernel version '$BAD'"
+expect_rc "weak-modules --add-kernel <shell code> is refused" 1 nd weak-modules --add-kernel "$BAD"
+check "no code from an option ran" no_code_ran
+check "nothing in the root changed" [ "$(tree_sum)" = "$before" ]
+check "hello is still installed" [ -f "$K/updates/dkms/hello.ko" ]
+
+# --- '..' as a version where a matching source link exists: refused, nothing written
+ln -s ../../usr/src/hello-1.0 "$ROOT/var/lib/dkms/source"
+before=$(tree_sum)
+expect_rc "build hello/.. is refused" 1 nd build hello/.. -k "$KVER"
+expect_out "build: the message says why" "Invalid module name or version: hello/.."
+expect_rc "remove hello/.. is refused" 1 nd remove hello/.. --all
+expect_rc "install -m hello -v .. is refused" 1 nd install -m hello -v .. -k "$KVER"
+expect_rc "remove -m .. -v 1.0 is refused" 1 nd remove -m .. -v 1.0 --all
+expect_rc "mkkmod ../1.0 is refused" 1 nd mkkmod ../1.0
+check "nothing in the root changed" [ "$(tree_sum)" = "$before" ]
+rm "$ROOT/var/lib/dkms/source"
+
+# --- a ';' in a package name: the build folder's path reaches make quoted
+S='semi;echo INJECTED>injected;x'
+mkdir -p "$ROOT/usr/src/$S-1.0"
+cp "$REPO/examples/hello/hello.c" "$REPO/examples/hello/Kbuild" "$ROOT/usr/src/$S-1.0/"
+printf 'PACKAGE_NAME="%s"\nPACKAGE_VERSION="1.0"\nBUILT_MODULE_NAME[0]="hello"\nDEST_MODULE_LOCATION[0]="/updates/dkms"\n' \
+	"$S" >"$ROOT/usr/src/$S-1.0/dkms.conf"
+expect_rc "a package named with a ';' builds" 0 nd build "$S/1.0" -k "$KVER"
+check "its module was built" [ -f "$ROOT/var/lib/dkms/$S/1.0/$KVER/$ARCH/module/hello.ko" ]
+check "no code from the name ran" no_code_ran
+check "no private make alias left in /tmp" sh -c '! ls -d /tmp/ndkms-build.* 2>/dev/null | grep -q .'
+nd remove "$S/1.0" --all >/dev/null 2>&1
+check "nothing written outside the root" host_untouched
+
+# --- lint never runs the file's code unless given --allow-shell
+L=$TMPROOT/lint
+mkdir -p "$L"
+printf 'PACKAGE_NAME=x\nPACKAGE_VERSION=1\nBUILT_MODULE_NAME[0]=x\nDEST_MODULE_LOCATION[0]=/updates\nJUNK=$(id -u > FILE)\n' \
+	>"$L/dkms.conf"
+expect_rc "lint of a file that needs the shell is an error" 8 nd lint "$L/dkms.conf"
+expect_out "lint names file, line and construct" \
+	"$L/dkms.conf:5: error: a redirection (>FILE) needs the shell fallback (/bin/bash); lint runs a file's code only with --allow-shell"
+check "lint ran none of its code" [ ! -e "$L/FILE" ]
+expect_rc "lint --print of it is an error" 8 nd lint --print "$L/dkms.conf"
+expect_out "lint --print names file, line and construct" \
+	"$L/dkms.conf:5: a redirection (>FILE) needs the shell fallback (/bin/bash); lint runs a file's code only with --allow-shell"
+expect_no_out "lint --print printed no directive" "PACKAGE_NAME="
+check "lint --print ran none of its code" [ ! -e "$L/FILE" ]
+expect_rc "lint --allow-shell evaluates it" 0 nd lint --allow-shell "$L/dkms.conf"
+expect_out "and still warns that it needs the shell" "$L/dkms.conf:5: warning: a redirection (>FILE) needs the shell fallback (/bin/bash)"
+check "only then its code ran" [ -e "$L/FILE" ]
