@@ -9,6 +9,8 @@ test_pkgs="$test_pkgs clang libclang-rt-14-dev valgrind util-linux"
 # hooks and ownership: real pacman and rpm transactions, kernel-install, makepkg
 test_pkgs="$test_pkgs pacman-package-manager makepkg libarchive-tools libalpm-dev libcurl4-openssl-dev
 	libgpgme-dev rpm librpm-dev systemd fakeroot busybox-static"
+# mkkmod --repo: RPM repository metadata (pacman's repo-add comes with pacman-package-manager)
+test_pkgs="$test_pkgs createrepo-c"
 # the real kernel booted in qemu (tcg) on a busybox initramfs
 test_pkgs="$test_pkgs qemu-system-x86"
 case $want in

@@ -19,7 +19,8 @@
 
 static const char help_text[] =
 	"Usage: ndkms mkkmod MODULE/VERSION [-k KVER]... [--style fedora|kabi]\n"
-	"                    [--format rpm|srpm|pacman|pkgbuild|sysext] [--out DIR] [--archive]\n"
+	"                    [--format rpm|srpm|pacman|pkgbuild|sysext] [--out DIR|--repo DIR]\n"
+	"                    [--archive]\n"
 	"Package the modules built for each kernel as binary kmod packages, or as a\n"
 	"systemd-sysext extension for the base system given with --root.\n"
 	"  -k KVER             a kernel the module is built for (repeatable; default: all)\n"
@@ -39,6 +40,9 @@ static const char help_text[] =
 	"                      matching the base's os-release\n"
 	"  --archive           with sysext: also write kmod-M.tar.zst of the folder\n"
 	"  --out DIR           where the packages go (default: the current folder)\n"
+	"  --repo DIR          rpm, pacman: write the packages into the repository folder DIR\n"
+	"                      and update its index with createrepo_c or repo-add (database\n"
+	"                      DIR/NAME.db.tar.gz, NAME the folder's name)\n"
 	"  -h, --help          show this help\n";
 
 static const struct option longopts[] = {
@@ -47,6 +51,7 @@ static const struct option longopts[] = {
 	{"format", required_argument, NULL, 'f'},
 	{"out", required_argument, NULL, 'o'},
 	{"archive", no_argument, NULL, 'a'},
+	{"repo", required_argument, NULL, 'r'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -99,6 +104,7 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	_cleanup_strv_ struct strv kvers = STRV_INIT;
 	const char *style = "fedora", *format = "rpm", *out = NULL;
 	char cwd[PATH_MAX];
+	_cleanup_free_ char *repo = NULL;
 	bool archive = false;
 	int c, r = 0;
 
@@ -125,6 +131,10 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		case 'a':
 			archive = true;
 			break;
+		case 'r':
+			free(repo);
+			repo = xstrdup(optarg);
+			break;
 		case 'h':
 			fputs(help_text, stdout);
 			return 0;
@@ -137,7 +147,8 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	    (!streq(style, "fedora") && !streq(style, "kabi")) ||
 	    (!streq(format, "rpm") && !streq(format, "pacman") && !streq(format, "sysext") &&
 	     !streq(format, "srpm") && !streq(format, "pkgbuild")) ||
-	    (archive && !streq(format, "sysext"))) {
+	    (archive && !streq(format, "sysext")) ||
+	    (repo && ((!streq(format, "rpm") && !streq(format, "pacman")) || out || !*repo))) {
 		fputs(help_text, stderr);
 		return DKMS_EXIT(2);
 	}
@@ -150,6 +161,12 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	if (!state_is_added(ctx, m, v)) {
 		log_error("%s/%s is not added.", m, v);
 		return DKMS_EXIT(3);
+	}
+	if (repo) {
+		/* the packages are written into the repository folder, then indexed */
+		for (size_t n = strlen(repo); n > 1 && repo[n - 1] == '/'; n--)
+			repo[n - 1] = '\0';
+		out = repo;
 	}
 	if (!out)
 		out = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
@@ -222,6 +239,8 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 			r = kmod_pacman_write(&o, k, kvers.n);
 		else
 			r = kmod_sysext_write(&so, k, kvers.n);
+		if (r == 0 && repo)
+			r = kmod_repo_update(&o, streq(format, "pacman"), k, kvers.n);
 		if (r < 0 && !is_dkms_exit(r))
 			r = DKMS_EXIT(1);
 	}

@@ -42,6 +42,13 @@ int kmod_srpm_build(const struct kmod_pkg_opts *o, const char *src_dir);
 int kmod_pkgbuild_write(const struct kmod_pkg_opts *o, const char *src_dir);
 /* Rename priv/name over out/name (an older folder there is moved aside and deleted first). */
 int kmod_put_in_place(const char *priv, const char *out, const char *name);
+/*
+ * --repo: index the packages just written to o->out_dir (the repository folder) with
+ * createrepo_c --update (RPM) or repo-add into OUT/NAME.db.tar.gz, NAME the folder's name
+ * (pacman).  A missing tool is a warning: the packages are there, the index is not updated.
+ */
+int kmod_repo_update(const struct kmod_pkg_opts *o, bool pacman, const struct kmod_kernel *k,
+		     size_t nk);
 /* Run rpmbuild -bb (or -bs with source) on spec, written to spec_path; packages to o->out_dir. */
 int kmod_rpmbuild(const struct kmod_pkg_opts *o, const char *top, const char *spec_path,
 		  const char *spec, bool source);
