@@ -148,10 +148,10 @@ install: build/ndkms
 		$(HOOK_SED) $$h >$(DESTDIR)$(DATADIR)/libalpm/hooks/$${h##*/} || exit 1; done
 	$(HOOK_SED) hooks/kernel-install/40-ndkms.install \
 		>$(DESTDIR)$(LIBDIR)/kernel/install.d/40-ndkms.install
-	$(HOOK_SED) hooks/debian/postinst.d/ndkms >$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/ndkms
-	$(HOOK_SED) hooks/debian/prerm.d/ndkms >$(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/ndkms
+	$(HOOK_SED) hooks/debian/postinst.d/50-ndkms >$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/50-ndkms
+	$(HOOK_SED) hooks/debian/prerm.d/50-ndkms >$(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/50-ndkms
 	chmod 755 $(DESTDIR)$(LIBDIR)/kernel/install.d/40-ndkms.install \
-		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/ndkms $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/ndkms
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/50-ndkms $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/50-ndkms
 	$(HOOK_SED) hooks/systemd/ndkms.service >$(DESTDIR)$(LIBDIR)/systemd/system/ndkms.service
 
 uninstall:
@@ -165,7 +165,7 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/libalpm/hooks/70-ndkms-upgrade.hook \
 		$(DESTDIR)$(DATADIR)/libalpm/hooks/71-ndkms-remove.hook \
 		$(DESTDIR)$(LIBDIR)/kernel/install.d/40-ndkms.install \
-		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/ndkms $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/ndkms \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/50-ndkms $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/50-ndkms \
 		$(DESTDIR)$(LIBDIR)/systemd/system/ndkms.service
 
 clean:

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/autoinstall.h"
 #include "cmd/cmd.h"
 #include "cmd/jobs.h"
+#include "cmd/report.h"
 #include "core/kernel.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
@@ -30,6 +32,8 @@ static void join(struct strbuf *sb, const struct strv *l)
 struct ai_report {
 	struct strv installed, skipped, failed, satisfied;
 	size_t newly_installed;
+	const struct ndkms_ctx *ctx;
+	struct report *table;
 };
 
 static void ai_started(const struct batch_job *j, void *data)
@@ -66,6 +70,7 @@ static void ai_ended(const struct batch_job *j, void *data)
 	} else {
 		strv_pushf(&rep->failed, "%s(%d)", j->m, j->status);
 	}
+	report_add_job(rep->table, rep->ctx, j, j->data ? REPORT_ALREADY_BUILT : REPORT_INSTALLED);
 	log_info("%s", "");
 }
 
@@ -119,12 +124,12 @@ static bool report_stuck(const struct batch_job *jobs, size_t n, const struct st
 	return unresolved;
 }
 
-static int autoinstall(struct ndkms_ctx *ctx)
+int autoinstall_kernel(struct ndkms_ctx *ctx, struct report *table)
 {
 	_cleanup_free_ char *noauto = path_join(ctx->etc_dkms, "no-autoinstall");
 	const char *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
 	_cleanup_strv_ struct strv names = STRV_INIT, vers = STRV_INIT;
-	struct ai_report rep = {STRV_INIT, STRV_INIT, STRV_INIT, STRV_INIT, 0};
+	struct ai_report rep = {STRV_INIT, STRV_INIT, STRV_INIT, STRV_INIT, 0, ctx, table};
 	struct batch_job *jobs = NULL;
 	size_t njobs = 0;
 	bool need_build = false;
@@ -157,13 +162,19 @@ static int autoinstall(struct ndkms_ctx *ctx)
 			for (size_t d = 0; d < conf.build_depends.n; d++)
 				if (!in_list(&rep.satisfied, conf.build_depends.v[d]))
 					strv_push(&jobs[njobs].deps, conf.build_depends.v[d]);
-			need_build |= !state_is_built(ctx, names.v[i], vers.v[i], k, a);
+			bool built = state_is_built(ctx, names.v[i], vers.v[i], k, a);
+			jobs[njobs].data = built ? (void *)1 : NULL;
+			need_build |= !built;
 			njobs++;
 		}
 		dkms_conf_release(&conf);
 	}
 	if (!njobs)
 		goto out; /* nothing to do: dkms prints no summary either */
+	for (size_t i = 0; i < names.n; i++)
+		if (state_is_installed(ctx, names.v[i], vers.v[i], k, a))
+			report_add(table, ctx, names.v[i], vers.v[i], k, a, REPORT_ALREADY_INSTALLED, 0,
+				   0);
 	/* dkms checks the headers once, before the first module that needs a build */
 	if (need_build && (r = kernel_check_headers(ctx, k)) < 0)
 		goto out;
@@ -182,6 +193,11 @@ static int autoinstall(struct ndkms_ctx *ctx)
 	print_list(k, "was skipped for module(s)", &rep.skipped, ".");
 	print_list(k, "failed for module(s)", &rep.failed, ".");
 	bool unresolved = report_stuck(jobs, njobs, &names, &rep.satisfied, k);
+	for (size_t i = 0; i < njobs; i++)
+		if (jobs[i].state == BATCH_PENDING)
+			report_add_job(table, ctx, &jobs[i], REPORT_INSTALLED);
+	log_info("%s", "");
+	report_print(ctx, table);
 	if (rep.failed.n || unresolved) {
 		log_error("One or more modules failed to install during autoinstall.\nRefer to "
 			  "previous errors for more information.");
@@ -202,6 +218,15 @@ out:
 	return r;
 }
 
+static int autoinstall(struct ndkms_ctx *ctx)
+{
+	struct report table = {0};
+	int r = autoinstall_kernel(ctx, &table);
+
+	report_release(&table);
+	return r;
+}
+
 static int run_autoinstall(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	int r = ctx_resolve_targets(ctx, false, true);
@@ -209,7 +234,7 @@ static int run_autoinstall(struct ndkms_ctx *ctx, int argc, char **argv)
 	return r < 0 ? r : autoinstall(ctx);
 }
 
-static int need_one_kernel(struct ndkms_ctx *ctx)
+int need_one_kernel(struct ndkms_ctx *ctx)
 {
 	if (ctx->kvers.n != 1) {
 		log_error("The action %s requires exactly one kernel version parameter on the command "
@@ -228,7 +253,7 @@ static int run_kernel_postinst(struct ndkms_ctx *ctx, int argc, char **argv)
 }
 
 /* kernel_prerm (every built module) and kernel_preinst (AUTOINSTALL ones): unbuild for K/A. */
-static int unbuild_all(struct ndkms_ctx *ctx, bool only_autoinstall)
+int unbuild_kernel(struct ndkms_ctx *ctx, bool only_autoinstall)
 {
 	const char *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
 	_cleanup_strv_ struct strv mods = STRV_INIT;
@@ -288,14 +313,14 @@ static int run_kernel_prerm(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	int r = need_one_kernel(ctx);
 
-	return r < 0 ? r : unbuild_all(ctx, false);
+	return r < 0 ? r : unbuild_kernel(ctx, false);
 }
 
 static int run_kernel_preinst(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	int r = need_one_kernel(ctx);
 
-	return r < 0 ? r : unbuild_all(ctx, true);
+	return r < 0 ? r : unbuild_kernel(ctx, true);
 }
 
 const struct cmd cmd_autoinstall = {"autoinstall", run_autoinstall,

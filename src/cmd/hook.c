@@ -393,7 +393,8 @@ static int hook_remove(struct hook *h)
 static int usage_error(void)
 {
 	log_error("Usage: ndkms hook alpm install|upgrade|remove, or ndkms hook rpm "
-		  "install|remove,\nwith the transaction's paths on standard input.");
+		  "install|remove,\nwith the transaction's paths on standard input; or ndkms hook "
+		  "kernel add|remove KVER.");
 	return DKMS_EXIT(2);
 }
 
@@ -402,6 +403,8 @@ static int run_hook(struct ndkms_ctx *ctx, int argc, char **argv)
 	struct hook h = {.ctx = ctx};
 	int r;
 
+	if (argc >= 2 && streq(argv[1], "kernel"))
+		return hook_kernel(ctx, argc, argv);
 	if (argc != 3 || !(streq(argv[1], "alpm") || streq(argv[1], "rpm")))
 		return usage_error();
 	bool rpm = streq(argv[1], "rpm");
@@ -428,5 +431,5 @@ static int run_hook(struct ndkms_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_hook = {"hook", run_hook,
-			     "package-manager hook: act on the transaction's paths from stdin",
+			     "package-manager and kernel hooks: act on a transaction or a kernel",
 			     CMD_OWN_ARGS | CMD_NEEDS_ROOT};

@@ -20,3 +20,7 @@ struct hook_input {
  */
 void hook_read_input(FILE *in, bool rpm, struct hook_input *hi);
 void hook_input_release(struct hook_input *hi);
+
+struct ndkms_ctx;
+/* "ndkms hook kernel add|remove KVER" (argv[0] is "hook"). */
+int hook_kernel(struct ndkms_ctx *ctx, int argc, char **argv);

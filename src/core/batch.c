@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/batch.h"
@@ -15,6 +16,14 @@
 #include "util/strbuf.h"
 
 #define OUTPUT_MAX (4u << 20)
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
 
 /* An unlinked file in the temporary folder that collects one worker's output. */
 static int output_file(const struct ndkms_ctx *ctx)
@@ -105,6 +114,7 @@ static int start(struct ndkms_ctx *ctx, struct batch_job *j, const struct batch_
 	if (pid == 0)
 		worker(ctx, j, fd, o);
 	j->pid = pid;
+	j->ms = now_ms();
 	j->state = BATCH_RUNNING;
 	*fds = fd;
 	if (o->started)
@@ -119,6 +129,7 @@ static void finish(struct ndkms_ctx *ctx, struct batch_job *j, int wstatus, int 
 	close(fd);
 	j->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 	j->state = BATCH_DONE;
+	j->ms = now_ms() - j->ms;
 	j->pid = 0;
 	if (!strv_contains(&ctx->depmod_pending, j->k))
 		strv_push(&ctx->depmod_pending, j->k);
@@ -139,6 +150,7 @@ int batch_run(struct ndkms_ctx *ctx, struct batch_job *jobs, size_t n, const str
 		jobs[i].state = BATCH_PENDING;
 		jobs[i].status = -1;
 		jobs[i].overlapped = false;
+		jobs[i].ms = 0;
 		fds[i] = -1;
 	}
 	for (;;) {

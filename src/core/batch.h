@@ -21,6 +21,7 @@ struct batch_job {
 	char *output;      /* everything the worker printed, NUL-terminated */
 	int share;         /* make -j given to this worker (0: unlimited) */
 	bool overlapped;   /* another worker ran at the same time (its output may interleave) */
+	long ms;           /* how long the worker ran, in milliseconds */
 	pid_t pid;
 };
 
