@@ -202,7 +202,7 @@ int bash_eval_file(const struct eval_opts *o, struct eval_result *res)
 		file = xstrdup(abs);
 
 	const char *argv[] = {"/usr/bin/env", "-i",
-			      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			      "PATH=" SPAWN_DEFAULT_PATH,
 			      "LC_ALL=C", "HOME=/nonexistent", "/bin/bash", "--norc", "--noprofile",
 			      "-c", worker, "ndkms-eval", file, dir, o->reeval ? "1" : "0", NULL};
 	struct spawn_opts so = {

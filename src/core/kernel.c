@@ -10,6 +10,7 @@
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/names.h"
+#include "util/spawn.h"
 #include "util/version.h"
 
 void kernel_list_installed(const struct ndkms_ctx *ctx, bool warn, struct strv *out)
@@ -132,24 +133,13 @@ bool kernel_exclusive_ok(const struct ndkms_ctx *ctx, const struct dkms_conf *co
 		       r->excl_config, config, kver, arch);
 }
 
+/* Would a child find prog (in the PATH spawn gives it)? */
 static bool in_path(const char *prog)
 {
-	const char *path = getenv("PATH");
-
-	if (!path || !*path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	if (strchr(prog, '/'))
 		return access(prog, X_OK) == 0;
-	for (const char *p = path; *p;) {
-		size_t n = strcspn(p, ":");
-		_cleanup_free_ char *f = xasprintf("%.*s/%s", (int)n, p, prog);
-		if (n && access(f, X_OK) == 0)
-			return true;
-		p += n;
-		if (*p)
-			p++;
-	}
-	return false;
+	_cleanup_free_ char *f = spawn_which(prog);
+	return f != NULL;
 }
 
 char *kernel_config_value(const char *config_path, const char *sym)

@@ -19,7 +19,6 @@
 
 extern char **environ;
 
-static const char default_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 static bool env_allowed(const char *e)
 {
@@ -35,6 +34,31 @@ static bool env_allowed(const char *e)
 		if (strneq(e, prefix[i], strlen(prefix[i])))
 			return true;
 	return false;
+}
+
+/*
+ * The PATH every child gets (path_prepend aside): the absolute entries of the caller's PATH, in
+ * order, without empty, relative ("." or "bin" would find programs in the current folder) or
+ * over-long ones; SPAWN_DEFAULT_PATH when none is left.
+ */
+static char *sanitised_path(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = path; p && *p;) {
+		size_t n = strcspn(p, ":");
+		if (n && p[0] == '/' && n < 4000) {
+			if (sb.len)
+				sb_addch(&sb, ':');
+			sb_addn(&sb, p, n);
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	if (!sb.len)
+		sb_adds(&sb, SPAWN_DEFAULT_PATH);
+	return sb_steal(&sb);
 }
 
 static void build_env(struct strv *env, const char *const *extra, const char *prepend)
@@ -59,16 +83,18 @@ static void build_env(struct strv *env, const char *const *extra, const char *pr
 		if (!strneq(env->v[i], "PATH=", 5))
 			continue;
 		have_path = true;
-		if (prepend) {
-			char *p = xasprintf("PATH=%s:%s", prepend, env->v[i] + 5);
-			free(env->v[i]);
-			env->v[i] = p;
-		}
+		_cleanup_free_ char *clean = sanitised_path(env->v[i] + 5);
+		char *p = prepend ? xasprintf("PATH=%s:%s", prepend, clean) : xasprintf("PATH=%s", clean);
+		free(env->v[i]);
+		env->v[i] = p;
 	}
-	if (!have_path && prepend)
-		strv_pushf(env, "PATH=%s:%s", prepend, default_path);
-	else if (!have_path)
-		strv_pushf(env, "PATH=%s", default_path);
+	if (!have_path) {
+		_cleanup_free_ char *clean = sanitised_path(NULL);
+		if (prepend)
+			strv_pushf(env, "PATH=%s:%s", prepend, clean);
+		else
+			strv_pushf(env, "PATH=%s", clean);
+	}
 }
 
 static const char *env_get(struct strv *env, const char *name)

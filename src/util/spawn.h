@@ -9,13 +9,18 @@
  * Invariants:
  *  - the child gets a clean environment: a whitelist of the caller's variables (PATH, HOME,
  *    TERM, LANG, LC_*, TZ, TMPDIR, SOURCE_DATE_EPOCH, KBUILD_BUILD_*) plus opts->env;
- *    PATH falls back to a fixed system path when unset;
+ *    PATH keeps only the caller's absolute entries (no empty, "." or other relative one) and
+ *    is SPAWN_DEFAULT_PATH when none is left;
  *  - no descriptor but 0, 1 and 2 reaches it; stdin is /dev/null (the caller's with interactive);
  *  - with log_path its stdout and stderr are appended to that file; with capture its stdout is
  *    collected (at most capture_max bytes, more is an error); otherwise they are inherited
  *    (or discarded with quiet);
  *  - with timeout_ms the child runs in its own process group, which is killed when time is up.
  */
+
+/* The system PATH: children's PATH when the caller has none, and the bash evaluator's. */
+#define SPAWN_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 struct spawn_opts {
 	const char *const *argv; /* argv[0] is looked up in PATH when it has no slash */
 	const char *cwd;

@@ -110,3 +110,24 @@ check "lint --print ran none of its code" [ ! -e "$L/FILE" ]
 expect_rc "lint --allow-shell evaluates it" 0 nd lint --allow-shell "$L/dkms.conf"
 expect_out "and still warns that it needs the shell" "$L/dkms.conf:5: warning: a redirection (>FILE) needs the shell fallback (/bin/bash)"
 check "only then its code ran" [ -e "$L/FILE" ]
+
+# --- PATH: '.' and empty entries in the caller's PATH never find a program that a user planted
+# in the folder root runs ndkms from or in a source tree (the build runs in its copy)
+P=$TMPROOT/planted
+mkdir -p "$P"
+chown 65534:65534 "$P"
+for prog in make strip depmod; do
+	setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
+		'printf "#!/bin/sh\necho planted >\"%s/ran-%s\"\n" "$1" "$2" >"$1/$2" && chmod 0755 "$1/$2"' \
+		- "$P" "$prog"
+done
+check "the user planted make, strip and depmod" sh -c '[ -x "$1/make" ] && [ -x "$1/strip" ] && [ -x "$1/depmod" ]' - "$P"
+add_source hello 2.0
+cp -p "$P/make" "$ROOT/usr/src/hello-2.0/make"
+cd "$P" || exit 1
+expect_rc "build with '.' and an empty entry first in PATH" 0 \
+	env PATH=".::/usr/sbin:/usr/bin:/sbin:/bin" "$NDKMS" --root "$ROOT" build hello/2.0 -k "$KVER"
+cd "$REPO" || exit 1
+check "the real make built the module" [ -f "$ROOT/var/lib/dkms/hello/2.0/$KVER/$ARCH/module/hello.ko" ]
+check "no planted program ran" sh -c '! ls "$1"/ran-* 2>/dev/null | grep -q .' - "$P"
+nd remove hello/2.0 --all >/dev/null 2>&1
