@@ -22,7 +22,7 @@ static const struct cmd *const commands[] = {
 	&cmd_kernel_preinst, &cmd_kernel_postinst, &cmd_kernel_prerm, &cmd_lint,
 	&cmd_depmod,    &cmd_hook,           &cmd_match,           &cmd_mktarball,
 	&cmd_ldtarball, &cmd_generate_mok, &cmd_weak_modules, &cmd_mkkmod,
-	&cmd_mok,
+	&cmd_mok,       &cmd_doctor,
 };
 
 static const struct cmd *find_cmd(const char *name)
@@ -42,14 +42,14 @@ static void usage(FILE *f)
 		"  [action]  = { add | build | install | uninstall | unbuild | remove | status |\n"
 		"                autoinstall | kernel_preinst | kernel_postinst | kernel_prerm |\n"
 		"                match | mktarball | ldtarball | generate_mok | lint | depmod | hook |\n"
-		"                weak-modules | mkkmod | mok }\n"
+		"                weak-modules | mkkmod | mok | doctor }\n"
 		"  [options] = [-m module] [-v module-version] [-k kernel-version] [-a arch]\n"
 		"              [-c dkms.conf-location] [-q] [--force] [--force-version-override] [--all]\n"
 		"              [--root dir] [--dkmstree path] [--sourcetree path] [--installtree path]\n"
 		"              [--kernelsourcedir path] [--config kernel-.config-location]\n"
 		"              [--directive='NAME=value'] [--no-depmod] [--json] [-j number]\n"
 		"              [--templatekernel kernel-version] [--archive file] [--source-only]\n"
-		"              [--binaries-only] [--rpm_safe_upgrade] [--symlink-modules]\n"
+		"              [--binaries-only] [--rpm_safe_upgrade] [--symlink-modules] [--repair]\n"
 		"              [--verbose] [-V|--version] [-h|--help]\n"
 		"See %s(8) for details.\n",
 		prog_name, streq(prog_name, "dkms") ? "dkms" : "ndkms");
@@ -73,7 +73,7 @@ static const char *const long_with_value[] = {
 static const char *const long_flags[] = {
 	"force", "force-version-override", "all", "binaries-only", "source-only", "rpm_safe_upgrade",
 	"no-depmod", "modprobe-on-install", "verbose", "quiet", "debug", "version", "help",
-	"symlink-modules", "json", "no-initrd", "no-clean-kernel", "no-prepare-kernel",
+	"symlink-modules", "json", "repair", "no-initrd", "no-clean-kernel", "no-prepare-kernel",
 };
 
 static void set_module_arg(struct ndkms_ctx *ctx, const char *v)
@@ -180,6 +180,8 @@ static int apply_flag(struct ndkms_ctx *ctx, struct parsed *p, const char *name)
 		ctx->symlink_modules = true;
 	else if (streq(name, "json"))
 		ctx->json = true;
+	else if (streq(name, "repair"))
+		ctx->repair = true;
 	else if (strneq(name, "no-", 3))
 		log_note("Deprecated feature: --%s", name);
 	return 0;

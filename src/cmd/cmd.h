@@ -23,4 +23,4 @@ extern const struct cmd cmd_add, cmd_build, cmd_install, cmd_uninstall, cmd_unbu
 	cmd_lint, cmd_depmod, cmd_hook;
 extern const struct cmd cmd_mktarball, cmd_ldtarball, cmd_match, cmd_generate_mok;
 extern const struct cmd cmd_weak_modules, cmd_mkkmod;
-extern const struct cmd cmd_mok;
+extern const struct cmd cmd_mok, cmd_doctor;

@@ -50,6 +50,7 @@ struct ndkms_ctx {
 	bool no_depmod;
 	bool all;
 	bool json;
+	bool repair;            /* doctor --repair */
 	bool symlink_modules;
 	bool binaries_only;
 	bool source_only;

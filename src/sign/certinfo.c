@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -85,6 +86,17 @@ int certinfo_load(const char *path, const char *shown, struct certinfo *ci, char
 	for (unsigned int i = 0; i < mdlen; i++)
 		sprintf(ci->sha256 + 3 * i, "%02X%s", md[i], i + 1 < mdlen ? ":" : "");
 	ci->subject = subject_line(x);
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	int sn = bn ? BN_num_bytes(bn) : 0;
+	unsigned char *sb = xmalloc((size_t)sn + 1);
+	if (bn)
+		BN_bn2bin(bn, sb);
+	ci->serial = xmalloc((size_t)sn * 3 + 1);
+	ci->serial[0] = '\0';
+	for (int i = 0; i < sn; i++)
+		sprintf(ci->serial + 3 * i, "%02X%s", sb[i], i + 1 < sn ? ":" : "");
+	free(sb);
+	BN_free(bn);
 	expiry(x, ci);
 	X509_free(x);
 	return 0;
@@ -95,6 +107,7 @@ void certinfo_release(struct certinfo *ci)
 	free(ci->der);
 	free(ci->sha256);
 	free(ci->subject);
+	free(ci->serial);
 	free(ci->not_after);
 	memset(ci, 0, sizeof(*ci));
 }

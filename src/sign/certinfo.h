@@ -12,6 +12,7 @@ struct certinfo {
 	bool was_der;        /* the file itself is DER (mokutil --import needs that) */
 	char *sha256;        /* "AB:CD:..." of the DER bytes, as mokutil --list-enrolled shows */
 	char *subject;       /* one line, e.g. "CN = DKMS module signing key" */
+	char *serial;        /* "1A:2B:...", as modinfo shows a signature's sig_key */
 	char *not_after;     /* "2026-12-03 12:00:00 UTC" */
 	bool expired;        /* notAfter lies before now */
 };

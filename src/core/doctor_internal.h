@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* doctor_internal.h - what the doctor's checks share: the scope and the problem list. */
+#pragma once
+
+#include "core/doctor.h"
+#include "util/macro.h"
+#include "util/strv.h"
+
+struct doctor_scope {
+	struct ndkms_ctx *ctx;
+	struct strv modules;  /* registered modules to look at */
+	struct strv kernels;  /* kernels named with -k (empty: every kernel) */
+	struct doctor_report *rep;
+};
+
+/* Whether kver is one the run looks at. */
+bool doctor_kernel_wanted(const struct doctor_scope *s, const char *kver);
+/* Kernel folders of the install tree that the run looks at, sorted. */
+void doctor_list_kernels(const struct doctor_scope *s, struct strv *out);
+
+/* Add a problem; m, v, k, a and path may be NULL.  Returns it for the caller to set advice. */
+struct doctor_problem *doctor_add(struct doctor_scope *s, const char *check, enum doctor_fix fix,
+				  const char *m, const char *v, const char *k, const char *a,
+				  const char *path, const char *fmt, ...) _printf_(9, 10);
+
+void doctor_check_state(struct doctor_scope *s);     /* doctor_state.c */
+void doctor_check_tree(struct doctor_scope *s);      /* doctor_tree.c: unowned, weak links */
+void doctor_check_modules(struct doctor_scope *s);   /* doctor_modules.c: vermagic, signatures */
+void doctor_check_indexes(struct doctor_scope *s);   /* doctor_indexes.c */
+void doctor_check_leftovers(struct doctor_scope *s); /* doctor_leftovers.c */
+
+struct dkms_conf;
+/* M/V's dkms.conf for K/A read quietly (the source may be what is broken); 0 or a code. */
+int doctor_conf(const struct doctor_scope *s, const char *m, const char *v, const char *k,
+		const char *a, struct dkms_conf *conf);
+/* Where record i of conf is installed on K: its install or destination location, or NULL. */
+char *doctor_installed_file(const struct doctor_scope *s, const struct dkms_conf *conf, size_t i,
+			    const char *k);
+/* A symlink's text, or NULL. */
+char *doctor_read_link(const char *path);
+/* "<name>.ko", ".ko.gz", ".ko.xz" or ".ko.zst". */
+bool doctor_is_module_name(const char *name);
+/* The tree holding lib/modules (the install tree without its /lib/modules tail), or NULL. */
+char *doctor_module_base(const struct doctor_scope *s);
