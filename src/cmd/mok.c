@@ -6,9 +6,9 @@
 #include "cmd/cmd.h"
 #include "core/secureboot.h"
 #include "util/errors.h"
-#include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/names.h"
 #include "util/spawn.h"
 
 static const char mok_help[] =
@@ -173,7 +173,7 @@ static int mok_run(struct ndkms_ctx *ctx, int argc, char **argv)
 	}
 	if (!kver || !*kver)
 		kver = ctx->running_kernel;
-	if (!path_is_contained(kver)) {
+	if (!kver_valid(kver)) {
 		log_error("Invalid kernel version: %s", kver);
 		return DKMS_EXIT(2);
 	}

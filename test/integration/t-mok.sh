@@ -159,6 +159,7 @@ check "enroll when enrolled succeeds" [ $? = 0 ]
 expect_out "nothing to do" "is enrolled already"
 check "mokutil not run when enrolled" [ ! -e "$W/mokutil.args" ]
 expect_rc "mok without a subcommand" 2 nd mok
+expect_rc "mok status with a bad kernel version" 2 nd mok status -k "../../x"
 expect_rc "mok --help" 0 nd mok --help
 expect_out "help names enroll" "mok enroll"
 check "host untouched" host_untouched
