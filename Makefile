@@ -51,7 +51,7 @@ SAN_LIB_OBJS := $(LIB_SRCS:src/%.c=build/san/%.o)
 UNIT_SRCS := $(wildcard test/unit/t-*.c)
 UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=build/unit/%)
 
-.PHONY: all check demo bench install uninstall clean deps deps-test unit fuzz fuzz-bins crash-full \
+.PHONY: all check demo bench install uninstall clean deps deps-test deps-demo unit fuzz fuzz-bins crash-full \
 	valgrind
 
 all: build/ndkms
@@ -110,7 +110,10 @@ deps:
 deps-test:
 	@test/deps.sh test
 
-demo: deps
+deps-demo:
+	@test/deps.sh demo
+
+demo: deps-demo
 	@$(MAKE) --no-print-directory build/ndkms
 	@test/demo.sh
 

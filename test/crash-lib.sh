@@ -7,7 +7,7 @@ GOOD_KOS=
 # fault_build: the binary counts fault points (NDKMS_FAULT_TRACE gets written).
 fault_build() {
 	mkdir -p "$CRASH_WORK/probe/lib/modules/0.0"
-	NDKMS_FAULT_TRACE=$CRASH_WORK/probe.trace "$NDKMS" depmod -b "$CRASH_WORK/probe" 0.0 \
+	NDKMS_FAULT_TRACE=$CRASH_WORK/probe.trace "$NDKMS" --root "$CRASH_WORK/probe" depmod 0.0 \
 		>/dev/null 2>&1
 	[ -s "$CRASH_WORK/probe.trace" ]
 }

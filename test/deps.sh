@@ -1,8 +1,12 @@
 #!/bin/sh
-# deps.sh - install what building (build) or testing (test) ndkms needs on Debian, if missing.
+# deps.sh - install what building (build), the demo (demo) or testing (test) ndkms needs on
+# Debian, if missing; "deps.sh list SET" prints the packages of a set.
 set -eu
 want=$1
 build_pkgs="gcc make pkg-config libkmod-dev libconfig-dev libarchive-dev libssl-dev liblzma-dev libzstd-dev zlib1g-dev"
+# make demo: the build, and what test/demo.sh runs beyond the base system (debootstrap minbase:
+# Essential and Priority: required packages): modinfo (kmod); t-demo-deps.sh checks the list
+demo_pkgs="$build_pkgs kmod"
 test_pkgs="$build_pkgs kmod linux-headers-amd64 bc patch dkms xz-utils zstd time"
 # reliability: libFuzzer (clang + its runtime), valgrind memcheck, unshare/mount for full disks
 test_pkgs="$test_pkgs clang libclang-rt-14-dev valgrind util-linux"
@@ -13,11 +17,19 @@ test_pkgs="$test_pkgs pacman-package-manager makepkg libarchive-tools libalpm-de
 test_pkgs="$test_pkgs createrepo-c"
 # the real kernel booted in qemu (tcg) on a busybox initramfs
 test_pkgs="$test_pkgs qemu-system-x86"
-case $want in
-build) pkgs=$build_pkgs ;;
-test) pkgs=$test_pkgs ;;
-*) echo "usage: deps.sh build|test" >&2; exit 2 ;;
-esac
+set_pkgs() {
+	case $1 in
+	build) echo $build_pkgs ;;
+	demo) echo $demo_pkgs ;;
+	test) echo $test_pkgs ;;
+	*) echo "usage: deps.sh build|demo|test, or deps.sh list build|demo|test" >&2; exit 2 ;;
+	esac
+}
+if [ "$want" = list ]; then
+	set_pkgs "${2:-}" | tr ' ' '\n'
+	exit 0
+fi
+pkgs=$(set_pkgs "$want")
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' ||

@@ -1,7 +1,7 @@
 # lib.sh - shared helpers for the shell tests: throwaway roots, the binary, TAP assertions.
 # Sourced by test/integration/t-*.sh and test/e2e/t-*.sh, from the repository root.
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
+[ -n "${REPO:-}" ] || REPO=$(cd "$(dirname "$0")/../.." && pwd)
 NDKMS=${NDKMS:-$REPO/build/san/ndkms}
 # VALGRIND=1 (make valgrind): the release build under valgrind memcheck
 [ -n "${VALGRIND:-}" ] && NDKMS=$REPO/test/valgrind-ndkms.sh
@@ -23,9 +23,19 @@ newest_kver() {
 KVER=${KVER:-$(newest_kver)}
 ARCH=$(uname -m)
 
+# TAP: every test ends with done_testing (the plan, "1..N"); test/run.sh counts a test that
+# prints no plan, fewer or more results than its plan, or exits non-zero as failed.
 ok() { TESTN=$((TESTN + 1)); echo "ok $TESTN - $*"; }
 notok() { TESTN=$((TESTN + 1)); echo "not ok $TESTN - $*"; }
-skip_all() { echo "1..0 # skip $*"; exit 0; }
+# skip REASON: one assertion that cannot run here, counted as skipped (never as passed).
+skip() { TESTN=$((TESTN + 1)); echo "ok $TESTN # SKIP $*"; }
+# skip_all REASON: the rest of the test cannot run here; the whole test counts as skipped (or,
+# after some results, the remaining part as one skipped assertion).
+skip_all() {
+	if [ "$TESTN" = 0 ]; then echo "1..0 # SKIP $*"; else skip "$*"; done_testing; fi
+	exit 0
+}
+done_testing() { echo "1..$TESTN"; }
 
 # check DESC CMD...: one TAP line from a command's status.
 check() {
@@ -81,8 +91,8 @@ kernel_tree() {
 	/sbin/depmod -b "${1%/lib/modules/*}" "${1##*/}" 2>/dev/null
 }
 
-mkroot() {
-	ROOT=$(mktemp -d "$TMPROOT/root.XXXXXX")
+mkroot() { # [PARENT]: the folder to make it in (default build/tmp; a scratch_dir for nobody)
+	ROOT=$(mktemp -d "${1:-$TMPROOT}/root.XXXXXX")
 	mkdir -p "$ROOT/etc" "$ROOT/usr/src" "$ROOT/var/lib/dkms" "$ROOT/lib/modules/$KVER"
 	cp /etc/os-release "$ROOT/etc/os-release"
 	ln -s "$(readlink -f "/lib/modules/$KVER/build")" "$ROOT/lib/modules/$KVER/build"
@@ -111,10 +121,72 @@ add_source() {
 	sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$2\"/" "$ROOT/usr/src/$1-$2/dkms.conf"
 }
 
-cleanup() { [ -n "${ROOT:-}" ] && rm -rf "$ROOT"; rm -f "$OUT"; }
+# scratch_dir VAR: a private folder an unprivileged step can reach wherever the checkout lives
+# (a clone in /root, mode 0700, is not): mktemp -d under /tmp, mode 0755, removed at exit.
+SCRATCH_DIRS=
+scratch_dir() {
+	_d=$(mktemp -d "${TMPDIR_SCRATCH:-/tmp}/ndkms-test.XXXXXX") || return 1
+	chmod 755 "$_d"
+	SCRATCH_DIRS="$SCRATCH_DIRS $_d"
+	eval "$1=\$_d"
+}
+
+# as_nobody [-C DIR] CMD...: CMD as nobody (65534, no groups), in DIR (default /).  "$NDKMS"
+# as CMD runs a copy of the binary in a scratch folder (the checkout may be out of reach).
+as_nobody() {
+	_cwd=/
+	[ "$1" = -C ] && { _cwd=$2; shift 2; }
+	if [ "$1" = "$NDKMS" ]; then
+		if [ -z "${NOBODY_NDKMS:-}" ]; then
+			scratch_dir _nb
+			cp "$NDKMS" "$_nb/ndkms"
+			NOBODY_NDKMS=$_nb/ndkms
+		fi
+		shift
+		set -- "$NOBODY_NDKMS" "$@"
+	fi
+	(cd "$_cwd" && setpriv --reuid=65534 --regid=65534 --clear-groups "$@")
+}
+
+cleanup() {
+	[ -n "${ROOT:-}" ] && rm -rf "$ROOT"
+	rm -f "$OUT"
+	# shellcheck disable=SC2086
+	[ -n "$SCRATCH_DIRS" ] && rm -rf $SCRATCH_DIRS
+	[ "${HOST_SNAP_OWNER:-}" = $$ ] && rm -f "$HOST_SNAP"
+}
 trap cleanup EXIT
 
-# A test never writes outside its root: the host trees it could touch must be unchanged.
-host_untouched() {
-	[ ! -e /var/lib/dkms/hello ] && [ ! -e "/lib/modules/$KVER/updates/dkms/hello.ko" ]
+# A test never writes outside its root.  host_snapshot records the host trees ndkms could
+# write (every entry's type, mode, owner, size, mtime and link target); host_unchanged compares
+# them with that record and shows what changed.  lib.sh takes the snapshot when it is sourced
+# (a test re-run in a private mount namespace inherits its parent's through HOST_SNAP).
+HOST_PATHS=${HOST_PATHS:-"/lib/modules /usr/lib/modules /usr/src /var/lib/dkms /etc/dkms /etc/ndkms
+	/var/cache/ndkms /boot /etc/depmod.d /etc/modprobe.d /etc/kernel /var/lib/pacman /var/lib/rpm"}
+host_list() {
+	# shellcheck disable=SC2086
+	for p in $HOST_PATHS; do
+		[ -e "$p" ] || [ -L "$p" ] || { echo "absent $p"; continue; }
+		find -H "$p" -printf '%y %m %u:%g %s %T@ %p -> %l\n' 2>/dev/null
+	done | LC_ALL=C sort
 }
+host_snapshot() {
+	HOST_SNAP=$TMPROOT/host.$$.snap
+	HOST_SNAP_OWNER=$$
+	host_list >"$HOST_SNAP"
+	export HOST_SNAP HOST_SNAP_OWNER
+}
+host_unchanged() {
+	[ -f "${HOST_SNAP:-}" ] || { echo "# host_unchanged: no host_snapshot taken"; return 1; }
+	host_list >"$HOST_SNAP.now"
+	if cmp -s "$HOST_SNAP" "$HOST_SNAP.now"; then
+		rm -f "$HOST_SNAP.now"
+		return 0
+	fi
+	diff "$HOST_SNAP" "$HOST_SNAP.now" | grep '^[<>]' | head -n 20 | sed 's/^/# host changed: /'
+	rm -f "$HOST_SNAP.now"
+	return 1
+}
+# (the name the tests used before)
+host_untouched() { host_unchanged; }
+[ -f "${HOST_SNAP:-}" ] || host_snapshot

@@ -73,4 +73,5 @@ expect_rc "the Debian hook fails for a required failure" 1 sh "$REPO/hooks/debia
 expect_out "it names the module" "Required module broken/1.0 failed to build"
 expect_rc "hook kernel refuses a bad kernel version" 2 "$NDKMS" --root "$ROOT" hook kernel add ../x
 expect_rc "hook kernel usage" 2 "$NDKMS" --root "$ROOT" hook kernel frob "$KVER"
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

@@ -121,4 +121,5 @@ check "qemu stopped by itself (not the timeout)" [ "$qrc" != 124 ]
 grep '^NDKMS-E2E:' "$OUT" | sed 's/^/# /'
 grep -q "NDKMS-E2E: modprobe exit 0" "$OUT" && grep -q "greeter: hello_greet returned 42" "$OUT" ||
 	tail -n 60 "$OUT" | sed 's/^/# console| /'
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

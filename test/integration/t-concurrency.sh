@@ -26,7 +26,7 @@ cp "$ROOT/lib/modules/$KVER/modules.order" "$ROOT/lib/modules/$K2/"
 /sbin/depmod -b "$ROOT" "$K2" 2>/dev/null
 TMPL=$ROOT
 W=$(mktemp -d "$TMPROOT/conc.XXXXXX")
-trap 'rm -rf "$TMPL" "$W" "$OUT"' EXIT
+trap 'rm -rf "$TMPL" "$W"; cleanup' EXIT
 
 # The mix: the final state does not depend on the order (each module/kernel pair ends installed
 # or uninstalled by the one command that changes it; status and depmod only read or rebuild).
@@ -118,4 +118,5 @@ check "$ROUNDS rounds: no output but the waiting-for-lock line looks like an err
 check "$ROUNDS rounds: final state equals the sequential run" [ "$bad_state" = 0 ]
 check "$ROUNDS rounds: indexes equal kmod's depmod of the final tree" [ "$bad_index" = 0 ]
 echo "# $waited invocations printed a waiting-for-lock line"
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

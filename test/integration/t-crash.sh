@@ -9,7 +9,7 @@
 fault_build || skip_all "$NDKMS has no fault points (built without -DNDKMS_FAULT)"
 
 make_templates crash
-trap 'rm -rf "$T_BUILT" "$T_INST" "$T_NODEP" "$OUT" "$CRASH_WORK"' EXIT
+trap 'rm -rf "$T_BUILT" "$T_INST" "$T_NODEP" "$CRASH_WORK"; cleanup' EXIT
 
 crash_sweep install "$T_BUILT" install hello/1.0 -k "$KVER"
 crash_sweep uninstall "$T_INST" uninstall hello/1.0 -k "$KVER"
@@ -30,4 +30,5 @@ if [ -n "${CRASH_FULL:-}" ]; then
 		"$T_BUILT/var/lib/dkms/greeter/1.0/$KVER/$ARCH/module/greeter.ko"
 	crash_sweep "autoinstall of two" "$T_BUILT" autoinstall -k "$KVER" -j2
 fi
-check "nothing written outside the roots" host_untouched
+check "nothing written outside the roots" host_unchanged
+done_testing

@@ -19,7 +19,8 @@ W=$CRASH_WORK/w
 mkdir -p "$W"
 cleanup_full() {
 	while mountpoint -q "$W"; do umount -l "$W"; done
-	rm -rf "$T_BUILT" "$T_INST" "$T_NODEP" "$OUT" "$CRASH_WORK"
+	rm -rf "$T_BUILT" "$T_INST" "$T_NODEP" "$CRASH_WORK"
+	cleanup
 }
 trap cleanup_full EXIT
 
@@ -168,4 +169,5 @@ HALF=1 full_sweep uninstall "$T_INST" uninstall hello/1.0 -k "$KVER"
 HALF=1 full_sweep "remove --all" "$T_INST" remove hello/1.0 --all
 HALF=1 full_sweep autoinstall "$T_BUILT" autoinstall -k "$KVER"
 full_sweep depmod "$T_NODEP" depmod -b @ROOT@ "$KVER"
-check "nothing written outside the roots" host_untouched
+check "nothing written outside the roots" host_unchanged
+done_testing

@@ -8,7 +8,7 @@ mkroot
 TAG=ndkms-hostile-$$
 OUTSIDE=$(mktemp -d "$TMPROOT/outside.XXXXXX")
 MARK=$TMPROOT/$TAG.mark
-trap 'rm -rf "$ROOT" "$OUT" "$OUTSIDE" "$MARK" /tmp/$TAG*' EXIT
+trap 'rm -rf "$OUTSIDE" "$MARK" /tmp/$TAG*; cleanup' EXIT
 : >"$MARK"
 printf 'PACKAGE_NAME="out"\nPACKAGE_VERSION="1.0"\nBUILT_MODULE_NAME[0]="hello"\nDEST_MODULE_LOCATION[0]="/updates"\n' \
 	>"$OUTSIDE/dkms.conf"
@@ -126,4 +126,5 @@ check "no file named by an attack outside the root" sh -c \
 	"! find /tmp /etc /var /lib/modules /usr/src '$TMPROOT' -xdev -name '$TAG*' ! -name '$TAG.mark' ! -name '$TAG.outside' ! -name '$TAG.sh' ! -name '$TAG.patch' 2>/dev/null | grep -v '^$ROOT/' | grep -q ."
 check "no host file changed under /etc or /usr/src" sh -c \
 	"! find /etc /usr/src /var/lib/dkms -xdev -newer '$MARK' 2>/dev/null | grep -q ."
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

@@ -87,4 +87,5 @@ check "source copied to /usr/src" [ -f "$ROOT/usr/src/hello-1.0/hello.c" ]
 check "installed from a source folder" [ -f "$K/updates/dkms/hello.ko" ]
 expect_rc "remove" 0 nd remove hello/1.0 -k "$KVER"
 check "tree clean again" [ ! -e "$T" ]
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

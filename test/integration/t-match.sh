@@ -25,4 +25,5 @@ expect_rc "status" 0 nd status
 check "status lists the new kernel" grep -qx "hello/1.0, $K2, $ARCH: installed" "$OUT"
 expect_rc "match again (already installed)" 0 nd match --templatekernel "$KVER" -k "$K2" hello
 expect_out "already installed" "Module hello/1.0 already installed on kernel $K2 ($ARCH), skip."
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

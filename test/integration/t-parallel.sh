@@ -21,7 +21,7 @@ setup
 PAR=$ROOT
 expect_rc "parallel autoinstall (-j4)" 0 nd autoinstall -k "$KVER" -j4
 cp "$OUT" "$PAR/ai.out"
-trap 'rm -rf "$SEQ" "$PAR" "$OUT"' EXIT
+trap 'rm -rf "$SEQ" "$PAR"; cleanup' EXIT
 
 for r in SEQ PAR; do
 	eval root=\$$r
@@ -41,4 +41,5 @@ h=$(grep -n "^hello/1.0 for kernel $KVER ($ARCH): installed" "$PAR/ai.out" | cut
 g=$(grep -n "^Autoinstall of module greeter/1.0" "$PAR/ai.out" | cut -d: -f1)
 check "greeter started after hello ended ($h < $g)" [ "${h:-99}" -lt "${g:-0}" ]
 check "one depmod in parallel" [ "$(grep -c 'Running depmod' "$PAR/ai.out")" = 1 ]
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

@@ -26,4 +26,5 @@ expect_no_out "no second rebuild" "Rebuilding module"
 expect_rc "status" 0 nd status
 check "hello 1.1 active" grep -qx "hello/1.1, $KVER, $ARCH: installed" "$OUT"
 check "greeter installed" grep -qx "greeter/1.0, $KVER, $ARCH: installed" "$OUT"
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

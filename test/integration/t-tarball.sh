@@ -126,4 +126,5 @@ for t in abs:absolute dotdot:"'..' component" symlink:"pointing outside" through
 done
 check "nothing escaped" sh -c "[ ! -e '$W/outside' ] && ! ls '$TMPROOT' | grep -q outside- && [ ! -e '$TMPROOT/../outside-evil' ]"
 expect_rc "add FILE refuses too" 6 nd add "$H/abs.tar"
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

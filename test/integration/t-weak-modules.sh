@@ -15,7 +15,7 @@ cp "$REPO/examples/greeter/greeter.c" "$REPO/examples/greeter/Kbuild" "$W/greete
 make -s -C "/lib/modules/$KVER/build" M="$W/hello" modules >"$W/make.log" 2>&1 &&
 	make -s -C "/lib/modules/$KVER/build" M="$W/greeter" \
 		KBUILD_EXTRA_SYMBOLS="$W/hello/Module.symvers" modules >>"$W/make.log" 2>&1 ||
-	{ cat "$W/make.log"; skip_all "cannot build the example modules"; }
+	{ sed 's/^/# /' "$W/make.log"; notok "build the example modules"; done_testing; exit 1; }
 crc() { awk -v s="$1" '$2 == s { print $1 }' "$SV"; }
 PRINTK=$(crc _printk)
 
@@ -74,7 +74,8 @@ sed "s/^$PRINTK\t_printk\t/0x0badc0de\t_printk\t/" "$SV" | gzip -c >"$ROOT/boot/
 rm -rf "$L/$GOOD/weak-updates"
 WMOPT=--add-modules WMV=--verbose expect_rc "add the group to a kernel where hello fails" 0 wm "$HELLO" "$GREETER"
 expect_out "greeter fails with its group" "Module greeter.ko from kernel $A is not compatible with kernel $GOOD"
-check "neither linked" [ ! -e "$L/$GOOD/weak-updates/hello/greeter.ko" ] && [ ! -e "$L/$GOOD/weak-updates/hello/hello.ko" ]
+check "greeter not linked" [ ! -e "$L/$GOOD/weak-updates/hello/greeter.ko" ]
+check "hello not linked" [ ! -e "$L/$GOOD/weak-updates/hello/hello.ko" ]
 gzip -c "$SV" >"$ROOT/boot/symvers-$GOOD.gz"
 WMOPT=--add-modules expect_rc "add again" 0 wm "$HELLO" "$GREETER"
 check "linked again" [ -L "$L/$GOOD/weak-updates/hello/greeter.ko" ]
@@ -100,7 +101,8 @@ mv "$W/saved" "$L/$A/extra/hello"
 
 # --add-kernel / --remove-kernel
 expect_rc "add-kernel" 0 nd weak-modules --add-kernel "$GOOD"
-check "add-kernel links the compatible modules" [ -L "$L/$GOOD/weak-updates/hello/hello.ko" ] && [ -L "$L/$GOOD/weak-updates/hello/greeter.ko" ]
+check "add-kernel links hello" [ -L "$L/$GOOD/weak-updates/hello/hello.ko" ]
+check "add-kernel links greeter" [ -L "$L/$GOOD/weak-updates/hello/greeter.ko" ]
 expect_rc "add-kernel of an incompatible kernel" 0 nd weak-modules --add-kernel "$BADCRC"
 check "nothing linked there" [ ! -e "$L/$BADCRC/weak-updates/hello" ]
 expect_rc "add-kernel without symvers (RHEL: exit 1)" 1 nd weak-modules --add-kernel "$NOSV"
@@ -110,7 +112,8 @@ expect_rc "remove-kernel dry run" 0 nd weak-modules --remove-kernel "$GOOD" --dr
 tree >"$W/after"
 check "remove-kernel dry run changed nothing" cmp -s "$W/before" "$W/after"
 expect_rc "remove-kernel" 0 nd weak-modules --remove-kernel "$GOOD"
-check "weak-updates emptied" [ -d "$L/$GOOD/weak-updates" ] && [ -z "$(ls -A "$L/$GOOD/weak-updates")" ]
+check "weak-updates kept" [ -d "$L/$GOOD/weak-updates" ]
+check "weak-updates emptied" [ -z "$(ls -A "$L/$GOOD/weak-updates" 2>&1)" ]
 
 # bad input: clear lines, exit 0 as RHEL's script, nothing touched
 expect_rc "add-kernel again" 0 nd weak-modules --add-kernel "$GOOD"
@@ -150,5 +153,5 @@ check "uninstall removed the link" [ ! -e "$WL" ]
 sed -i 's/^AUTOINSTALL=.*/&\nNO_WEAK_MODULES="yes"/' "$ROOT/usr/src/hello-1.0/dkms.conf"
 expect_rc "install with NO_WEAK_MODULES" 0 nd install hello/1.0 -k "$KVER" --force
 check "no link with NO_WEAK_MODULES" [ ! -e "$WL" ]
-check "host untouched" host_untouched
-echo "1..$TESTN"
+check "host untouched" host_unchanged
+done_testing
