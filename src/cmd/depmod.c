@@ -18,7 +18,8 @@ static const char help_text[] =
 	"depmod.  Only new or changed modules are read; the rest comes from a cache.\n"
 	"  -a, --all            probe all modules (the default)\n"
 	"  -A, --quick          only run when a module is newer than modules.dep\n"
-	"  -b, --basedir=DIR    use the module tree under DIR (default: the ndkms root)\n"
+	"  -b, --basedir=DIR    use the module tree under DIR (default: the ndkms root;\n"
+	"                       another tree without --root is read without the cache)\n"
 	"  -C, --config=PATH    read depmod.d configuration from PATH (repeatable)\n"
 	"  -E, --symvers=FILE   check symbol versions against a Module.symvers\n"
 	"  -F, --filesyms=FILE  use a System.map for the kernel's symbols\n"
@@ -49,6 +50,16 @@ static const struct option longopts[] = {
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
+
+/* Whether basedir names the tree of root ("" or "/" for the real one). */
+static bool same_tree(const char *basedir, const char *root)
+{
+	size_t n = strlen(basedir);
+
+	while (n > 0 && basedir[n - 1] == '/')
+		n--;
+	return n == strlen(root) && strneq(basedir, root, n);
+}
 
 static int do_depmod(struct ndkms_ctx *ctx, int argc, char **argv)
 {
@@ -132,7 +143,9 @@ static int do_depmod(struct ndkms_ctx *ctx, int argc, char **argv)
 	o.config_root = ctx->root;
 	if (configs.n)
 		o.config_paths = (const char *const *)strv_get(&configs);
-	if (ctx->cache_dir) {
+	/* The cache belongs to the root: "-b DIR" alone (no --root) on another tree writes
+	 * nothing outside DIR, as kmod's depmod, and parses every module instead. */
+	if (ctx->cache_dir && (*ctx->root || same_tree(o.basedir, ctx->root))) {
 		cache = xasprintf("%s/depmod", ctx->cache_dir);
 		o.cache_dir = cache;
 	}

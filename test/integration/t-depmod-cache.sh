@@ -159,4 +159,15 @@ ndkms_depmod "$N" "$R" -A
 check "-A on an up-to-date tree leaves modules.dep alone" \
 	test "$before" = "$(stat -c %Y.%i "$m/modules.dep")"
 
+# -b DIR without --root: another tree is read without the cache; the host's cache is not written
+hostcache() { find /var/cache/ndkms -printf '%y %p %s %T@\n' 2>/dev/null | LC_ALL=C sort; }
+mkdir -p "$W/plain/lib/modules/$KVER/extra"
+cp "$TINY/ndk_exp.ko" "$W/plain/lib/modules/$KVER/extra/"
+hostcache >"$W/hc.before"
+env -u NDKMS_ROOT "$NDKMS" depmod -b "$W/plain" "$KVER" 2>"$W/plain.err"
+check "-b DIR without --root: indexes written" grep -q "^extra/ndk_exp.ko:" "$W/plain/lib/modules/$KVER/modules.dep"
+hostcache >"$W/hc.after"
+check "-b DIR without --root: the host's /var/cache/ndkms is not written" cmp -s "$W/hc.before" "$W/hc.after"
+check "-b DIR without --root: nothing but lib/modules under DIR" test "$(ls -A "$W/plain")" = lib
+
 echo "1..$tap_n"
