@@ -33,4 +33,5 @@ expect_out "names the file and element" "ndkms.conf:1: required: element 1 must 
 echo 'required = 3;' >"$ROOT/etc/ndkms/ndkms.conf"
 expect_rc "a number is refused" 8 nd status
 expect_out "says what is expected" "required must be a list of module names or globs"
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing

@@ -46,4 +46,5 @@ P=$ROOT/var/lib/dkms/unamemod/1.0/uname-probe.txt
 check "PRE_BUILD saw the target" grep -qx "pre r=$KVER m=$ARCH rm=$KVER $ARCH s=$(uname -s)" "$P"
 check "POST_BUILD saw the target" grep -qx "post r=$KVER m=$ARCH rm=$KVER $ARCH s=$(uname -s)" "$P"
 check "the private uname folder is removed" sh -c '! ls -d "$1"/ndkms-uname.* 2>/dev/null' _ "$T"
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
+done_testing
