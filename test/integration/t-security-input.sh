@@ -8,7 +8,7 @@
 # there, so kbuild's -C and M= and every script path get the space.
 TMPROOT=$(mktemp -d "/tmp/ndkms sec-input.XXXXXX")
 chmod 0755 "$TMPROOT"
-trap 'rm -rf "$TMPROOT" "$OUT"' EXIT
+trap 'rm -rf "$TMPROOT"; cleanup' EXIT
 mkroot
 chmod 0755 "$ROOT"
 K=$ROOT/lib/modules/$KVER
@@ -91,7 +91,7 @@ check "its module was built" [ -f "$ROOT/var/lib/dkms/$S/1.0/$KVER/$ARCH/module/
 check "no code from the name ran" no_code_ran
 check "no private make alias left in /tmp" sh -c '! ls -d /tmp/ndkms-build.* 2>/dev/null | grep -q .'
 nd remove "$S/1.0" --all >/dev/null 2>&1
-check "nothing written outside the root" host_untouched
+check "nothing written outside the root" host_unchanged
 
 # --- lint never runs the file's code unless given --allow-shell
 L=$TMPROOT/lint
@@ -131,3 +131,4 @@ cd "$REPO" || exit 1
 check "the real make built the module" [ -f "$ROOT/var/lib/dkms/hello/2.0/$KVER/$ARCH/module/hello.ko" ]
 check "no planted program ran" sh -c '! ls "$1"/ran-* 2>/dev/null | grep -q .' - "$P"
 nd remove hello/2.0 --all >/dev/null 2>&1
+done_testing
