@@ -2,6 +2,9 @@
 # t-qemu-boot.sh - a real kernel loads what ndkms installed: Debian's own vmlinuz boots in qemu (tcg)
 # on a busybox initramfs whose module tree is the one ndkms left after installing examples/hello and
 # examples/greeter, indexes written by ndkms's depmod; kmod's modprobe loads greeter by its alias.
+# Then, as systemd-sysext merges an extension: greeter from mkkmod --format sysext (made against a
+# base whose tree has hello), overlay-mounted over that base inside the VM, loaded through the
+# extension's indexes after the first two were removed.
 # The kernel image comes from the linux-image package the depmod fixtures unpack (kernel-tree.sh).
 KVER=${KVER:-$(sh "$(dirname "$0")/../fixtures/kernel-tree.sh" kver)}
 . "$(dirname "$0")/../lib.sh"
@@ -54,6 +57,30 @@ for f in dep dep.bin alias alias.bin softdep symbols symbols.bin builtin.bin bui
 done
 check "ndkms wrote all ten indexes${missing:+ (missing:$missing)}" [ -z "$missing" ]
 
+# The system extension: a base root with the real tree and hello installed (its indexes know
+# hello, not greeter), and greeter as an extension made against it.
+B2=$ROOT/sysbase
+mkdir -p "$B2/etc" "$B2/usr/lib/modules/$KVER" "$B2/usr/src" "$B2/var/lib"
+ln -s usr/lib "$B2/lib"
+cp -al "$TREE/lib/modules/$KVER/." "$B2/usr/lib/modules/$KVER/" 2>/dev/null ||
+	cp -a "$TREE/lib/modules/$KVER/." "$B2/usr/lib/modules/$KVER/"
+: >"$B2/usr/lib/modules/$KVER/modules.dep"
+ln -s "$(readlink -f "/lib/modules/$KVER/build")" "$B2/usr/lib/modules/$KVER/build"
+printf 'ID=ndkmstest\nVERSION_ID=1\n' >"$B2/usr/lib/os-release"
+ln -s ../usr/lib/os-release "$B2/etc/os-release"
+cp -a "$ROOT/usr/src/hello-1.0" "$ROOT/usr/src/greeter-1.0" "$B2/usr/src/"
+# the builds are copied, not redone; the copied state says installed (in ROOT's tree): --force
+cp -a "$ROOT/var/lib/dkms" "$B2/var/lib/"
+expect_rc "sysext base: hello installed from the copied build" 0 \
+	"$NDKMS" --root "$B2" install hello/1.0 -k "$KVER" --force
+expect_rc "sysext: mkkmod greeter --format sysext against that base" 0 \
+	"$NDKMS" --root "$B2" mkkmod greeter/1.0 -k "$KVER" --format sysext --out "$ROOT/ext"
+EXT=$ROOT/ext/kmod-greeter
+check "sysext: the base's indexes do not know greeter" \
+	sh -c "! grep -q greeter '$B2/usr/lib/modules/$KVER/modules.dep'"
+check "sysext: the extension's do" grep -q "^updates/greeter.ko: updates/dkms/hello.ko" \
+	"$EXT/usr/lib/modules/$KVER/modules.dep"
+
 # The initramfs: busybox, kmod with its libraries and loader, the modules and ndkms's indexes as
 # they are (never regenerated), /init.  busybox's sh prefers its own applets: modprobe is called
 # by its path so that kmod's runs.
@@ -63,6 +90,8 @@ cp "$BUSYBOX" "$I/bin/busybox"
 for a in sh mount cat echo grep sed dmesg poweroff uname sleep; do ln -s busybox "$I/bin/$a"; done
 cp "$KMOD" "$I/usr/bin/kmod"
 ln -s /usr/bin/kmod "$I/sbin/modprobe"
+ln -s /usr/bin/kmod "$I/sbin/rmmod"
+ln -s /usr/bin/kmod "$I/sbin/insmod"
 libdirs=
 for l in $(ldd "$KMOD" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
 	mkdir -p "$I${l%/*}"
@@ -71,6 +100,16 @@ for l in $(ldd "$KMOD" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[
 done
 cp -a "$K/updates/." "$I/lib/modules/$KVER/updates/"
 cp -a "$K"/modules.* "$I/lib/modules/$KVER/"
+# the extension whole, and of its base what the merged tree uses here: the indexes, hello, and
+# overlayfs (a module in Debian's kernel) to mount the merge with
+IB=$I/sysext/base/usr/lib/modules/$KVER
+mkdir -p "$IB/updates/dkms" "$IB/kernel/fs/overlayfs" "$I/sysext/ext" "$I/merged/usr"
+ln -s usr/lib "$I/sysext/base/lib"
+ln -s usr/lib "$I/merged/lib"
+cp -a "$B2/usr/lib/modules/$KVER"/modules.* "$IB/"
+cp -a "$B2/usr/lib/modules/$KVER/updates/dkms/." "$IB/updates/dkms/"
+cp -a "$B2/usr/lib/modules/$KVER/kernel/fs/overlayfs/." "$IB/kernel/fs/overlayfs/"
+cp -a "$EXT/." "$I/sysext/ext/"
 cat >"$I/init" <<EOF
 #!/bin/sh
 export PATH=/sbin:/bin:/usr/bin LD_LIBRARY_PATH=$libdirs
@@ -83,6 +122,17 @@ echo "NDKMS-E2E: init on \$(uname -r)"
 echo "NDKMS-E2E: modprobe exit \$?"
 sed 's/^/NDKMS-E2E: proc-modules: /' /proc/modules
 dmesg | grep -E 'hello|greeter' | sed 's/^/NDKMS-E2E: dmesg: /'
+/sbin/rmmod greeter && /sbin/rmmod hello && echo "NDKMS-E2E: sysext: removed greeter and hello"
+/sbin/insmod /sysext/base/lib/modules/$KVER/kernel/fs/overlayfs/overlay.ko
+mount -t overlay overlay -o ro,lowerdir=/sysext/ext/usr:/sysext/base/usr /merged/usr &&
+	echo "NDKMS-E2E: sysext: merged"
+/sbin/modprobe -d /sysext/base -S $KVER --show-depends ndkms-greeter >/dev/null 2>&1
+echo "NDKMS-E2E: sysext: base alone exit \$?"
+out=\$(/sbin/modprobe -v -d /merged -S $KVER ndkms-greeter 2>&1)
+rc=\$?
+echo "\$out" | sed 's/^/NDKMS-E2E: sysext: /'
+echo "NDKMS-E2E: sysext: modprobe exit \$rc"
+sed 's/^/NDKMS-E2E: sysext: proc-modules: /' /proc/modules
 echo "NDKMS-E2E: done"
 poweroff -f
 EOF
@@ -116,6 +166,14 @@ check "greeter in /proc/modules" grep -q "^NDKMS-E2E: proc-modules: greeter " "$
 check "hello in /proc/modules, used by greeter" \
 	grep -q "^NDKMS-E2E: proc-modules: hello [0-9]* 1 greeter," "$OUT"
 expect_out "init finished" "NDKMS-E2E: done"
+expect_out "sysext: greeter and hello removed" "NDKMS-E2E: sysext: removed greeter and hello"
+expect_out "sysext: the extension overlay-mounted over the base (lowerdir=ext:base)" "NDKMS-E2E: sysext: merged"
+check "sysext: the base alone does not resolve greeter" grep -q "^NDKMS-E2E: sysext: base alone exit [1-9]" "$OUT"
+check "sysext: modprobe loaded hello from the base, then greeter from the extension" \
+	[ "$(sed -n 's/^NDKMS-E2E: sysext: insmod \([^ ]*\).*/\1/p' "$OUT" | tr '\n' ' ')" = \
+	"/merged/lib/modules/$KVER/updates/dkms/hello.ko /merged/lib/modules/$KVER/updates/greeter.ko " ]
+expect_out "sysext: modprobe exit status 0" "NDKMS-E2E: sysext: modprobe exit 0"
+check "sysext: greeter in /proc/modules again" grep -q "^NDKMS-E2E: sysext: proc-modules: greeter " "$OUT"
 check "qemu stopped by itself (not the timeout)" [ "$qrc" != 124 ]
 # what init printed, and the end of the console when something is missing
 grep '^NDKMS-E2E:' "$OUT" | sed 's/^/# /'
