@@ -144,6 +144,26 @@ expect_out "names it" "weak-dangling: the weak-updates link /lib/modules/$KVER/w
 repaired_clean weak
 check "weak: link gone" [ ! -L "$K/weak-updates/hello/gone.ko" ]
 
+fresh weak-kabi
+K3=0.0.3-doctor
+kernel_tree "$R/lib/modules/$K3"
+/sbin/modprobe --dump-modversions "$K/updates/dkms/hello.ko" >"$W/vers"
+check "hello has a __versions table" [ -s "$W/vers" ]
+awk '{ printf "%s\t%s\tvmlinux\tEXPORT_SYMBOL\n", $1, $2 }' "$W/vers" | gzip >"$R/lib/modules/$K3/symvers.gz"
+mkdir -p "$R/lib/modules/$K3/weak-updates/dkms"
+ln -s "../../../$KVER/updates/dkms/hello.ko" "$R/lib/modules/$K3/weak-updates/dkms/hello.ko"
+/sbin/depmod -b "$R" "$K3"
+expect_rc "a weak-updates link whose CRCs match" 0 dr
+sym=$(awk 'NR == 1 { print $2 }' "$W/vers")
+awk 'NR == 1 { printf "0x0badc0de\t%s\tvmlinux\tEXPORT_SYMBOL\n", $2; next }
+	{ printf "%s\t%s\tvmlinux\tEXPORT_SYMBOL\n", $1, $2 }' "$W/vers" | gzip >"$R/lib/modules/$K3/symvers.gz"
+expect_rc "the kernel's CRC of one symbol changed" 1 dr
+expect_out "names it" "weak-incompatible: the weak-updates link /lib/modules/$K3/weak-updates/dkms/hello.ko points at ../../../$KVER/updates/dkms/hello.ko, which needs $sym with a CRC kernel $K3 no longer exports"
+repaired_clean weak-kabi
+check "weak-kabi: link gone" [ ! -L "$R/lib/modules/$K3/weak-updates/dkms/hello.ko" ]
+check "weak-kabi: $K3's index no longer lists it" sh -c "! grep -q hello '$R/lib/modules/$K3/modules.dep'"
+check "weak-kabi: the module itself kept" [ -f "$K/updates/dkms/hello.ko" ]
+
 fresh lock
 ln -s "$R/etc/os-release" "$R/var/lib/dkms/.ndkms-lock/module-hello2.lock"
 expect_rc "a lock file that is a link" 1 dr

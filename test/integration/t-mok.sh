@@ -84,6 +84,13 @@ expect_rc "autoinstall of two modules" 0 nd autoinstall -k "$KVER"
 check "both installed" sh -c "ls '$ROOT/lib/modules/$KVER/updates/dkms/' | grep -q hello &&
 	ls '$ROOT/lib/modules/$KVER/updates/dkms/' | grep -q greeter"
 check "one Secure Boot warning in the autoinstall" [ "$(grep -c 'Secure Boot is on' "$OUT")" = 1 ]
+# the package-manager hook: both sources arrive in one transaction
+expect_rc "remove hello" 0 nd remove hello/1.0 --all
+expect_rc "remove greeter" 0 nd remove greeter/1.0 --all
+printf 'usr/src/hello-1.0/dkms.conf\nusr/src/greeter-1.0/dkms.conf\n' >"$W/targets"
+expect_rc "alpm hook installs both" 0 nd hook alpm install <"$W/targets"
+expect_out "hook installed hello" "hello/1.0, $KVER, $ARCH: installed"
+check "one Secure Boot warning in the hook" [ "$(grep -c 'Secure Boot is on' "$OUT")" = 1 ]
 
 # pending enrollment: MokNew holds ours
 $EV list "$EFI" MokNew "$CERT"
