@@ -30,7 +30,8 @@ static void json_key(const char *k, const char *v, bool comma)
 		putchar(',');
 }
 
-static void print_json_list(const char *name, const struct doctor_report *rep)
+static void print_json_list(const struct ndkms_ctx *ctx, const char *name,
+			    const struct doctor_report *rep)
 {
 	printf("\"%s\":[", name);
 	for (size_t i = 0; i < rep->n; i++) {
@@ -41,6 +42,7 @@ static void print_json_list(const char *name, const struct doctor_report *rep)
 		json_key("version", p->version, true);
 		json_key("kernel", p->kver, true);
 		json_key("arch", p->arch, true);
+		json_key("path", p->path ? ctx_display(ctx, p->path) : NULL, true);
 		json_key("message", p->text, true);
 		printf("\"repairable\":%s,", p->fix == DOCTOR_PERSON ? "false" : "true");
 		json_key("repair", p->advice, true);
@@ -87,7 +89,7 @@ static int run_doctor(struct ndkms_ctx *ctx, int argc, char **argv)
 	if (!ctx->repair) {
 		if (ctx->json) {
 			putchar('{');
-			print_json_list("problems", &rep);
+			print_json_list(ctx, "problems", &rep);
 			printf(",\"clean\":%s}\n", rep.n ? "false" : "true");
 		} else if (!rep.n) {
 			printf("No problems found.\n");
@@ -108,9 +110,9 @@ static int run_doctor(struct ndkms_ctx *ctx, int argc, char **argv)
 	doctor_check(ctx, &after);
 	if (ctx->json) {
 		putchar('{');
-		print_json_list("found", &rep);
+		print_json_list(ctx, "found", &rep);
 		putchar(',');
-		print_json_list("problems", &after);
+		print_json_list(ctx, "problems", &after);
 		printf(",\"clean\":%s}\n", after.n ? "false" : "true");
 	} else {
 		for (size_t i = 0; i < rep.n; i++)

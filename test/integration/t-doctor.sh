@@ -189,6 +189,7 @@ expect_out "still listed" "unsigned: /var/lib/dkms/hello/1.0/$KVER/$ARCH/module/
 dr --json >"$OUT" 2>&1
 check "json names the check" grep -q '"check":"unsigned"' "$OUT"
 check "json: needs a person" grep -q '"repairable":false' "$OUT"
+check "json: the in-root path" grep -qF '"path":"/var/lib/dkms/hello/1.0/'"$KVER/$ARCH"'/module/hello.ko"' "$OUT"
 if command -v python3 >/dev/null; then
 	check "json parses" python3 -c "import json; d=json.load(open('$OUT')); assert not d['clean']"
 fi
