@@ -91,7 +91,8 @@ static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 		status_owner_json(ctx, l->m, l->v, l->k);
 		printf("}");
 	} else if (!l->k) {
-		printf("%s/%s: %s%s\n", l->m, l->v, l->state, req ? " (required)" : "");
+		_cleanup_free_ char *m = log_escape(l->m), *v = log_escape(l->v);
+		printf("%s/%s: %s%s\n", m, v, l->state, req ? " (required)" : "");
 		if (streq(l->state, "broken"))
 			log_error("%s/%s: Missing the module source directory or the symbolic link "
 				  "pointing to it.\nManual intervention is required!",
@@ -99,7 +100,10 @@ static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 		else
 			status_owner_text(ctx, l->m, l->v, NULL);
 	} else {
-		printf("%s/%s, %s, %s: %s%s%s%s\n", l->m, l->v, l->k, l->a, l->state,
+		/* names from the trees: never a raw control character on the terminal */
+		_cleanup_free_ char *m = log_escape(l->m), *v = log_escape(l->v);
+		_cleanup_free_ char *k = log_escape(l->k), *a = log_escape(l->a);
+		printf("%s/%s, %s, %s: %s%s%s%s\n", m, v, k, a, l->state,
 		       l->originals ? " (Original modules exist)" : "",
 		       l->missing   ? " (Built modules are missing in the kernel modules folder)"
 		       : l->differs ? " (Differences between built and installed modules)"
@@ -153,14 +157,16 @@ static void emit_weak(struct ndkms_ctx *ctx, const char *m, const char *v, const
 	if (!kernels.n)
 		return;
 	strv_sort(&kernels);
+	_cleanup_free_ char *em = log_escape(m), *ev = log_escape(v), *ea = log_escape(a);
+	_cleanup_free_ char *ek = log_escape(k_built);
 	log_setup(true, false);
 	int r = modconf_read(ctx, NULL, m, v, k_built, a, false, &conf);
 	log_setup(ctx->quiet, ctx->verbose);
 	for (size_t i = 0; r >= 0 && i < kernels.n; i++)
 		if (!state_is_built(ctx, m, v, kernels.v[i], a) && kernel_wanted(ctx, kernels.v[i], a) &&
 		    weakhook_installed_weak(ctx, &conf, kernels.v[i], a, k_built))
-			printf("%s/%s, %s, %s: installed-weak from %s\n", m, v, kernels.v[i], a,
-			       k_built);
+			printf("%s/%s, %s, %s: installed-weak from %s\n", em, ev, kernels.v[i], ea,
+			       ek);
 	dkms_conf_release(&conf);
 }
 

@@ -11,6 +11,7 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/names.h"
 #include "util/version.h"
 
 char *state_mv_dir(const struct ndkms_ctx *ctx, const char *m, const char *v)
@@ -190,7 +191,7 @@ static bool is_kernel_name(const char *name, void *data)
 
 	while (isdigit((unsigned char)*p))
 		p++;
-	return p != name && *p == '.' && keep_dir(name, data);
+	return p != name && *p == '.' && kver_valid(name) && keep_dir(name, data);
 }
 
 void state_list_kernels(const struct ndkms_ctx *ctx, const char *m, const char *v,

@@ -2,8 +2,10 @@
 /* log.c - message output with dkms's wording conventions. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util/log.h"
+#include "util/strbuf.h"
 
 static bool quiet;
 static bool verbose;
@@ -24,15 +26,46 @@ bool log_is_quiet(void)
 	return quiet;
 }
 
+static bool is_ctl(unsigned char c, bool layout)
+{
+	return (c < 0x20 || c == 0x7f) && !(layout && (c == '\n' || c == '\t'));
+}
+
+static void add_escaped(struct strbuf *sb, const char *s, bool layout)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (is_ctl(*p, layout))
+			sb_addf(sb, "\\x%02x", *p);
+		else
+			sb_addch(sb, (char)*p);
+	}
+}
+
+char *log_escape(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	add_escaped(&sb, s ? s : "", false);
+	return sb_steal(&sb);
+}
+
 static void emit(FILE *f, const char *prefix, const char *fmt, va_list ap, bool nl)
 {
+	char *text = NULL;
+
 	if (quiet)
 		return;
 	if (f == stderr)
 		fflush(stdout);
 	if (prefix)
 		fputs(prefix, f);
-	vfprintf(f, fmt, ap);
+	if (vasprintf(&text, fmt, ap) >= 0) {
+		struct strbuf sb = STRBUF_INIT;
+		add_escaped(&sb, text, true);
+		fputs(sb_str(&sb), f);
+		sb_release(&sb);
+	}
+	free(text);
 	if (nl)
 		fputc('\n', f);
 	fflush(f);

@@ -22,3 +22,11 @@ void log_warn(const char *fmt, ...) _printf_(1, 2);
 void log_note(const char *fmt, ...) _printf_(1, 2);
 /* Only with --verbose, on stderr, prefixed "ndkms: ". */
 void log_debug(const char *fmt, ...) _printf_(1, 2);
+
+/*
+ * Every log_* message is printed with its control characters (but the newlines and tabs that
+ * lay it out) as \xHH, so that a name or path from a tree or a tarball cannot drive the
+ * terminal.  log_escape is that for a value printed otherwise (status lines): every control
+ * character, newlines and tabs too, as \xHH.  Returns a new string.
+ */
+char *log_escape(const char *s);

@@ -89,7 +89,10 @@ printf 'PACKAGE_NAME="%s"\nPACKAGE_VERSION="1.0"\nBUILT_MODULE_NAME[0]="hello"\n
 expect_rc "a package named with a ';' builds" 0 nd build "$S/1.0" -k "$KVER"
 check "its module was built" [ -f "$ROOT/var/lib/dkms/$S/1.0/$KVER/$ARCH/module/hello.ko" ]
 check "no code from the name ran" no_code_ran
-check "no private make alias left in /tmp" sh -c '! ls -d /tmp/ndkms-build.* 2>/dev/null | grep -q .'
+# (kbuild takes no space in M=: the build went through a private link, removed afterwards)
+alias=$(sed -n 's|^# command: make .* M=\(/tmp/ndkms-build\.[^/ ]*\)/build$|\1|p' \
+	"$ROOT/var/lib/dkms/$S/1.0/$KVER/$ARCH/log/make.log")
+check "make got a private M= link ($alias), removed after the build" sh -c '[ -n "$1" ] && [ ! -e "$1" ]' - "$alias"
 nd remove "$S/1.0" --all >/dev/null 2>&1
 check "nothing written outside the root" host_unchanged
 
@@ -131,4 +134,21 @@ cd "$REPO" || exit 1
 check "the real make built the module" [ -f "$ROOT/var/lib/dkms/hello/2.0/$KVER/$ARCH/module/hello.ko" ]
 check "no planted program ran" sh -c '! ls "$1"/ran-* 2>/dev/null | grep -q .' - "$P"
 nd remove hello/2.0 --all >/dev/null 2>&1
+
+# --- control characters never reach the terminal raw: status and messages show them as \xHH
+ESC=$(printf '\033')
+E="esc${ESC}[2Jx"
+V="1.0${ESC}]0;title$(printf '\007')"
+mkdir -p "$ROOT/usr/src/$E-$V" "$ROOT/var/lib/dkms/$E/$V"
+cp "$REPO/examples/hello/hello.c" "$REPO/examples/hello/Kbuild" "$ROOT/usr/src/$E-$V/"
+ln -s "/usr/src/$E-$V" "$ROOT/var/lib/dkms/$E/$V/source"
+mkdir -p "$ROOT/var/lib/dkms/hello/1.0/6.1${ESC}[1A/$ARCH"
+expect_rc "status with a module folder and version holding ESC" 0 nd status
+expect_out "the name and version are shown escaped" 'esc\x1b[2Jx/1.0\x1b]0;title\x07'
+expect_no_out "a kernel folder holding ESC is not listed as a kernel" 'hello/1.0, 6.1\x1b'
+check "no raw ESC or BEL in the output" sh -c '! grep -q "[$(printf "\033\007")]" "$1"' - "$OUT"
+expect_rc "build of that name is refused" 1 nd build "$E/1.0" -k "$KVER"
+expect_out "the message shows the name escaped" 'Invalid module name or version: esc\x1b[2Jx/1.0'
+check "no raw ESC in the message" sh -c '! grep -q "$(printf "\033")" "$1"' - "$OUT"
+rm -rf "$ROOT/var/lib/dkms/$E" "$ROOT/usr/src/$E-$V" "$ROOT/var/lib/dkms/hello/1.0/6.1${ESC}[1A"
 done_testing
