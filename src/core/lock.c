@@ -12,22 +12,25 @@
 #include "util/fault.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/private.h"
 
 static int take(const struct ndkms_ctx *ctx, const char *kind, const char *name)
 {
 	_cleanup_free_ char *dir = path_join(ctx->dkms_tree, ".ndkms-lock");
 	_cleanup_free_ char *path = xasprintf("%s/%s-%s.lock", dir, kind, name);
-	int r = mkdir_p(dir, 0755);
+	int r = mkdir_private(dir);
 
 	if (r < 0) {
-		log_error("Cannot create the lock folder %s: %s", ctx_display(ctx, dir), strerror(-r));
+		log_error("Cannot use the lock folder %s: %s", ctx_display(ctx, dir),
+			  r == -EPERM ? "it is not a folder of root's alone" : strerror(-r));
 		return r;
 	}
 	fault_point("create");
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd = lockfile_open(path);
 	if (fd < 0) {
-		r = -errno;
-		log_error("Cannot open the lock file %s: %s", ctx_display(ctx, path), strerror(-r));
+		r = fd;
+		log_error("Cannot open the lock file %s: %s", ctx_display(ctx, path),
+			  r == -EPERM ? "it is not a regular file of root's" : strerror(-r));
 		return r;
 	}
 	struct timespec step = {0, 20 * 1000 * 1000};

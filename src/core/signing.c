@@ -15,6 +15,7 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/private.h"
 #include "util/spawn.h"
 
 /* A signing problem stops the build: the module is not produced, hence not installed. */
@@ -94,7 +95,7 @@ static int mok_lock(const struct mok_paths *m)
 	_cleanup_free_ char *lock = path_join(dir, ".ndkms-mok.lock");
 	int fd;
 
-	if (mkdir_p(dir, 0755) < 0 || (fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+	if (mkdir_p(dir, 0755) < 0 || (fd = lockfile_open(lock)) < 0)
 		return -1;
 	if (flock(fd, LOCK_EX) < 0) {
 		close(fd);

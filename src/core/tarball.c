@@ -114,19 +114,15 @@ int tarball_make(struct ndkms_ctx *ctx)
 		return DKMS_EXIT(9);
 	}
 	_cleanup_free_ char *final = path_join(dir, name);
-	_cleanup_free_ char *tmp = xasprintf("%s/.%s.ndkms-tmp.%d", dir, name, (int)getpid());
-	r = tarw_open(&t, tmp, name);
+	r = tarw_open(&t, final);
 	if (r == 0)
 		r = write_contents(ctx, &t, src);
 	if (r == 0)
 		r = tarw_close(&t);
-	if (r == 0)
-		r = rename_sync(tmp, final);
 	if (r < 0) {
 		log_error("Failed to make tarball %s: %s", ctx_display(ctx, final),
 			  t.why ? t.why : strerror(-r));
 		tarw_abort(&t);
-		unlink(tmp);
 		return DKMS_EXIT(6);
 	}
 	tarw_abort(&t);

@@ -13,6 +13,8 @@
 #include "depmod/internal.h"
 #include "util/fault.h"
 #include "util/fs.h"
+#include "util/outfile.h"
+#include "util/private.h"
 
 /*
  * One file per module directory: <cache_dir>/modules-<hash of the dir path>.cache.
@@ -145,10 +147,12 @@ int dm_cache_open(struct dm_cache **out, const char *cache_dir, const char *dirn
 	/* one depmod per module directory at a time; a reader of the same cache waits */
 	_cleanup_free_ char *lock = xasprintf("%s/modules-%016llx.lock", cache_dir,
 					      (unsigned long long)h);
-	c->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	c->lock_fd = lockfile_open(lock);
 	if (c->lock_fd >= 0) {
 		while (flock(c->lock_fd, LOCK_EX) < 0 && errno == EINTR)
 			;
+	} else if (c->lock_fd == -EPERM) {
+		DM_WRN("not using the lock %s: it is not a regular file of ours", lock);
 	}
 
 	*out = c;
@@ -254,21 +258,12 @@ static int write_out(int fd, const char *p, size_t left)
 
 int dm_cache_write_file(const char *path, const void *data, size_t len)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
-	fault_point("create");
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	int r = write_out(fd, data, len);
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r)
-		fault_point("rename");
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
+	struct outfile o = OUTFILE_INIT;
+	int r = outfile_open(&o, path);
+
 	if (r < 0)
-		unlink(tmp);
-	return r;
+		return r;
+	return outfile_commit(&o, 0644, write_out(o.fd, data, len));
 }
 
 static int append(struct dm_cache *c, const struct dm_state *st)

@@ -12,6 +12,7 @@
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/macro.h"
+#include "util/outfile.h"
 #include "util/strbuf.h"
 
 struct pfile {
@@ -137,14 +138,16 @@ static int write_pkg(const struct kmod_pkg_opts *o, const char *name, const char
 	}
 	_cleanup_free_ char *out = xasprintf("%s/%s-%s-%s-%s.pkg.tar.zst", o->out_dir, name, ver,
 					     o->release, o->arch);
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp", out);
+	struct outfile of = OUTFILE_INIT;
+	if (r == 0 && (r = outfile_open(&of, out)) < 0)
+		log_error("mkkmod: cannot create a file beside %s: %s", out, strerror(-r));
 	if (r == 0) {
 		struct archive *a = archive_write_new();
 		int err = 0;
 		if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 		    archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
-		    archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
-			log_error("mkkmod: %s: %s", tmp, archive_error_string(a));
+		    archive_write_open_fd(a, of.fd) != ARCHIVE_OK) {
+			log_error("mkkmod: %s: %s", out, archive_error_string(a));
 			err = -EIO;
 		}
 		if (!err) {
@@ -159,11 +162,8 @@ static int write_pkg(const struct kmod_pkg_opts *o, const char *name, const char
 				err = -EIO;
 		}
 		archive_write_free(a);
-		r = err;
-		if (r == 0)
-			r = rename_sync(tmp, out);
+		r = outfile_commit(&of, 0644, err);
 		if (r < 0) {
-			unlink(tmp);
 			log_error("mkkmod: could not write %s", out);
 		} else {
 			log_info("Wrote %s", out);

@@ -172,7 +172,7 @@ int kmod_pkgbuild_write(const struct kmod_pkg_opts *o, const char *src_dir)
 
 	r = mkdir(dir, 0755) < 0 || chmod(dir, 0755) < 0 ? -errno : 0;
 	if (r == 0) {
-		r = tarw_open(&t, tarball, tarball);
+		r = tarw_open(&t, tarball);
 		if (r == 0)
 			r = tarw_add_tree(&t, src_dir, mv);
 		if (r == 0)

@@ -230,7 +230,7 @@ int kmod_srpm_build(const struct kmod_pkg_opts *o, const char *src_dir)
 	if (r == 0)
 		r = mkdir_p(o->out_dir, 0755);
 	if (r == 0) {
-		r = tarw_open(&t, tarball, tarball);
+		r = tarw_open(&t, tarball);
 		if (r == 0)
 			r = tarw_add_tree(&t, src_dir, mv);
 		if (r == 0)

@@ -195,7 +195,7 @@ static int write_archive(const struct kmod_sysext_opts *s, const char *priv, con
 {
 	_cleanup_free_ char *tmp = xasprintf("%s/%s.tar.zst", priv, s->name);
 	struct tarw t = {0};
-	int r = tarw_open(&t, tmp, tmp);
+	int r = tarw_open(&t, tmp);
 
 	if (r == 0)
 		r = tarw_add_tree(&t, tree, ".");

@@ -30,11 +30,17 @@ static int fail(struct tarw *t, const char *what)
 	return -EIO;
 }
 
-int tarw_open(struct tarw *t, const char *file, const char *name)
+int tarw_open(struct tarw *t, const char *file)
 {
+	const char *name = path_basename(file);
 	int r = ARCHIVE_OK;
 
 	t->why = NULL;
+	t->out = (struct outfile)OUTFILE_INIT;
+	if ((r = outfile_open(&t->out, file)) < 0) {
+		t->why = xasprintf("cannot create a file beside it: %s", strerror(-r));
+		return r;
+	}
 	t->a = archive_write_new();
 	archive_write_set_format_pax_restricted(t->a);
 	if (ends_with(name, ".gz") || ends_with(name, ".tgz"))
@@ -47,7 +53,7 @@ int tarw_open(struct tarw *t, const char *file, const char *name)
 		r = archive_write_add_filter_bzip2(t->a);
 	if (r != ARCHIVE_OK)
 		return fail(t, "unsupported compression");
-	if (archive_write_open_filename(t->a, file) != ARCHIVE_OK)
+	if (archive_write_open_fd(t->a, t->out.fd) != ARCHIVE_OK)
 		return fail(t, "cannot create the archive");
 	return 0;
 }
@@ -169,6 +175,9 @@ int tarw_close(struct tarw *t)
 
 	archive_write_free(t->a);
 	t->a = NULL;
+	r = outfile_commit(&t->out, 0644, r);
+	if (r < 0 && !t->why)
+		t->why = xasprintf("cannot put the archive in place: %s", strerror(-r));
 	return r;
 }
 
@@ -177,6 +186,7 @@ void tarw_abort(struct tarw *t)
 	if (t->a)
 		archive_write_free(t->a);
 	t->a = NULL;
+	outfile_abort(&t->out);
 	free(t->why);
 	t->why = NULL;
 }

@@ -5,23 +5,28 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "util/outfile.h"
+
 struct archive;
 
 struct tarw {
 	struct archive *a;
+	struct outfile out;
 	char *why;
 };
 
 /*
- * Open host path file for writing.  The compression follows name's ending: .tar.gz/.tgz gzip,
- * .tar.xz xz, .tar.zst zstd, .tar.bz2 bzip2, else none; the format is POSIX tar.
- * Every function returns 0 or a negative errno, with t->why set.
+ * Start the archive host path file, written through an outfile (a fresh temporary beside it,
+ * renamed over it by tarw_close: file may be in a directory others can write).  The compression
+ * follows the name's ending: .tar.gz/.tgz gzip, .tar.xz xz, .tar.zst zstd, .tar.bz2 bzip2, else
+ * none; the format is POSIX tar.  Every function returns 0 or a negative errno, with t->why set.
  */
-int tarw_open(struct tarw *t, const char *file, const char *name);
+int tarw_open(struct tarw *t, const char *file);
 /* A folder entry, then everything below host folder dir as arcdir/... (links stay links). */
 int tarw_add_tree(struct tarw *t, const char *dir, const char *arcdir);
 /* A regular file with the given bytes. */
 int tarw_add_data(struct tarw *t, const char *arcpath, const void *data, size_t n, mode_t mode);
-/* Finish the archive; always frees it. */
+/* Finish the archive and put it in place (root's, mode 0644); always frees it. */
 int tarw_close(struct tarw *t);
+/* Drop an unfinished archive (its temporary file too) and t->why. */
 void tarw_abort(struct tarw *t);

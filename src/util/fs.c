@@ -13,6 +13,7 @@
 #include "util/fault.h"
 #include "util/fs.h"
 #include "util/macro.h"
+#include "util/outfile.h"
 #include "util/strbuf.h"
 
 char *path_join(const char *a, const char *b)
@@ -169,7 +170,8 @@ void rmdir_parents(const char *path, const char *stop)
 
 int read_file(const char *path, char **out, size_t *len, size_t max)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted at path must not hang the open; it is refused below */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
 
 	if (fd < 0)
@@ -219,30 +221,17 @@ static int fsync_dir_of(const char *path)
 	return fsync(fd) < 0 && errno != EINVAL ? -errno : 0;
 }
 
+mode_t copied_mode(mode_t m)
+{
+	return m & 0755;
+}
+
 int rename_sync(const char *src, const char *dst)
 {
 	fault_point("rename");
 	if (rename(src, dst) < 0)
 		return -errno;
 	return fsync_dir_of(dst);
-}
-
-/* Open "<dir>/.<base>.XXXXXX" for writing; the name is returned in *tmp. */
-static int open_tmp_beside(const char *path, char **tmp)
-{
-	_cleanup_free_ char *d = path_dirname(path);
-	char *t = xasprintf("%s/.%s.XXXXXX", d, path_basename(path));
-
-	fault_point("create");
-	int fd = mkostemp(t, O_CLOEXEC);
-
-	if (fd < 0) {
-		int e = -errno;
-		free(t);
-		return e;
-	}
-	*tmp = t;
-	return fd;
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -263,34 +252,14 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-static int publish(int fd, char *tmp, const char *path, mode_t mode, int r)
-{
-	if (!r && fchmod(fd, mode) < 0)
-		r = -errno;
-	if (!r && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r)
-		fault_point("rename");
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
-	if (r)
-		unlink(tmp);
-	else
-		r = fsync_dir_of(path);
-	free(tmp);
-	return r;
-}
-
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
-	char *tmp;
-	int fd = open_tmp_beside(path, &tmp);
+	struct outfile o = OUTFILE_INIT;
+	int r = outfile_open(&o, path);
 
-	if (fd < 0)
-		return fd;
-	return publish(fd, tmp, path, mode, write_all(fd, data, len));
+	if (r < 0)
+		return r;
+	return outfile_commit(&o, mode, write_all(o.fd, data, len));
 }
 
 static int copy_fd(int in, int out)
@@ -315,8 +284,8 @@ static int copy_fd(int in, int out)
 int copy_file_atomic(const char *src, const char *dst, mode_t mode)
 {
 	_cleanup_close_ int in = open(src, O_RDONLY | O_CLOEXEC);
+	struct outfile o = OUTFILE_INIT;
 	struct stat st;
-	char *tmp;
 
 	if (in < 0)
 		return -errno;
@@ -324,10 +293,10 @@ int copy_file_atomic(const char *src, const char *dst, mode_t mode)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	int fd = open_tmp_beside(dst, &tmp);
-	if (fd < 0)
-		return fd;
-	return publish(fd, tmp, dst, mode ? mode : (st.st_mode & 07777), copy_fd(in, fd));
+	int r = outfile_open(&o, dst);
+	if (r < 0)
+		return r;
+	return outfile_commit(&o, mode ? mode : copied_mode(st.st_mode), copy_fd(in, o.fd));
 }
 
 static int copy_entry(int sfd, int dfd, const char *name, const struct stat *st);
@@ -372,7 +341,7 @@ static int copy_entry(int sfd, int dfd, const char *name, const struct stat *st)
 		if (s < 0 || d < 0)
 			return -errno;
 		r = copy_dir_contents(s, d);
-		if (!r && fchmod(d, st->st_mode & 07777) < 0)
+		if (!r && fchmod(d, copied_mode(st->st_mode)) < 0)
 			r = -errno;
 		if (!r)
 			futimens(d, ts);
@@ -400,7 +369,7 @@ static int copy_entry(int sfd, int dfd, const char *name, const struct stat *st)
 	if (out < 0)
 		return -errno;
 	r = copy_fd(in, out);
-	if (!r && fchmod(out, st->st_mode & 07777) < 0)
+	if (!r && fchmod(out, copied_mode(st->st_mode)) < 0)
 		r = -errno;
 	if (!r)
 		futimens(out, ts);
@@ -428,7 +397,7 @@ int copy_tree(const char *src, const char *dst)
 	if (dfd < 0)
 		return -errno;
 	int r = copy_dir_contents(sfd, dfd);
-	if (!r && fchmod(dfd, st.st_mode & 07777) < 0)
+	if (!r && fchmod(dfd, copied_mode(st.st_mode)) < 0)
 		r = -errno;
 	if (!r) {
 		struct timespec ts[2] = {st.st_atim, st.st_mtim};

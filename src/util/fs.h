@@ -33,12 +33,19 @@ int rm_rf(const char *path);
 /* rmdir() path and its parents while they are empty, stopping at (and keeping) stop. */
 void rmdir_parents(const char *path, const char *stop);
 
-/* Read a whole file (at most max bytes; -EFBIG beyond); *out is NUL-terminated. */
+/* Read a whole regular file (at most max bytes; -EFBIG beyond); *out is NUL-terminated.  Anything
+ * else (a FIFO, a device) is refused with -EINVAL without blocking. */
 int read_file(const char *path, char **out, size_t *len, size_t max);
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
-/* Copy a regular file to dst atomically; mode 0 keeps the source's permission bits. */
+/*
+ * The permission bits a copy of a file or folder of mode m gets, wherever ndkms copies (add,
+ * ldtarball, the build folder, install): what `cp -r` as root under umask 022 leaves, so no
+ * setuid, setgid or sticky bit and no group or other write survive from an untrusted tree.
+ */
+mode_t copied_mode(mode_t m);
+/* Copy a regular file to dst atomically; mode 0 means copied_mode() of the source's. */
 int copy_file_atomic(const char *src, const char *dst, mode_t mode);
-/* Copy a directory tree (files, dirs, symlinks; modes and times kept) to dst, which must not exist. */
+/* Copy a directory tree (files, dirs, symlinks; copied_mode() and times) to dst, which must not exist. */
 int copy_tree(const char *src, const char *dst);
 /* Create or replace a symlink atomically. */
 int symlink_atomic(const char *target, const char *linkpath);
