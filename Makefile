@@ -1,22 +1,32 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Makefile - builds build/ndkms; demo, check, bench, install.  GNU make.
 
+# The one source of the version: VERSION.  The spec's Version and the PKGBUILD's pkgver must
+# say the same (rpm and makepkg need them literally); make dist refuses a tarball otherwise.
+VERSION    := $(shell cat VERSION)
+
+# The binary goes to SBINDIR, $(PREFIX)/bin unless told (as the hooks in hooks/ name it); every
+# installed hook's Exec path follows SBINDIR.  The RPM spec and the PKGBUILD pass /usr/bin.
 PREFIX     ?= /usr
-SBINDIR    ?= $(PREFIX)/sbin
+SBINDIR    ?= $(PREFIX)/bin
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share
 LIBDIR     ?= $(PREFIX)/lib
 SYSCONFDIR ?= /etc
+# zsh's vendor folder: Debian's; Arch and Fedora use $(DATADIR)/zsh/site-functions
+ZSHDIR     ?= $(DATADIR)/zsh/vendor-completions
 DESTDIR    ?=
 
 CC         ?= gcc
 PKG_CONFIG ?= pkg-config
 PKGS       := libkmod libconfig libarchive libcrypto liblzma libzstd zlib
 
-WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+# WERROR= for a release build with a compiler newer than the code (packagers).
+WERROR ?= -Werror
+WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-Wwrite-strings -Wvla -Wundef -Wpointer-arith -Wno-unused-parameter
-BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WARN) -MMD -MP \
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WARN) -MMD -MP -DNDKMS_VERSION='"$(VERSION)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -51,17 +61,21 @@ SAN_LIB_OBJS := $(LIB_SRCS:src/%.c=build/san/%.o)
 UNIT_SRCS := $(wildcard test/unit/t-*.c)
 UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=build/unit/%)
 
-.PHONY: all check demo bench install uninstall clean deps deps-test deps-demo unit fuzz fuzz-bins crash-full \
+.PHONY: all check demo bench install uninstall clean dist deps deps-test deps-demo unit fuzz fuzz-bins crash-full \
 	valgrind
 
 all: build/ndkms
 
+# The release build takes the packager's CFLAGS, CPPFLAGS and LDFLAGS (makepkg, rpmbuild).
 build/ndkms: $(OBJS)
-	$(CC) $(OPT_CFLAGS) $(LDFLAGS_OPT) -o $@ $^ $(LIBS)
+	$(CC) $(OPT_CFLAGS) $(CFLAGS) $(LDFLAGS_OPT) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(OPT_CFLAGS) -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(OPT_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# the version is compiled into main.c
+build/obj/main.o build/san/main.o: VERSION
 
 # The sanitizer build every test runs against.
 build/san/ndkms: $(SAN_OBJS)
@@ -135,6 +149,12 @@ bench: deps-test
 	@$(MAKE) --no-print-directory build/ndkms
 	@test/bench/run.sh
 
+# Hooks are installed by globbing hooks/, so that a new hook file is shipped without a new line.
+HOOKS_ALPM    = $(wildcard hooks/alpm/*.hook)
+HOOKS_DEBIAN  = $(wildcard hooks/debian/*.d/*)
+HOOKS_KINSTALL = $(wildcard hooks/kernel-install/*.install)
+HOOKS_SYSTEMD = $(wildcard hooks/systemd/*.service)
+
 install: build/ndkms
 	install -Dm755 build/ndkms $(DESTDIR)$(SBINDIR)/ndkms
 	ln -sf ndkms $(DESTDIR)$(SBINDIR)/dkms
@@ -142,34 +162,52 @@ install: build/ndkms
 	ln -sf ndkms.8 $(DESTDIR)$(MANDIR)/man8/dkms.8
 	install -Dm644 completions/bash/ndkms $(DESTDIR)$(DATADIR)/bash-completion/completions/ndkms
 	ln -sf ndkms $(DESTDIR)$(DATADIR)/bash-completion/completions/dkms
-	install -Dm644 completions/zsh/_ndkms $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_ndkms
+	install -Dm644 completions/zsh/_ndkms $(DESTDIR)$(ZSHDIR)/_ndkms
 	install -Dm644 examples/ndkms.conf $(DESTDIR)$(SYSCONFDIR)/ndkms/ndkms.conf.example
 	install -d $(DESTDIR)$(DATADIR)/libalpm/hooks $(DESTDIR)$(LIBDIR)/kernel/install.d \
-		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d \
 		$(DESTDIR)$(LIBDIR)/systemd/system
-	for h in hooks/alpm/*.hook; do \
-		$(HOOK_SED) $$h >$(DESTDIR)$(DATADIR)/libalpm/hooks/$${h##*/} || exit 1; done
-	$(HOOK_SED) hooks/kernel-install/40-ndkms.install \
-		>$(DESTDIR)$(LIBDIR)/kernel/install.d/40-ndkms.install
-	$(HOOK_SED) hooks/debian/postinst.d/50-ndkms >$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/50-ndkms
-	$(HOOK_SED) hooks/debian/prerm.d/50-ndkms >$(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/50-ndkms
-	chmod 755 $(DESTDIR)$(LIBDIR)/kernel/install.d/40-ndkms.install \
-		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/50-ndkms $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/50-ndkms
-	$(HOOK_SED) hooks/systemd/ndkms.service >$(DESTDIR)$(LIBDIR)/systemd/system/ndkms.service
+	for h in $(HOOKS_ALPM); do \
+		$(HOOK_SED) $$h >$(DESTDIR)$(DATADIR)/libalpm/hooks/$${h##*/} || exit 1; \
+		chmod 644 $(DESTDIR)$(DATADIR)/libalpm/hooks/$${h##*/} || exit 1; done
+	for h in $(HOOKS_KINSTALL); do \
+		$(HOOK_SED) $$h >$(DESTDIR)$(LIBDIR)/kernel/install.d/$${h##*/} || exit 1; \
+		chmod 755 $(DESTDIR)$(LIBDIR)/kernel/install.d/$${h##*/} || exit 1; done
+	for h in $(HOOKS_DEBIAN); do \
+		d=$(DESTDIR)$(SYSCONFDIR)/kernel/$${h#hooks/debian/}; \
+		install -d $${d%/*} && $(HOOK_SED) $$h >$$d && chmod 755 $$d || exit 1; done
+	for h in $(HOOKS_SYSTEMD); do \
+		$(HOOK_SED) $$h >$(DESTDIR)$(LIBDIR)/systemd/system/$${h##*/} || exit 1; \
+		chmod 644 $(DESTDIR)$(LIBDIR)/systemd/system/$${h##*/} || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ndkms $(DESTDIR)$(SBINDIR)/dkms \
 		$(DESTDIR)$(MANDIR)/man8/ndkms.8 $(DESTDIR)$(MANDIR)/man8/dkms.8 \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/ndkms \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/dkms \
-		$(DESTDIR)$(DATADIR)/zsh/vendor-completions/_ndkms \
+		$(DESTDIR)$(ZSHDIR)/_ndkms \
 		$(DESTDIR)$(SYSCONFDIR)/ndkms/ndkms.conf.example \
-		$(DESTDIR)$(DATADIR)/libalpm/hooks/70-ndkms-install.hook \
-		$(DESTDIR)$(DATADIR)/libalpm/hooks/70-ndkms-upgrade.hook \
-		$(DESTDIR)$(DATADIR)/libalpm/hooks/71-ndkms-remove.hook \
-		$(DESTDIR)$(LIBDIR)/kernel/install.d/40-ndkms.install \
-		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/50-ndkms $(DESTDIR)$(SYSCONFDIR)/kernel/prerm.d/50-ndkms \
-		$(DESTDIR)$(LIBDIR)/systemd/system/ndkms.service
+		$(patsubst hooks/alpm/%,$(DESTDIR)$(DATADIR)/libalpm/hooks/%,$(HOOKS_ALPM)) \
+		$(patsubst hooks/kernel-install/%,$(DESTDIR)$(LIBDIR)/kernel/install.d/%,$(HOOKS_KINSTALL)) \
+		$(patsubst hooks/debian/%,$(DESTDIR)$(SYSCONFDIR)/kernel/%,$(HOOKS_DEBIAN)) \
+		$(patsubst hooks/systemd/%,$(DESTDIR)$(LIBDIR)/systemd/system/%,$(HOOKS_SYSTEMD))
+
+# The release tarball ndkms-VERSION.tar.gz (in DIST_DIR): the tracked files as they are in the
+# work tree, under ndkms-VERSION/, owned by root, dated by the last commit.  rpmbuild -ta takes
+# it as it is (it wants exactly one *.spec in it: the example module's spec stays in the
+# repository); the PKGBUILD builds from it.
+DIST_DIR ?= .
+dist:
+	@v=$$(sed -n 's/^Version:[[:space:]]*//p' hooks/rpm/ndkms.spec); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "make dist: hooks/rpm/ndkms.spec has Version $$v, VERSION has $(VERSION)" >&2; exit 1; }
+	@v=$$(sed -n 's/^pkgver=//p' hooks/alpm/PKGBUILD); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "make dist: hooks/alpm/PKGBUILD has pkgver=$$v, VERSION has $(VERSION)" >&2; exit 1; }
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make dist: not a git checkout" >&2; exit 1; }
+	@set -e; out=$(DIST_DIR)/ndkms-$(VERSION).tar.gz; tmp=$$(mktemp "$$out.XXXXXX"); \
+	trap 'rm -f "$$tmp"' EXIT; \
+	git ls-files -z | { grep -zv '^examples/.*\.spec$$' || :; } | LC_ALL=C tar --null -T - --sort=name --owner=0 --group=0 --numeric-owner \
+		--mode=go-w --mtime=@$$(git log -1 --format=%ct 2>/dev/null || echo 0) \
+		--transform 's,^,ndkms-$(VERSION)/,S' -cf - | gzip -9n >"$$tmp"; \
+	chmod 644 "$$tmp"; mv "$$tmp" "$$out"; trap - EXIT; echo "$$out"
 
 clean:
 	rm -rf build/obj build/san build/unit build/fuzz build/ndkms

@@ -13,7 +13,9 @@
 #include "util/fs.h"
 #include "util/log.h"
 
-#define NDKMS_VERSION "0.1.0"
+#ifndef NDKMS_VERSION
+#error "NDKMS_VERSION comes from the file VERSION through the Makefile"
+#endif
 #define DKMS_COMPAT_VERSION "3.4.3"
 
 static const struct cmd *const commands[] = {
