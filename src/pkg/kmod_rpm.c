@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* kmod_rpm.c - kmod RPMs: a generated spec per package, built by rpmbuild. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -105,14 +106,55 @@ static int stage(const struct kmod_pkg_opts *o, const char *sources, const struc
 	return 0;
 }
 
+/* Move what rpmbuild wrote in priv (FILE or ARCH/FILE) into out, never through a planted link. */
+static int move_out(const char *priv, const char *out)
+{
+	DIR *d = opendir(priv);
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	for (struct dirent *de; r == 0 && (de = readdir(d));) {
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		_cleanup_free_ char *from = path_join(priv, de->d_name);
+		_cleanup_free_ char *to = path_join(out, de->d_name);
+		struct stat st;
+		if (lstat(from, &st) < 0) {
+			r = -errno;
+		} else if (S_ISDIR(st.st_mode)) {
+			struct stat tst;
+			if (lstat(to, &tst) == 0 && !S_ISDIR(tst.st_mode)) {
+				log_error("mkkmod: %s is not a folder.", to);
+				r = -ENOTDIR;
+			} else {
+				r = mkdir_p(to, 0755);
+			}
+			if (r == 0)
+				r = move_out(from, to);
+		} else if (S_ISREG(st.st_mode)) {
+			r = rename_sync(from, to);
+		}
+	}
+	closedir(d);
+	return r;
+}
+
 int kmod_rpmbuild(const struct kmod_pkg_opts *o, const char *top, const char *spec_path,
 		  const char *spec, bool source)
 {
 	int r = write_file_atomic(spec_path, spec, strlen(spec), 0644);
 	if (r < 0)
 		return r;
+	/* rpmbuild writes into a private (0700) folder in --out; the packages are moved out */
+	_cleanup_free_ char *priv = mkdtemp_in(o->out_dir, ".mkkmod-rpm.");
+	if (!priv) {
+		r = -errno;
+		log_error("mkkmod: cannot create a folder in %s: %s", o->out_dir, strerror(-r));
+		return r;
+	}
 	_cleanup_free_ char *d1 = xasprintf("_topdir %s", top);
-	_cleanup_free_ char *d2 = xasprintf("%s %s", source ? "_srcrpmdir" : "_rpmdir", o->out_dir);
+	_cleanup_free_ char *d2 = xasprintf("%s %s", source ? "_srcrpmdir" : "_rpmdir", priv);
 	_cleanup_free_ char *d3 = xasprintf("_sourcedir %s/SOURCES", top);
 	_cleanup_free_ char *log = xasprintf("%s/rpmbuild.log", top);
 	const char *argv[] = {"rpmbuild", source ? "-bs" : "-bb", "--nodeps", "--define", d1,
@@ -122,15 +164,19 @@ int kmod_rpmbuild(const struct kmod_pkg_opts *o, const char *top, const char *sp
 	r = spawn_run(&so, &status);
 	if (r < 0) {
 		log_error("mkkmod: cannot run rpmbuild: %s", strerror(-r));
-		return r;
-	}
-	if (status) {
+	} else if (status) {
 		_cleanup_free_ char *text = NULL;
 		read_file(log, &text, NULL, 1 << 20);
 		log_error("mkkmod: rpmbuild failed (exit %d):\n%s", status, text ? text : "");
-		return -EIO;
+		r = -EIO;
+	} else {
+		r = move_out(priv, o->out_dir);
+		if (r < 0)
+			log_error("mkkmod: cannot move the packages into %s: %s", o->out_dir,
+				  strerror(-r));
 	}
-	return 0;
+	rm_rf(priv);
+	return r;
 }
 
 static void say_built(const struct kmod_pkg_opts *o, const char *name)

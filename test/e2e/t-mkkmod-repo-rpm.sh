@@ -49,5 +49,13 @@ PATH=$S/bin expect_rc "without createrepo_c in PATH: still written" 0 \
 expect_out "  with a warning" "createrepo_c is not installed"
 check "  the packages are there" [ -f "$S/norepo/$ARCH/kmod-hello-1.0-1.$ARCH.rpm" ]
 check "  no repodata" [ ! -e "$S/norepo/repodata" ]
+check "no temporary folder left in the repository" [ -z "$(ls -A "$F" | grep '^\.')" ]
+# rpmbuild writes into a private folder; the packages are moved out, never through a link
+mkdir -p "$S/planted" "$S/elsewhere"
+ln -s "$S/elsewhere" "$S/planted/$ARCH"
+expect_rc "a link planted at OUT/ARCH is refused" 1 nd mkkmod hello/1.0 -k "$KVER" --out "$S/planted"
+expect_out "  saying so" "$S/planted/$ARCH is not a folder"
+check "  nothing written through it" [ -z "$(ls -A "$S/elsewhere")" ]
+check "  no temporary folder left" [ "$(ls -A "$S/planted" | tr '\n' ' ')" = "$ARCH " ]
 check "nothing written outside the root" host_unchanged
 done_testing
