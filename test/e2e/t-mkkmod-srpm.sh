@@ -10,6 +10,16 @@ for c in rpm rpmbuild rpmdb rpm2cpio bsdtar unshare modinfo; do
 	command -v $c >/dev/null || skip_all "$c is not installed"
 done
 
+# every kernel of this machine with headers (what the spec's default %{kernels} finds)
+header_kvers() {
+	for d in /usr/src/kernels/* /lib/modules/*/build; do
+		[ -f "$d/Makefile" ] || continue
+		k=$(basename "$d")
+		[ "$k" = build ] && k=$(basename "$(dirname "$d")")
+		echo "$k"
+	done | sort -u -V
+}
+
 # the fields compared between a package built by --format rpm and one rebuilt from the SRPM
 fields() { rpm -qp --qf '%{NAME} %{VERSION}-%{RELEASE} %{ARCH}\n' --provides --requires -l "$1" 2>&1; }
 
@@ -34,6 +44,24 @@ if [ -z "${NDKMS_IN_NS:-}" ]; then
 	rpm -qp --requires "$SRPM" >"$OUT" 2>&1
 	expect_out "BuildRequires ndkms" "ndkms"
 	expect_out "BuildRequires kernel-devel" "kernel-devel"
+	if command -v rpmspec >/dev/null; then
+		mkdir -p "$S/spec" "$S/speck"
+		(cd "$S/spec" && rpm2cpio "$SRPM" | bsdtar -xf -)
+		(cd "$S/speck" && rpm2cpio "$S/srpmk/kmod-hello-1.0-1.src.rpm" | bsdtar -xf -)
+		want=$(for k in $(header_kvers); do echo "kmod-hello-$k"; done)
+		check "default %{kernels}: a package per kernel with headers here" \
+			[ "$(rpmspec -q --qf '%{NAME}\n' "$S/spec/kmod-hello.spec" 2>/dev/null | tr '\n' ' ')" = \
+			"$(printf 'kmod-hello\n%s\n' "$want" | tr '\n' ' ')" ]
+		check "--define 'kernels A B': a package for each" \
+			[ "$(rpmspec -q --qf '%{NAME}\n' --define 'kernels 6.1.0-1-amd64 6.1.0-2-amd64' "$S/spec/kmod-hello.spec" 2>/dev/null | tr '\n' ' ')" = \
+			"kmod-hello kmod-hello-6.1.0-1-amd64 kmod-hello-6.1.0-2-amd64 " ]
+		rpmspec -q --define 'kernels 6.1.0-1-amd64;touch${IFS}x' "$S/spec/kmod-hello.spec" >"$OUT" 2>&1
+		expect_out "a kernel name with shell characters is refused" "bad kernel name"
+		rpmspec -q --define 'kernels 6.1.0-1-amd64 6.1.0-2-amd64' "$S/speck/kmod-hello.spec" >"$OUT" 2>&1
+		expect_out "kabi: two kernels are refused" "--style kabi packages one kernel"
+	else
+		skip "rpmspec is not installed: the spec's kernel list is not checked"
+	fi
 	expect_rc "an unknown module is refused" 3 nd mkkmod nosuch/1.0 --format srpm --out "$S/x"
 
 	# ndkms for the build (BuildRequires: ndkms) is this checkout's
