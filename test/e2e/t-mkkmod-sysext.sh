@@ -1,9 +1,10 @@
 #!/bin/sh
 # t-mkkmod-sysext.sh - mkkmod --format sysext: an extension for a base system (a copy of the real
-# kernel's module tree with hello installed, and an os-release) holding greeter; overlay-mounted
-# over the base as systemd-sysext merges it (lowerdir=ext:base), kmod's modinfo and modprobe resolve
-# greeter and its dependency hello through the extension's indexes; its extension-release matches
-# the base and is refused by systemd-sysext once VERSION_ID changes.
+# kernel's module tree with hello installed, and an os-release) holding greeter (xz-compressed, as
+# that base's kernel config wants); overlay-mounted over the base as systemd-sysext merges it
+# (lowerdir=ext:base), kmod's modinfo and modprobe resolve greeter and its dependency hello through
+# the extension's indexes; its extension-release matches the base and is refused by
+# systemd-sysext once VERSION_ID changes.
 . "$(dirname "$0")/../lib.sh"
 [ -n "$KVER" ] && [ -f "/lib/modules/$KVER/build/Makefile" ] || skip_all "no kernel headers installed"
 [ "$(id -u)" = 0 ] || skip_all "needs root for the private mount namespace"
@@ -32,7 +33,9 @@ if [ -z "${NDKMS_IN_NS:-}" ]; then
 	add_source hello 1.0
 	add_source greeter 1.0
 	expect_rc "hello installed in the base" 0 nd install hello/1.0 -k "$KVER"
-	expect_rc "greeter built (not installed)" 0 nd build greeter/1.0 -k "$KVER"
+	# this base's kernel wants xz-compressed modules (its config, given with --config)
+	{ cat "/lib/modules/$KVER/build/.config"; echo CONFIG_MODULE_COMPRESS_XZ=y; } >"$S/config-xz"
+	expect_rc "greeter built (not installed)" 0 nd build greeter/1.0 -k "$KVER" --config "$S/config-xz"
 	check "the base's indexes do not know greeter" sh -c "! grep -q greeter '$K/modules.dep'"
 	cp -a "$K/modules.dep" "$S/base-modules.dep"
 
@@ -42,6 +45,7 @@ if [ -z "${NDKMS_IN_NS:-}" ]; then
 	EK=$E/usr/lib/modules/$KVER
 	GKO=$(cd "$EK" && ls updates/greeter.ko* 2>/dev/null | head -n 1)
 	check "the module is in usr/lib/modules/KVER/updates" [ -n "$GKO" ]
+	check "  compressed as the kernel wants (updates/greeter.ko.xz)" [ "$GKO" = updates/greeter.ko.xz ]
 	missing=
 	for f in dep dep.bin alias alias.bin softdep symbols symbols.bin builtin.bin builtin.alias.bin devname; do
 		[ -f "$EK/modules.$f" ] || missing="$missing modules.$f"
