@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "cmd/hook.h"
 #include "cmd/jobs.h"
+#include "cmd/report.h"
 #include "core/kernel.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
@@ -31,6 +32,8 @@ struct hook {
 	struct batch_job *jobs;
 	size_t njobs;
 	int failed, changed;
+	bool removing;
+	struct report table;
 };
 
 static const char *keep(struct hook *h, const char *s)
@@ -193,8 +196,14 @@ static void print_tail(const char *out)
 static void job_ended(const struct batch_job *j, void *data)
 {
 	struct hook *h = data;
-	const char *what = j->data ? "removed" : "installed";
+	const char *what = h->removing ? "removed"
+			   : j->data   ? "installed (already built, not built again)"
+				       : "installed";
 
+	report_add_job(&h->table, h->ctx, j,
+		       h->removing ? REPORT_REMOVED
+		       : j->data   ? REPORT_ALREADY_BUILT
+				   : REPORT_INSTALLED);
 	if (j->status == 0) {
 		log_info("%s/%s, %s, %s: %s", j->m, j->v, j->k, j->a, what);
 		h->changed++;
@@ -214,8 +223,12 @@ static int run_jobs(struct hook *h, bool remove)
 			       .ended = job_ended,
 			       .data = h};
 
+	h->removing = remove;
 	for (size_t i = 0; i < h->njobs; i++)
-		h->jobs[i].data = remove ? h : NULL;
+		h->jobs[i].data = !remove && state_is_built(h->ctx, h->jobs[i].m, h->jobs[i].v,
+							      h->jobs[i].k, h->jobs[i].a)
+					  ? (void *)1
+					  : NULL;
 	if (!remove)
 		jobs_prepare_keys(h->ctx, h->jobs, h->njobs);
 	return batch_run(h->ctx, h->jobs, h->njobs, &o);
@@ -299,8 +312,10 @@ static int hook_install(struct hook *h)
 		log_info("%s/%s, %s, %s: not installed, missing BUILD_DEPENDS:%s", j->m, j->v, j->k,
 			 j->a, sb_str(&sb));
 		sb_release(&sb);
+		report_add_job(&h->table, ctx, j, REPORT_INSTALLED);
 		h->failed++;
 	}
+	report_print(ctx, &h->table);
 	int dr = lifecycle_flush_depmod(ctx);
 	if (h->changed)
 		lifecycle_post_transaction(ctx);
@@ -380,6 +395,7 @@ static int hook_remove(struct hook *h)
 	ctx->defer_depmod = false;
 	for (size_t i = 0; i < h->mod_m.n; i++)
 		prune(h, h->mod_m.v[i], h->mod_v.v[i]);
+	report_print(ctx, &h->table);
 	int dr = 0;
 	if (h->upgrade)
 		strv_release(&ctx->depmod_pending); /* the PostTransaction install hook runs it */
@@ -422,6 +438,7 @@ static int run_hook(struct ndkms_ctx *ctx, int argc, char **argv)
 	}
 	batch_release(h.jobs, h.njobs);
 	free(h.jobs);
+	report_release(&h.table);
 	hook_input_release(&h.in);
 	strv_release(&h.mod_m);
 	strv_release(&h.mod_v);

@@ -90,9 +90,13 @@ void report_print(const struct ndkms_ctx *ctx, const struct report *rep)
 		const struct report_row *r = &rep->rows[i];
 		_cleanup_free_ char *mv = xasprintf("%s/%s%s", r->m, r->v, r->required ? " (required)" : "");
 		_cleanup_free_ char *ka = xasprintf("%s/%s", r->k, r->a);
-		log_info("%-*s  %-*s  %-*s  %7.1f  %s", wm, mv, wk, ka, wr,
-			 result_text(r, buf, sizeof(buf)), (double)r->ms / 1000.0,
-			 r->log ? ctx_display(ctx, r->log) : "");
+		if (r->log)
+			log_info("%-*s  %-*s  %-*s  %7.1f  %s", wm, mv, wk, ka, wr,
+				 result_text(r, buf, sizeof(buf)), (double)r->ms / 1000.0,
+				 ctx_display(ctx, r->log));
+		else
+			log_info("%-*s  %-*s  %-*s  %7.1f", wm, mv, wk, ka, wr,
+				 result_text(r, buf, sizeof(buf)), (double)r->ms / 1000.0);
 	}
 }
 

@@ -2,10 +2,13 @@
 /* status.c - "dkms status" lines (dkms 3.4 format) and --json. */
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 #include "cmd/status_owner.h"
+#include "core/buildresult.h"
 #include "core/kernel.h"
 #include "core/modconf.h"
 #include "core/required.h"
@@ -64,6 +67,37 @@ static void line_flags(struct ndkms_ctx *ctx, struct status_line *l)
 }
 
 
+/* "builds": the last build result per kernel and arch (only this line's kernel for kernel lines). */
+static void emit_builds(struct ndkms_ctx *ctx, const struct status_line *l)
+{
+	struct build_result *res;
+	size_t n;
+
+	build_result_list(ctx, l->m, l->v, l->k, l->a, &res, &n);
+	printf(", \"builds\": [");
+	for (size_t i = 0; i < n; i++) {
+		time_t t = (time_t)res[i].time;
+		struct tm tm;
+		char when[32] = "";
+
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("%s{\"kernel\": ", i ? ", " : "");
+		json_write_str(stdout, res[i].kernel);
+		printf(", \"arch\": ");
+		json_write_str(stdout, res[i].arch);
+		printf(", \"result\": ");
+		json_write_str(stdout, res[i].result);
+		printf(", \"exit\": %d, \"time\": \"%s\", \"seconds\": %.1f, \"log\": ",
+		       res[i].exit, when, (double)res[i].ms / 1000.0);
+		json_write_str(stdout, res[i].log);
+		printf("}");
+	}
+	printf("]");
+	build_result_free(res, n);
+	free(res);
+}
+
 static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 {
 	bool req = required_module(ctx, l->m);
@@ -88,6 +122,7 @@ static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 		printf(", \"required\": %s", req ? "true" : "false");
 		if (l->k)
 			printf(", \"needed_at_boot\": %s", l->boot ? "true" : "false");
+		emit_builds(ctx, l);
 		status_owner_json(ctx, l->m, l->v, l->k);
 		printf("}");
 	} else if (!l->k) {

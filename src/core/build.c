@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/buildresult.h"
 #include "core/compress.h"
 #include "core/kernel.h"
 #include "core/lifecycle.h"
@@ -496,6 +497,24 @@ static int do_build(struct build *b, bool replace)
 	return 0;
 }
 
+/* M/V/.last-build.K.A: what this build came to, when, and where its make.log is. */
+static void record_result(const struct build *b, int r, long ms)
+{
+	_cleanup_free_ char *final_log = xasprintf("%s/log/make.log", b->base);
+	const char *log = r == 0 && is_reg(final_log) ? final_log : is_reg(b->log) ? b->log : NULL;
+	struct build_result res = {
+		.kernel = (char *)b->k,
+		.arch = (char *)b->a,
+		.result = (char *)(r == 0 ? "built" : r == DKMS_EXIT(77) ? "skipped" : "failed"),
+		.exit = r == 0 ? 0 : exit_status_of(r),
+		.time = (long long)time(NULL),
+		.ms = ms,
+		.log = log ? (char *)ctx_display(b->ctx, log) : NULL,
+	};
+
+	build_result_write(b->ctx, b->m, b->v, &res);
+}
+
 static int build_one(struct ndkms_ctx *ctx, const char *k, const char *a, bool replace)
 {
 	struct build b = {.ctx = ctx, .m = ctx->module, .v = ctx->version, .k = k, .a = a};
@@ -512,10 +531,18 @@ static int build_one(struct ndkms_ctx *ctx, const char *k, const char *a, bool r
 	b.kdir = path_join(b.mv, k);
 	b.base = path_join(b.kdir, a);
 	b.ksd = ctx_kernel_source_dir(ctx, k);
-	if (!b.src)
+	if (!b.src) {
 		r = state_check_added(ctx, b.m, b.v);
-	else
+	} else {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		r = do_build(&b, replace);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (r != DKMS_EXIT(3))
+			record_result(&b, r,
+				      (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+					     (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	}
 	build_release(&b);
 	return r;
 }
