@@ -17,6 +17,9 @@ for bin in build/fuzz/fuzz-*; do
 	fuzz-index) printf 'crc7\tkernel/lib/crc7.ko:\nusb:v*\tusbcore\ncrc8\tabc\300\ncaf\303\251\tx\n' >"$seeds/seed" ;;
 	fuzz-extract) [ -e "$seeds/seed.tar" ] ||
 		tar -C examples -cf "$seeds/seed.tar" hello 2>/dev/null ;;
+	fuzz-efisig) [ -e "$seeds/seed" ] || { head -c 64 /dev/urandom >"$out/seed-cert" &&
+		sh test/fixtures/efivars.sh raw "$out/seed-efi" MokListRT "$out/seed-cert" &&
+		cp "$out/seed-efi/mok-variables/MokListRT" "$seeds/seed"; } ;;
 	fuzz-modparse) for f in build/san/../tmp/*.ko build/dmdrv/*.ko; do
 		[ -f "$f" ] && cp -n "$f" "$seeds/" 2>/dev/null; done ;;
 	esac
