@@ -49,7 +49,8 @@ static int drop_installed(struct doctor_scope *s, const char *m, const char *v, 
 	if (r == 0)
 		log_info("Removed %s", ctx_display(ctx, link));
 	lock_release(klock);
-	return r < 0 ? r : lifecycle_depmod(ctx, k);
+	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	return r < 0 || !is_dir(kdir) ? r : lifecycle_depmod(ctx, k);
 }
 
 static int drop_build(struct doctor_scope *s, const struct doctor_problem *p)

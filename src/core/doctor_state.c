@@ -52,7 +52,8 @@ static void check_source(struct doctor_scope *s, const char *m, const char *v)
 }
 
 /* Built modules of M/V on K/A that are missing; the names in *missing ("" when all there). */
-static bool built_missing(const struct dkms_conf *conf, bool have_conf, const char *moddir,
+static bool built_missing(const struct ndkms_ctx *ctx, const struct dkms_conf *conf,
+			  bool have_conf, const char *moddir, const char *k, const char *a,
 			  char **missing)
 {
 	char *out = xstrdup("");
@@ -73,6 +74,8 @@ static bool built_missing(const struct dkms_conf *conf, bool have_conf, const ch
 		return !ko;
 	}
 	for (size_t i = 0; i < conf->nmods; i++) {
+		if (!kernel_exclusive_ok(ctx, conf, (long)i, k, a))
+			continue; /* BUILD_EXCLUSIVE: never built for this kernel */
 		_cleanup_free_ char *f = find_ko(moddir, conf->mods[i].dest_name);
 		if (f)
 			continue;
@@ -103,12 +106,16 @@ static void check_build(struct doctor_scope *s, const char *m, const char *v, co
 			dkms_conf_release(&conf);
 		return;
 	}
-	if (built_missing(&conf, have_conf, moddir, &missing)) {
+	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	if (installed && !is_dir(kdir)) {
+		doctor_add(s, "kernel-gone", DOCTOR_DROP_INSTALLED, m, v, k, a, kdir,
+			   "%s/%s is installed for %s (%s), but that kernel's tree %s is gone", m, v,
+			   k, a, ctx_display(ctx, kdir));
+	} else if (built_missing(ctx, &conf, have_conf, moddir, k, a, &missing)) {
 		doctor_add(s, "built-missing", DOCTOR_DROP_BUILD, m, v, k, a, moddir,
 			   "%s/%s is built for %s (%s)%s but %s is missing from %s", m, v, k, a,
 			   installed ? " and installed" : "", missing, ctx_display(ctx, moddir));
 	} else if (installed && have_conf) {
-		_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
 		for (size_t i = 0; i < conf.nmods; i++) {
 			if (!kernel_exclusive_ok(ctx, &conf, (long)i, k, a))
 				continue;

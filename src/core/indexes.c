@@ -74,6 +74,9 @@ static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
 
 	log_partial("Running depmod...");
 	if (!is_reg(dep)) {
+		/* nothing to index (the kernel is gone): a pending marker for it is done too */
+		_cleanup_free_ char *marker = pending_marker(ctx, kver);
+		unlink(marker);
 		if (log_is_verbose())
 			log_info("Skipping depmod because '%s' is missing.", ctx_display(ctx, dep));
 		log_info(" done.");

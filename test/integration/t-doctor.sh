@@ -90,6 +90,19 @@ repaired_clean build-gone
 check "build-gone: installed copy deleted" [ ! -e "$K/updates/dkms/hello.ko" ]
 check "build-gone: link deleted" [ ! -e "$S/kernel-$KVER-$ARCH" ]
 
+fresh kernel-gone
+mv "$K" "$W/kernel-gone.tree"
+expect_rc "the kernel's tree removed behind the state's back" 1 dr
+expect_out "names it" "kernel-gone: hello/1.0 is installed for $KVER ($ARCH), but that kernel's tree /lib/modules/$KVER is gone"
+repaired_clean kernel-gone
+check "kernel-gone: link dropped" [ ! -e "$S/kernel-$KVER-$ARCH" ]
+check "kernel-gone: the build is kept, as dkms keeps it" [ -f "$B/module/hello.ko" ]
+check "kernel-gone: no kernel tree made up" [ ! -e "$K" ]
+: >"$R/var/lib/dkms/.ndkms-depmod-$KVER"
+expect_rc "a pending depmod for the removed kernel" 1 dr
+repaired_clean kernel-gone-depmod
+check "kernel-gone: its pending marker gone" [ ! -e "$R/var/lib/dkms/.ndkms-depmod-$KVER" ]
+
 fresh source-gone
 add() { "$NDKMS" --root "$R" add "$@"; }
 mkdir -p "$R/usr/src/hello-2.0"
