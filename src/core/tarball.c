@@ -15,7 +15,9 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/names.h"
 #include "util/strbuf.h"
+#include "util/strv.h"
 
 /* dkms's default name: M-V-kernelK1-A1-kernelK2-A2.dkms.tar.gz (or source-only/manykernels). */
 static char *default_name(const struct ndkms_ctx *ctx)
@@ -156,62 +158,147 @@ static char *find_conf(const char *dir, int depth)
 	return NULL;
 }
 
-static bool plain_name(const char *s)
+/*
+ * What ldtarball puts in place, undone whole when a later step fails: each tree is staged
+ * beside its place, then renamed in; a tree it replaces (--force) waits under a dot-name
+ * beside it until the end, so that a failure puts it back.
+ */
+struct staged {
+	struct strv made; /* trees put in place */
+	struct strv old;  /* what each replaced, moved aside, or "" */
+	const char *stop; /* rollback removes emptied parents up to here */
+};
+
+static int stage_put(struct staged *s, const char *tmp, const char *dest)
 {
-	return *s && !streq(s, ".") && !streq(s, "..") && !strchr(s, '/');
+	_cleanup_free_ char *parent = path_dirname(dest);
+	_cleanup_free_ char *old = NULL;
+	int r;
+
+	if (path_exists(dest)) {
+		old = xasprintf("%s/.%s.ndkms-old", parent, path_basename(dest));
+		rm_rf(old);
+		if (rename(dest, old) < 0)
+			return -errno;
+	}
+	r = rename_sync(tmp, dest);
+	if (r < 0) {
+		if (old)
+			rename(old, dest);
+		return r;
+	}
+	strv_push(&s->made, dest);
+	strv_push(&s->old, old ? old : "");
+	return 0;
 }
 
-/* Copy dkms_main_tree/K/A into M/V/K/A (staged beside, then renamed). */
-static int load_builds(struct ndkms_ctx *ctx, const char *main_tree)
+static void stage_end(struct staged *s, bool keep)
 {
+	for (size_t i = s->made.n; i-- > 0;) {
+		const char *dest = s->made.v[i], *old = s->old.v[i];
+		if (keep) {
+			if (*old)
+				rm_rf(old);
+			continue;
+		}
+		rm_rf(dest);
+		if (*old)
+			rename(old, dest);
+		_cleanup_free_ char *parent = path_dirname(dest);
+		rmdir_parents(parent, s->stop); /* only below stop */
+	}
+	strv_release(&s->made);
+	strv_release(&s->old);
+}
+
+/* A folder of the unpacked tarball that is kept on its own: a real folder, links inside it. */
+static int kept_tree_ok(const char *top, const char *dir, char **why)
+{
+	const char *rel = dir + strlen(top) + (dir[strlen(top)] == '/');
+
+	if (!is_dir(dir) || is_symlink(dir)) {
+		*why = xasprintf("'%s' is not a folder", rel);
+		return -EPERM;
+	}
+	return extract_links_within(dir, why);
+}
+
+/* dkms_main_tree/K/A, every one checked (valid kernel and arch, links inside it) into kas. */
+static int plan_builds(const char *top, const char *main_tree, struct strv *kas, char **why)
+{
+	_cleanup_strv_ struct strv ks = STRV_INIT;
 	DIR *kd = opendir(main_tree);
 	int r = 0;
 
 	if (!kd)
 		return 0;
-	_cleanup_strv_ struct strv ks = STRV_INIT;
 	for (struct dirent *de; (de = readdir(kd));)
-		if (plain_name(de->d_name) && de->d_name[0] != '.')
+		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
 			strv_push(&ks, de->d_name);
 	closedir(kd);
 	strv_sort(&ks);
 	for (size_t i = 0; i < ks.n && r == 0; i++) {
 		_cleanup_free_ char *kdir = path_join(main_tree, ks.v[i]);
 		_cleanup_strv_ struct strv as = STRV_INIT;
+		if (!kver_valid(ks.v[i])) {
+			*why = xasprintf("'dkms_main_tree/%s' is not a kernel version", ks.v[i]);
+			return -EPERM;
+		}
+		if ((r = kept_tree_ok(top, kdir, why)) < 0)
+			return r;
 		DIR *ad = opendir(kdir);
 		if (!ad)
 			continue;
 		for (struct dirent *de; (de = readdir(ad));)
-			if (plain_name(de->d_name) && de->d_name[0] != '.')
+			if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
 				strv_push(&as, de->d_name);
 		closedir(ad);
 		strv_sort(&as);
 		for (size_t j = 0; j < as.n && r == 0; j++) {
-			const char *k = ks.v[i], *a = as.v[j];
-			_cleanup_free_ char *from = path_join(kdir, a);
-			_cleanup_free_ char *to =
-				state_mvka_dir(ctx, ctx->module, ctx->version, k, a);
-			_cleanup_free_ char *tmp = xasprintf("%s.ndkms-tmp", to);
-			if (path_exists(to) && !ctx->force) {
-				log_warn("%s already exists. Skipping...", ctx_display(ctx, to));
-				continue;
+			_cleanup_free_ char *adir = path_join(kdir, as.v[j]);
+			if (!kver_valid(as.v[j])) {
+				*why = xasprintf("'dkms_main_tree/%s/%s' is not an architecture",
+						 ks.v[i], as.v[j]);
+				return -EPERM;
 			}
-			log_info("Loading %s...", ctx_display(ctx, to));
-			_cleanup_free_ char *parent = path_dirname(to);
+			r = kept_tree_ok(top, adir, why);
+			if (r == 0)
+				strv_pushf(kas, "%s/%s", ks.v[i], as.v[j]);
+		}
+	}
+	return r;
+}
+
+/* Copy each checked dkms_main_tree/K/A into M/V/K/A (staged beside, then renamed). */
+static int load_builds(struct ndkms_ctx *ctx, const char *main_tree, const struct strv *kas,
+		       struct staged *st)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < kas->n && r == 0; i++) {
+		_cleanup_free_ char *ka = xstrdup(kas->v[i]);
+		char *a = strchr(ka, '/');
+		*a++ = '\0';
+		const char *k = ka;
+		_cleanup_free_ char *from = path_join(main_tree, kas->v[i]);
+		_cleanup_free_ char *to = state_mvka_dir(ctx, ctx->module, ctx->version, k, a);
+		_cleanup_free_ char *parent = path_dirname(to);
+		_cleanup_free_ char *tmp = xasprintf("%s/.%s.ndkms-tmp", parent, a);
+		if (path_exists(to) && !ctx->force) {
+			log_warn("%s already exists. Skipping...", ctx_display(ctx, to));
+			continue;
+		}
+		log_info("Loading %s...", ctx_display(ctx, to));
+		rm_rf(tmp);
+		r = mkdir_p(parent, 0755);
+		if (r == 0)
+			r = copy_tree(from, tmp);
+		if (r == 0)
+			r = stage_put(st, tmp, to);
+		if (r < 0) {
 			rm_rf(tmp);
-			r = mkdir_p(parent, 0755);
-			if (r == 0)
-				r = copy_tree(from, tmp);
-			if (r == 0 && path_exists(to))
-				r = rm_rf(to);
-			if (r == 0)
-				r = rename_sync(tmp, to);
-			if (r < 0) {
-				rm_rf(tmp);
-				log_error("Could not load %s: %s", ctx_display(ctx, to),
-					  strerror(-r));
-				r = DKMS_EXIT(6);
-			}
+			log_error("Could not load %s: %s", ctx_display(ctx, to), strerror(-r));
+			r = DKMS_EXIT(6);
 		}
 	}
 	return r;
@@ -225,10 +312,10 @@ static int read_names(struct ndkms_ctx *ctx, const char *conf_path)
 	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->running_arch;
 	int r = modconf_read(ctx, conf_path, "", "", k, a, false, &conf);
 
-	if (r < 0 || !conf.package_name || !plain_name(conf.package_name) ||
-	    !conf.package_version || !plain_name(conf.package_version)) {
+	if (r < 0 || !name_valid(conf.package_name) || !name_valid(conf.package_version)) {
 		dkms_conf_release(&conf);
-		log_error("Malformed dkms.conf in the tarball; cannot load it.");
+		log_error("Malformed dkms.conf in the tarball; cannot load it.\nNothing was "
+			  "installed.");
 		return DKMS_EXIT(7);
 	}
 	free(ctx->module);
@@ -240,7 +327,8 @@ static int read_names(struct ndkms_ctx *ctx, const char *conf_path)
 }
 
 /* /usr/src/M-V from the tarball's source (or just its dkms.conf for binaries-only). */
-static int load_source(struct ndkms_ctx *ctx, const char *from, bool conf_only)
+static int load_source(struct ndkms_ctx *ctx, const char *from, bool conf_only,
+		       struct staged *st)
 {
 	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->source_tree, ctx->module,
 					      ctx->version);
@@ -265,10 +353,8 @@ static int load_source(struct ndkms_ctx *ctx, const char *from, bool conf_only)
 	} else if (r == 0) {
 		r = copy_tree(from, tmp);
 	}
-	if (r == 0 && is_dir(dest))
-		r = rm_rf(dest);
 	if (r == 0)
-		r = rename_sync(tmp, dest);
+		r = stage_put(st, tmp, dest);
 	if (r < 0) {
 		rm_rf(tmp);
 		log_error("Could not write %s: %s", ctx_display(ctx, dest), strerror(-r));
@@ -277,11 +363,24 @@ static int load_source(struct ndkms_ctx *ctx, const char *from, bool conf_only)
 	return 0;
 }
 
-static int load_unpacked(struct ndkms_ctx *ctx, const char *top)
+static int refuse_tarball(const char *file, const char *why)
+{
+	log_error("Refusing to load %s: %s.\nNothing was installed.", file, why);
+	return DKMS_EXIT(6);
+}
+
+/*
+ * Everything is checked before anything is written: the archive as a whole (extract_archive),
+ * then the names from its dkms.conf and every folder that is kept (the source, each kernel's
+ * build) with the links inside it.  A failure while writing undoes what was written.
+ */
+static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *top)
 {
 	_cleanup_free_ char *main_tree = path_join(top, "dkms_main_tree");
 	_cleanup_free_ char *srct = path_join(top, "dkms_source_tree");
 	_cleanup_free_ char *bino = path_join(top, "dkms_binaries_only");
+	_cleanup_free_ char *why = NULL;
+	_cleanup_strv_ struct strv kas = STRV_INIT;
 	int r;
 
 	if (!is_dir(main_tree) || is_symlink(main_tree)) {
@@ -291,6 +390,8 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *top)
 			log_error("Cannot find a dkms.conf file in the tarball.");
 			return DKMS_EXIT(3);
 		}
+		if (kept_tree_ok(top, conf_dir, &why) < 0)
+			return refuse_tarball(file, why);
 		free(ctx->src_tree_arg);
 		ctx->src_tree_arg = TAKE_PTR(conf_dir);
 		r = lifecycle_prepare_source(ctx);
@@ -312,6 +413,9 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *top)
 	}
 	if ((r = read_names(ctx, has_src ? c1 : c2)) < 0)
 		return r;
+	if (kept_tree_ok(top, has_src ? srct : bino, &why) < 0 ||
+	    plan_builds(top, main_tree, &kas, &why) < 0)
+		return refuse_tarball(file, why);
 	int lock = lock_module(ctx, ctx->module);
 	if (lock < 0)
 		return lock;
@@ -321,9 +425,11 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *top)
 		lock_release(lock);
 		return DKMS_EXIT(8);
 	}
-	r = load_source(ctx, has_src ? srct : bino, !has_src);
+	struct staged st = {STRV_INIT, STRV_INIT, ctx->dkms_tree};
+	r = load_source(ctx, has_src ? srct : bino, !has_src, &st);
 	if (r == 0)
-		r = load_builds(ctx, main_tree);
+		r = load_builds(ctx, main_tree, &kas, &st);
+	stage_end(&st, r == 0);
 	if (r == 0 && !state_is_added(ctx, ctx->module, ctx->version))
 		r = lifecycle_add(ctx);
 	lock_release(lock);
@@ -360,7 +466,7 @@ int tarball_load(struct ndkms_ctx *ctx, const char *file)
 		rm_rf(tmp);
 		return DKMS_EXIT(6);
 	}
-	r = load_unpacked(ctx, tmp);
+	r = load_unpacked(ctx, file, tmp);
 	rm_rf(tmp);
 	return r;
 }

@@ -263,6 +263,7 @@ int dm_cache_write_file(const char *path, const void *data, size_t len)
 
 	if (r < 0)
 		return r;
+	o.no_sync = true; /* every cache file is checked when read */
 	return outfile_commit(&o, 0644, write_out(o.fd, data, len));
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* extract.c - unpack an untrusted tar archive into an empty folder, refusing anything hostile. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -106,14 +107,15 @@ static const struct member *symlink_prefix(const struct plan *p, const char *pat
 }
 
 /*
- * A symlink's target, taken from the link's folder, must stay inside and must not pass
- * through another symlink member before its last component (a chain could climb out).
+ * A symlink's target, taken from the link's folder (link is its path relative to the top of the
+ * tree), must stay inside that tree and must not pass through another symlink before its last
+ * component (a chain could climb out).  is_link says whether a relative path is a symlink.
  */
-static bool symlink_ok(const struct plan *p, const struct member *l)
+static bool target_inside(const char *link, const char *t,
+			  bool (*is_link)(const void *arg, const char *rel), const void *arg)
 {
-	const char *t = l->target;
 	_cleanup_strv_ struct strv stack = STRV_INIT;
-	_cleanup_free_ char *dir = xstrdup(l->path);
+	_cleanup_free_ char *dir = xstrdup(link);
 	char *slash = strrchr(dir, '/');
 
 	if (!*t || *t == '/')
@@ -137,17 +139,37 @@ static bool symlink_ok(const struct plan *p, const struct member *l)
 		} else {
 			strv_push(&stack, c);
 		}
-		/* every step but the last must not be a symlink member */
+		/* every step but the last must not be a symlink */
 		if (save && *save) {
 			_cleanup_strbuf_ struct strbuf pre = STRBUF_INIT;
 			for (size_t i = 0; i < stack.n; i++)
 				sb_addf(&pre, "%s%s", i ? "/" : "", stack.v[i]);
-			const struct member *m = find_member(p, sb_str(&pre));
-			if (m && m->type == AE_IFLNK)
+			if (is_link(arg, sb_str(&pre)))
 				return false;
 		}
 	}
 	return true;
+}
+
+static bool member_is_link(const void *arg, const char *rel)
+{
+	const struct member *m = find_member(arg, rel);
+
+	return m && m->type == AE_IFLNK;
+}
+
+static bool symlink_ok(const struct plan *p, const struct member *l)
+{
+	return target_inside(l->path, l->target, member_is_link, p);
+}
+
+/* A name a terminal or a later path component must never see: control characters. */
+static bool has_control(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return true;
+	return false;
 }
 
 static int refuse(char **why, const char *name, const char *what)
@@ -175,6 +197,13 @@ static int check_archive(const char *file, struct plan *p, char **why)
 		if (!name) {
 			*why = xstrdup("a member has no name");
 			r = -EINVAL;
+			break;
+		}
+		if (has_control(name) || (hard && has_control(hard)) ||
+		    (type == AE_IFLNK && archive_entry_symlink(e) &&
+		     has_control(archive_entry_symlink(e)))) {
+			*why = xstrdup("a member's name or link target holds control characters");
+			r = -EPERM;
 			break;
 		}
 		_cleanup_free_ char *path = normalize(name);
@@ -297,7 +326,7 @@ static int write_member(struct archive *a, const char *dest, const struct member
 		}
 		return 0;
 	}
-	fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (m->perm & 0755) | 0600);
+	fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, copied_mode(m->perm) | 0600);
 	if (fd < 0) {
 		r = -errno;
 		goto fail;
@@ -369,4 +398,70 @@ int extract_archive(const char *archive, const char *dest, char **why)
 		r = unpack(archive, dest, &p, why);
 	plan_release(&p);
 	return r;
+}
+
+struct disk_tree {
+	const char *top;
+};
+
+static bool disk_is_link(const void *arg, const char *rel)
+{
+	const struct disk_tree *t = arg;
+	_cleanup_free_ char *p = path_join(t->top, rel);
+
+	return is_symlink(p);
+}
+
+static int walk_links(const struct disk_tree *t, const char *rel, int depth, char **why)
+{
+	_cleanup_free_ char *dir = *rel ? path_join(t->top, rel) : xstrdup(t->top);
+	_cleanup_strv_ struct strv names = STRV_INIT;
+	DIR *d;
+	int r = 0;
+
+	if (depth > 64) {
+		*why = xasprintf("'%s' is nested too deep", rel);
+		return -EPERM;
+	}
+	if (!(d = opendir(dir))) {
+		*why = xasprintf("cannot read '%s': %s", *rel ? rel : ".", strerror(errno));
+		return -errno;
+	}
+	for (struct dirent *de; (de = readdir(d));)
+		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+			strv_push(&names, de->d_name);
+	closedir(d);
+	for (size_t i = 0; r == 0 && i < names.n; i++) {
+		_cleanup_free_ char *child = *rel ? xasprintf("%s/%s", rel, names.v[i])
+						  : xstrdup(names.v[i]);
+		_cleanup_free_ char *full = path_join(t->top, child);
+		struct stat st;
+		char target[4096];
+
+		if (lstat(full, &st) < 0) {
+			r = -errno;
+			*why = xasprintf("cannot read '%s': %s", child, strerror(-r));
+		} else if (S_ISLNK(st.st_mode)) {
+			ssize_t n = readlink(full, target, sizeof(target) - 1);
+			if (n < 0) {
+				r = -errno;
+				*why = xasprintf("cannot read '%s': %s", child, strerror(-r));
+				break;
+			}
+			target[n] = '\0';
+			if (!target_inside(child, target, disk_is_link, t))
+				r = refuse(why, child, "is a symlink pointing outside the folder it is "
+						       "kept in");
+		} else if (S_ISDIR(st.st_mode)) {
+			r = walk_links(t, child, depth + 1, why);
+		}
+	}
+	return r;
+}
+
+int extract_links_within(const char *dir, char **why)
+{
+	struct disk_tree t = {dir};
+
+	return walk_links(&t, "", 0, why);
 }

@@ -12,11 +12,19 @@
 
 /*
  * Read the whole archive (tar, compressed with anything libarchive knows) once to check every
- * member, then unpack it into dest (an existing empty folder).  Refused: absolute names, ".."
- * components, duplicate names, a member below a symlink member, symlinks whose target leaves
+ * member, then unpack it into dest (an existing empty folder).  Refused: names or link targets
+ * with control characters, absolute names, ".." components, duplicate names, a member below a symlink member, symlinks whose target leaves
  * dest or goes through another symlink, hard links to anything but an earlier regular file,
  * device nodes, FIFOs and sockets, members or totals over the bounds above, and archives that
  * are corrupt or truncated.  On a refusal nothing has been written; on a later failure the
  * caller removes dest.  Returns 0 or a negative errno, with *why set to a sentence.
  */
 int extract_archive(const char *archive, const char *dest, char **why);
+
+/*
+ * The archive is checked against its own top; a caller that keeps only a subtree of it (the
+ * source folder, one kernel's build) checks that subtree on its own before copying it: every
+ * symlink below host folder dir, taken from its own folder, stays inside dir without passing
+ * through another symlink (absolute targets refused).  Returns 0 or -EPERM with *why set.
+ */
+int extract_links_within(const char *dir, char **why);

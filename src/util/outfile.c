@@ -77,7 +77,7 @@ int outfile_commit(struct outfile *o, mode_t mode, int r)
 		r = check_fresh(o);
 	if (!r && fchmod(o->fd, mode) < 0)
 		r = -errno;
-	if (!r && fsync(o->fd) < 0)
+	if (!r && !o->no_sync && fsync(o->fd) < 0)
 		r = -errno;
 	if (close(o->fd) < 0 && !r)
 		r = -errno;
@@ -88,7 +88,7 @@ int outfile_commit(struct outfile *o, mode_t mode, int r)
 		r = -errno;
 	if (r)
 		unlink(o->tmp);
-	else
+	else if (!o->no_sync)
 		r = fsync_dir_of(o->path);
 	release(o);
 	return r;

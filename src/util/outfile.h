@@ -2,6 +2,7 @@
 /* outfile.h - the one way to create an output file: a fresh temporary beside it, renamed in. */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /*
@@ -15,6 +16,7 @@ struct outfile {
 	int fd;     /* write here (also for archive_write_open_fd) */
 	char *tmp;  /* "<dir>/.<base>.XXXXXX" */
 	char *path; /* the final name */
+	bool no_sync; /* set by a caller whose file is a cache checked when read: no fsync */
 };
 
 #define OUTFILE_INIT {.fd = -1}

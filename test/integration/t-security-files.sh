@@ -150,5 +150,90 @@ expect_rc "a FIFO in the marker folder does not hang remove either" 0 rpm_remove
 check "removed" [ ! -e "$ROOT/var/lib/dkms/hello/6.6" ]
 expect_rc "add it again" 0 nd add hello/6.6
 
+# 5. tarballs: everything checked before anything is written, nothing half-loaded stays
+ESC=$(printf '\033')
+T=$PUB/tarballs
+# mk_tree DIR NAME VERSION: a dkms-layout tarball tree (source and one kernel's build) in DIR
+mk_tree() {
+	rm -rf "$1"
+	mkdir -p "$1/dkms_source_tree" "$1/dkms_main_tree/$KVER/$ARCH/module" "$1/dkms_main_tree/$KVER/$ARCH/log"
+	printf 'PACKAGE_NAME="%s"\nPACKAGE_VERSION="%s"\nBUILT_MODULE_NAME[0]="hello"\nDEST_MODULE_LOCATION[0]="/updates/dkms"\n' \
+		"$2" "$3" >"$1/dkms_source_tree/dkms.conf"
+	cp "$REPO/examples/hello/hello.c" "$1/dkms_source_tree/"
+	sh "$REPO/test/fixtures/fake-ko.sh" "$1/dkms_main_tree/$KVER/$ARCH/module/hello.ko" hello "$3"
+	: >"$1/dkms_main_tree/$KVER/$ARCH/log/make.log"
+}
+mk_tar() { tar -czf "$T/$2.tar.gz" -C "$1" . ; }
+src_before=$(ls -A "$ROOT/usr/src" | sort | tr '\n' ' ')
+dkms_before=$(ls -A "$ROOT/var/lib/dkms" | sort | tr '\n' ' ')
+nothing_written() {
+	[ "$(ls -A "$ROOT/usr/src" | sort | tr '\n' ' ')" = "$src_before" ] &&
+		[ "$(ls -A "$ROOT/var/lib/dkms" | sort | tr '\n' ' ')" = "$dkms_before" ]
+}
+mkdir -p "$T"
+
+mk_tree "$T/t1" "evil${ESC}[2K" 1.0
+mk_tar "$T/t1" ctl-name
+expect_rc "ldtarball of a module name with a control character is refused" 7 nd ldtarball "$T/ctl-name.tar.gz"
+check "nothing was written for it" nothing_written
+check "the name is never printed raw" sh -c "! grep -q '$ESC' '$OUT'"
+expect_rc "status after it" 0 nd status
+check "status shows no escape sequence" sh -c "! grep -q '$ESC' '$OUT'"
+
+mk_tree "$T/t2" ctlmember 1.0
+: >"$T/t2/dkms_source_tree/x${ESC}[1Ay.c"
+mk_tar "$T/t2" ctl-member
+expect_rc "a member name with a control character is refused" 6 nd ldtarball "$T/ctl-member.tar.gz"
+expect_out "it says what" "holds control characters"
+check "nothing was written for that one" nothing_written
+check "that name is never printed raw" sh -c "! grep -q '$ESC' '$OUT'"
+
+mk_tree "$T/t3" badkver 1.0
+mv "$T/t3/dkms_main_tree/$KVER" "$T/t3/dkms_main_tree/6.1;x"
+mk_tar "$T/t3" bad-kver
+expect_rc "a kernel folder that is no kernel version is refused" 6 nd ldtarball "$T/bad-kver.tar.gz"
+expect_out "it names the folder" "is not a kernel version"
+check "nothing was written: not /usr/src/badkver-1.0 first" nothing_written
+
+# links are checked against the folder that is kept, not against the archive's top
+mkdir -p "$T/t4/a/b/escape-1.0/pkg"
+printf 'PACKAGE_NAME="escape"\nPACKAGE_VERSION="1.0"\nBUILT_MODULE_NAME[0]="hello"\n' >"$T/t4/a/b/escape-1.0/dkms.conf"
+ln -s ../../.. "$T/t4/a/b/escape-1.0/pkg/hostroot"
+mk_tar "$T/t4" plain-escape
+expect_rc "a plain source tarball with a link out of its kept folder is refused" 6 nd ldtarball "$T/plain-escape.tar.gz"
+expect_out "it names the link" "pkg/hostroot"
+check "no /usr/src/escape-1.0" [ ! -e "$ROOT/usr/src/escape-1.0" ]
+check "nothing was written for the plain tarball" nothing_written
+mk_tree "$T/t5" srcescape 1.0
+ln -s ../dkms_main_tree "$T/t5/dkms_source_tree/up"
+mk_tar "$T/t5" src-escape
+expect_rc "a source tree with a link out of dkms_source_tree is refused" 6 nd ldtarball "$T/src-escape.tar.gz"
+check "nothing was written for the source link" nothing_written
+mk_tree "$T/t6" buildescape 1.0
+ln -s ../../../../dkms_source_tree "$T/t6/dkms_main_tree/$KVER/$ARCH/module/src"
+mk_tar "$T/t6" build-escape
+expect_rc "a build with a link out of its kernel/arch folder is refused" 6 nd ldtarball "$T/build-escape.tar.gz"
+check "nothing was written for the build link" nothing_written
+mk_tree "$T/t7" inside 1.0
+mkdir "$T/t7/dkms_source_tree/inc"
+ln -s ../hello.c "$T/t7/dkms_source_tree/inc/hello.c"
+mk_tar "$T/t7" inside
+expect_rc "a link inside the kept folder is fine" 0 nd ldtarball "$T/inside.tar.gz"
+check "it was loaded with its link" [ "$(readlink "$ROOT/usr/src/inside-1.0/inc/hello.c")" = ../hello.c ]
+check "and its build" [ -f "$ROOT/var/lib/dkms/inside/1.0/$KVER/$ARCH/module/hello.ko" ]
+expect_rc "remove it" 0 nd remove inside/1.0 --all
+rm -rf "$ROOT/usr/src/inside-1.0"
+
+# a failure after the source is written takes the source back out
+mk_tree "$T/t8" rollback 1.0
+mk_tar "$T/t8" rollback
+mkdir -p "$ROOT/var/lib/dkms/rollback/1.0"
+: >"$ROOT/var/lib/dkms/rollback/1.0/$KVER"
+dkms_before=$(ls -A "$ROOT/var/lib/dkms" | sort | tr '\n' ' ')
+expect_rc "a build that cannot be written fails the load" 6 nd ldtarball "$T/rollback.tar.gz"
+check "the source written before it is rolled back" [ ! -e "$ROOT/usr/src/rollback-1.0" ]
+check "no staging folder left in /usr/src" sh -c "! ls -A '$ROOT/usr/src' | grep -q ndkms"
+rm -rf "$ROOT/var/lib/dkms/rollback"
+
 check "nothing written outside the root" host_unchanged
 done_testing

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* t-util.c - unit tests of the util layer: version order, paths, atomic writes, spawn. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +10,8 @@
 #include "harness.h"
 #include "util/fs.h"
 #include "util/names.h"
+#include "util/outfile.h"
+#include "util/private.h"
 #include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/version.h"
@@ -112,6 +115,52 @@ static void t_copy_tree_and_rm(void)
 	free(src), free(dst), free(sub), free(f), free(link), free(dlink), free(df), free(d);
 }
 
+static void t_outfile_private(void)
+{
+	char *d = tmpdir();
+	char *f = path_join(d, "out"), *target = path_join(d, "target");
+	char *fifo = path_join(d, "fifo"), *priv = path_join(d, "priv/locks");
+	char *lock = path_join(priv, "x.lock"), *data = NULL;
+	struct outfile o = OUTFILE_INIT;
+	struct stat st;
+
+	CHECK_INT(copied_mode(04777), 0755);
+	CHECK_INT(copied_mode(S_IFDIR | 03777), 0755);
+	CHECK_INT(copied_mode(0640), 0640);
+	/* a symlink at the final name is replaced, its target never written */
+	CHECK_INT(write_file_atomic(target, "keep", 4, 0600), 0);
+	CHECK(symlink(target, f) == 0);
+	CHECK_INT(outfile_open(&o, f), 0);
+	CHECK(write(o.fd, "new", 3) == 3);
+	CHECK_INT(outfile_commit(&o, 0644, 0), 0);
+	CHECK(lstat(f, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0644);
+	CHECK_INT(read_file(target, &data, NULL, 0), 0);
+	CHECK_STR(data, "keep");
+	free(data);
+	/* a failed writer leaves nothing behind */
+	CHECK_INT(outfile_open(&o, f), 0);
+	CHECK_INT(outfile_commit(&o, 0644, -EIO), -EIO);
+	CHECK_INT(dir_count(d), 2);
+	/* a FIFO is refused without blocking */
+	CHECK(mkfifo(fifo, 0600) == 0);
+	CHECK_INT(read_file(fifo, &data, NULL, 0), -EINVAL);
+	/* private folders and lock files */
+	CHECK_INT(mkdir_private(priv), 0);
+	CHECK(stat(priv, &st) == 0 && (st.st_mode & 07777) == 0700);
+	CHECK(chmod(priv, 0777) == 0);
+	CHECK_INT(mkdir_private(priv), 0);
+	CHECK(stat(priv, &st) == 0 && (st.st_mode & 07777) == 0700);
+	int fd = lockfile_open(lock);
+	CHECK(fd >= 0);
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0600);
+	if (fd >= 0)
+		close(fd);
+	CHECK(unlink(lock) == 0 && symlink(target, lock) == 0);
+	CHECK_INT(lockfile_open(lock), -EPERM);
+	CHECK_INT(rm_rf(d), 0);
+	free(f), free(target), free(fifo), free(priv), free(lock), free(d);
+}
+
 static void t_spawn(void)
 {
 	char *out = NULL;
@@ -198,6 +247,7 @@ static const struct test_case tests[] = {
 	{"relative paths", t_relative},
 	{"atomic write", t_atomic_write},
 	{"copy tree and rm_rf", t_copy_tree_and_rm},
+	{"outfile, copied modes, private folders and locks", t_outfile_private},
 	{"spawn", t_spawn},
 	{"shell quoting", t_shell_quote},
 };
