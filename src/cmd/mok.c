@@ -45,6 +45,7 @@ static void print_json(const struct sb_status *s)
 	fputs("{", stdout);
 	json_field("secure_boot", sb_word(s->secure_boot), false);
 	printf("\"uefi\":%s,", s->uefi ? "true" : "false");
+	json_field("secure_boot_note", s->sb_why, false);
 	json_field("certificate", s->cert, false);
 	printf("\"certificate_present\":%s,", s->have_cert ? "true" : "false");
 	json_field("certificate_error", s->cert_error, false);
@@ -60,8 +61,12 @@ static void print_json(const struct sb_status *s)
 
 static void print_text(const struct sb_status *s)
 {
-	printf("Secure Boot: %s%s\n", sb_word(s->secure_boot),
-	       s->uefi ? "" : " (not booted with UEFI)");
+	printf("Secure Boot: %s", sb_word(s->secure_boot));
+	if (!s->uefi)
+		printf(" (not booted with UEFI)");
+	else if (s->sb_why)
+		printf(" (%s)", s->sb_why);
+	putchar('\n');
 	printf("Certificate: %s%s\n", s->cert ? s->cert : "(none configured)",
 	       s->have_cert ? "" : s->cert_error ? " (unreadable)" : " (missing)");
 	if (s->cert_error)

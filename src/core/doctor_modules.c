@@ -172,7 +172,7 @@ void doctor_check_modules(struct doctor_scope *s)
 	const struct ndkms_ctx *ctx = s->ctx;
 	static const char *const no_config[] = {NULL};
 	_cleanup_free_ char *efi = ctx_path(ctx, "/sys/firmware/efi");
-	int secure_boot = efivar_secure_boot(efi);
+	int secure_boot = efivar_secure_boot_effective(efi, NULL);
 	struct kmod_ctx *kctx = kmod_new("/nonexistent", no_config);
 
 	if (kctx)

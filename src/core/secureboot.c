@@ -50,7 +50,7 @@ void secureboot_status(const struct ndkms_ctx *ctx, const char *kver, struct sb_
 
 	memset(s, 0, sizeof(*s));
 	s->uefi = is_dir(efi);
-	s->secure_boot = efivar_secure_boot(efi);
+	s->secure_boot = efivar_secure_boot_effective(efi, &s->sb_why);
 	s->enrolled = s->pending = SB_UNKNOWN;
 	s->cert = signing_certificate(ctx, kver);
 	if (!s->cert)

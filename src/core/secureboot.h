@@ -16,6 +16,7 @@ enum sb_trust {
 struct sb_status {
 	int secure_boot;       /* 1 on, 0 off (or no UEFI), -1 unknown (efivar_secure_boot) */
 	bool uefi;             /* <root>/sys/firmware/efi exists */
+	const char *sb_why;    /* why Secure Boot counts as off although SecureBoot is 1 */
 	char *cert;            /* in-root path of the signing certificate */
 	bool have_cert;        /* it exists and parses */
 	char *cert_error;      /* why not, when it exists */

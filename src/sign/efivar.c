@@ -91,6 +91,36 @@ int efivar_secure_boot(const char *efi_dir)
 	return v[0];
 }
 
+/* A one-byte variable equal to 1. */
+static bool var_is_one(const char *efi_dir, const char *name, const char *guid)
+{
+	_cleanup_free_ unsigned char *v = NULL;
+	size_t n;
+
+	return efivar_read(efi_dir, name, guid, &v, &n) == 0 && n >= 1 && v[0] == 1;
+}
+
+int efivar_secure_boot_effective(const char *efi_dir, const char **why)
+{
+	int sb = efivar_secure_boot(efi_dir);
+
+	if (why)
+		*why = NULL;
+	if (sb != 1)
+		return sb;
+	if (var_is_one(efi_dir, "SetupMode", EFI_GLOBAL_GUID)) {
+		if (why)
+			*why = "the firmware is in setup mode";
+		return 0;
+	}
+	if (var_is_one(efi_dir, "MokSBStateRT", EFI_SHIM_LOCK_GUID)) {
+		if (why)
+			*why = "shim's validation is disabled, MokSBStateRT";
+		return 0;
+	}
+	return 1;
+}
+
 static uint32_t le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

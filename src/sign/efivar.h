@@ -32,6 +32,14 @@ int efivar_read(const char *efi_dir, const char *name, const char *guid, unsigne
 int efivar_secure_boot(const char *efi_dir);
 
 /*
+ * Whether the kernel booted by this firmware enforces Secure Boot, as its EFI stub decides:
+ * SecureBoot on, unless the firmware is in setup mode (SetupMode 1) or shim's validation was
+ * turned off (MokSBStateRT 1, mokutil --disable-validation).  1, 0 or -1 as efivar_secure_boot;
+ * *why (static text, may be NULL) says which exception made it 0.
+ */
+int efivar_secure_boot_effective(const char *efi_dir, const char **why);
+
+/*
  * Every X.509 certificate (DER, without its owner GUID) in a buffer of EFI_SIGNATURE_LISTs, in
  * order; lists of other types (SHA-256 hashes, ...) are skipped.  Every length is checked
  * against the buffer: a list whose sizes do not fit is -EBADMSG (callbacks may have run for

@@ -136,6 +136,21 @@ expect_out "Secure Boot off" "Secure Boot: off"
 expect_out "off explained" "Secure Boot is off"
 expect_rc "rebuild with Secure Boot off" 0 nd build hello/1.0 -k "$KVER" --force
 check "no warning with Secure Boot off" sh -c "! grep -q 'Secure Boot is on' '$OUT'"
+# SecureBoot on, but the firmware in setup mode, or shim's validation off: the kernel does not
+# enforce signatures, and nothing is to be enrolled
+$EV secureboot "$EFI" 1
+$EV setupmode "$EFI" 1
+expect_rc "status in setup mode" 0 nd mok status -k "$KVER"
+expect_out "setup mode is off" "Secure Boot: off (the firmware is in setup mode)"
+$EV setupmode "$EFI" 0
+expect_rc "status with setup mode 0" 1 nd mok status -k "$KVER"
+expect_out "Secure Boot on again" "Secure Boot: on"
+$EV bytes "$EFI" MokSBStateRT 0600000001
+expect_rc "status with shim's validation off" 0 nd mok status -k "$KVER"
+expect_out "MokSBStateRT is off" "Secure Boot: off (shim's validation is disabled, MokSBStateRT)"
+expect_rc "rebuild with shim's validation off" 0 nd build hello/1.0 -k "$KVER" --force
+check "no warning with shim's validation off" sh -c "! grep -q 'Secure Boot is on' '$OUT'"
+rm "$EFI/efivars/MokSBStateRT-"* "$EFI/efivars/SetupMode-"*
 # SecureBoot variable unreadable under UEFI: unknown, no warning
 rm "$EFI/efivars/SecureBoot-"*
 expect_rc "status with no SecureBoot variable" 0 nd mok status -k "$KVER"

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "sign/efivar.h"
@@ -164,6 +165,26 @@ static void t_read(void)
 	CHECK_INT(efivar_secure_boot(dir), -1);
 	write_file_atomic(sb, "\x06\0\0\0\x01\x01", 6, 0644); /* too long */
 	CHECK_INT(efivar_secure_boot(dir), -1);
+	/* setup mode and shim's disabled validation turn enforcement off */
+	const char *why = "x";
+	write_file_atomic(sb, "\x06\0\0\0\x01", 5, 0644);
+	CHECK_INT(efivar_secure_boot_effective(dir, &why), 1);
+	CHECK(why == NULL);
+	char *setup = path_join(vars, "SetupMode-" EFI_GLOBAL_GUID);
+	write_file_atomic(setup, "\x06\0\0\0\x01", 5, 0644);
+	CHECK_INT(efivar_secure_boot_effective(dir, &why), 0);
+	CHECK(why && strstr(why, "setup mode"));
+	write_file_atomic(setup, "\x06\0\0\0\0", 5, 0644);
+	CHECK_INT(efivar_secure_boot_effective(dir, &why), 1);
+	char *moksb = path_join(vars, "MokSBStateRT-" EFI_SHIM_LOCK_GUID);
+	write_file_atomic(moksb, "\x06\0\0\0\x01", 5, 0644);
+	CHECK_INT(efivar_secure_boot_effective(dir, &why), 0);
+	CHECK(why && strstr(why, "MokSBStateRT"));
+	unlink(moksb);
+	unlink(setup);
+	free(setup);
+	free(moksb);
+	write_file_atomic(sb, "\x06\0\0\0\x01\x01", 6, 0644);
 	char *nodir = path_join(dir, "missing");
 	CHECK_INT(efivar_secure_boot(nodir), 0); /* not booted with UEFI */
 
