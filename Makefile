@@ -154,6 +154,7 @@ HOOKS_ALPM    = $(wildcard hooks/alpm/*.hook)
 HOOKS_DEBIAN  = $(wildcard hooks/debian/*.d/*)
 HOOKS_KINSTALL = $(wildcard hooks/kernel-install/*.install)
 HOOKS_SYSTEMD = $(wildcard hooks/systemd/*.service)
+HOOKS_INITRAMFS = $(wildcard hooks/initramfs-tools/*)
 
 install: build/ndkms
 	install -Dm755 build/ndkms $(DESTDIR)$(SBINDIR)/ndkms
@@ -178,6 +179,10 @@ install: build/ndkms
 	for h in $(HOOKS_SYSTEMD); do \
 		$(HOOK_SED) $$h >$(DESTDIR)$(LIBDIR)/systemd/system/$${h##*/} || exit 1; \
 		chmod 644 $(DESTDIR)$(LIBDIR)/systemd/system/$${h##*/} || exit 1; done
+	install -d $(DESTDIR)$(DATADIR)/initramfs-tools/hooks
+	for h in $(HOOKS_INITRAMFS); do \
+		$(HOOK_SED) $$h >$(DESTDIR)$(DATADIR)/initramfs-tools/hooks/$${h##*/} || exit 1; \
+		chmod 755 $(DESTDIR)$(DATADIR)/initramfs-tools/hooks/$${h##*/} || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ndkms $(DESTDIR)$(SBINDIR)/dkms \
@@ -189,7 +194,8 @@ uninstall:
 		$(patsubst hooks/alpm/%,$(DESTDIR)$(DATADIR)/libalpm/hooks/%,$(HOOKS_ALPM)) \
 		$(patsubst hooks/kernel-install/%,$(DESTDIR)$(LIBDIR)/kernel/install.d/%,$(HOOKS_KINSTALL)) \
 		$(patsubst hooks/debian/%,$(DESTDIR)$(SYSCONFDIR)/kernel/%,$(HOOKS_DEBIAN)) \
-		$(patsubst hooks/systemd/%,$(DESTDIR)$(LIBDIR)/systemd/system/%,$(HOOKS_SYSTEMD))
+		$(patsubst hooks/systemd/%,$(DESTDIR)$(LIBDIR)/systemd/system/%,$(HOOKS_SYSTEMD)) \
+		$(patsubst hooks/initramfs-tools/%,$(DESTDIR)$(DATADIR)/initramfs-tools/hooks/%,$(HOOKS_INITRAMFS))
 
 # The release tarball ndkms-VERSION.tar.gz (in DIST_DIR): the tracked files as they are in the
 # work tree, under ndkms-VERSION/, owned by root, dated by the last commit.  rpmbuild -ta takes

@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "core/ctx.h"
+#include "core/initrd.h"
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -362,6 +363,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	r = c->fn(&ctx, own ? argc - own : 0, own ? argv + own : NULL);
+	/* modules needed at boot changed: their kernels' initramfs, once each, last */
+	if (initrd_flush(&ctx) < 0 && r == 0)
+		r = DKMS_EXIT(1);
 out:
 	ctx_release(&ctx);
 	if (fflush(stdout) != 0 && r >= 0)

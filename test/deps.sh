@@ -17,6 +17,8 @@ test_pkgs="$test_pkgs pacman-package-manager makepkg libarchive-tools libalpm-de
 test_pkgs="$test_pkgs createrepo-c"
 # the real kernel booted in qemu (tcg) on a busybox initramfs
 test_pkgs="$test_pkgs qemu-system-x86"
+# the Debian kernel hook order and the initramfs of modules needed at boot (t-initramfs.sh)
+test_pkgs="$test_pkgs initramfs-tools"
 set_pkgs() {
 	case $1 in
 	build) echo $build_pkgs ;;

@@ -7,6 +7,7 @@
 #include "cmd/cmd.h"
 #include "cmd/jobs.h"
 #include "cmd/report.h"
+#include "core/initrd.h"
 #include "core/kernel.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
@@ -32,7 +33,7 @@ static void join(struct strbuf *sb, const struct strv *l)
 struct ai_report {
 	struct strv installed, skipped, failed, satisfied;
 	size_t newly_installed;
-	const struct ndkms_ctx *ctx;
+	struct ndkms_ctx *ctx;
 	struct report *table;
 };
 
@@ -71,6 +72,8 @@ static void ai_ended(const struct batch_job *j, void *data)
 		strv_pushf(&rep->failed, "%s(%d)", j->m, j->status);
 	}
 	report_add_job(rep->table, rep->ctx, j, j->data ? REPORT_ALREADY_BUILT : REPORT_INSTALLED);
+	if (j->status == 0)
+		initrd_note_module(rep->ctx, j->m, j->v, j->k, j->a);
 	log_info("%s", "");
 }
 
@@ -249,6 +252,8 @@ static int run_kernel_postinst(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	int r = need_one_kernel(ctx);
 
+	if (r == 0)
+		initrd_exempt(ctx, ctx->targets[0].kver); /* the kernel's own hooks make it */
 	return r < 0 ? r : autoinstall(ctx);
 }
 
@@ -313,6 +318,8 @@ static int run_kernel_prerm(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	int r = need_one_kernel(ctx);
 
+	if (r == 0)
+		initrd_exempt(ctx, ctx->targets[0].kver);
 	return r < 0 ? r : unbuild_kernel(ctx, false);
 }
 
@@ -320,6 +327,8 @@ static int run_kernel_preinst(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	int r = need_one_kernel(ctx);
 
+	if (r == 0)
+		initrd_exempt(ctx, ctx->targets[0].kver);
 	return r < 0 ? r : unbuild_kernel(ctx, true);
 }
 

@@ -10,6 +10,7 @@
 #include "cmd/jobs.h"
 #include "cmd/report.h"
 #include "core/kernel.h"
+#include "core/initrd.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
 #include "core/modconf.h"
@@ -206,6 +207,7 @@ static void job_ended(const struct batch_job *j, void *data)
 				   : REPORT_INSTALLED);
 	if (j->status == 0) {
 		log_info("%s/%s, %s, %s: %s", j->m, j->v, j->k, j->a, what);
+		initrd_note_module(h->ctx, j->m, j->v, j->k, j->a);
 		h->changed++;
 	} else if (j->status == 77) {
 		log_info("%s/%s, %s, %s: skipped (BUILD_EXCLUSIVE does not match this kernel)", j->m,
@@ -431,6 +433,9 @@ static int run_hook(struct ndkms_ctx *ctx, int argc, char **argv)
 		return usage_error();
 
 	hook_read_input(stdin, rpm, &h.in);
+	/* pacman's kernel packages regenerate their own initramfs after this hook */
+	for (size_t i = 0; !rpm && i < h.in.kernels.n; i++)
+		initrd_exempt(ctx, h.in.kernels.v[i]);
 	r = install ? hook_install(&h) : hook_remove(&h);
 	if (r == 0 && h.failed) {
 		log_info("ndkms hook: %d module/kernel pair(s) failed; see above.", h.failed);

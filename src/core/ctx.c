@@ -77,6 +77,8 @@ void ctx_release(struct ndkms_ctx *ctx)
 	strv_release(&ctx->depmod_pending);
 	strv_release(&ctx->signing_announced);
 	strv_release(&ctx->required);
+	strv_release(&ctx->initrd_pending);
+	strv_release(&ctx->initrd_exempt);
 }
 
 char *ctx_path(const struct ndkms_ctx *ctx, const char *abs)

@@ -64,6 +64,11 @@ struct ndkms_ctx {
 	/* the Secure Boot warning (certificate not trusted by the firmware) was printed */
 	bool secureboot_warned;
 
+	/* kernels whose initramfs is due at the end of the run (core/initrd.h), and those whose
+	 * own kernel transaction makes it */
+	struct strv initrd_pending;
+	struct strv initrd_exempt;
+
 	/* depmod batching: kernels whose indexes are due once the command ends */
 	bool defer_depmod;
 	struct strv depmod_pending;

@@ -8,6 +8,7 @@
 #include "core/kernel.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
+#include "core/initrd.h"
 #include "core/modconf.h"
 #include "core/modinfo.h"
 #include "core/script.h"
@@ -299,6 +300,8 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		goto out;
 	}
 	weakhook_after_install(ctx, &conf, k, a);
+	if (conf.remake_initrd)
+		initrd_note(ctx, k);
 	script_run(ctx, m, v, "post_install", conf.post_install, NULL, NULL, &status);
 	r = lifecycle_depmod(ctx, k);
 	if (r < 0) {

@@ -8,6 +8,7 @@
 #include "core/kernel.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
+#include "core/initrd.h"
 #include "core/modconf.h"
 #include "core/modinfo.h"
 #include "core/script.h"
@@ -203,6 +204,8 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	}
 	if (was_active)
 		weakhook_after_uninstall(ctx, &conf, k, a);
+	if (was_active && conf.remake_initrd)
+		initrd_note(ctx, k);
 	script_run(ctx, m, v, "post_remove", conf.post_remove, NULL, NULL, &status);
 	dkms_conf_release(&conf);
 	r = lifecycle_depmod(ctx, k);
