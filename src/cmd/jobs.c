@@ -88,9 +88,8 @@ void jobs_prepare_keys(struct ndkms_ctx *ctx, const struct batch_job *jobs, size
 		if (strv_contains(&ctx->signing_announced, jobs[i].k) ||
 		    state_is_built(ctx, jobs[i].m, jobs[i].v, jobs[i].k, jobs[i].a))
 			continue;
-		signing_prepare(ctx, jobs[i].k, &p);
+		signing_prepare(ctx, jobs[i].k, &p); /* marks the kernel announced */
 		signing_release(&p);
-		strv_push(&ctx->signing_announced, jobs[i].k);
 	}
 	/* the workers inherit the flag: the Secure Boot warning is printed here, once, or never */
 	for (size_t i = 0; i < n; i++)

@@ -50,6 +50,8 @@ struct mok_paths {
 	char *cert_host;
 	char *sign_file; /* configured sign_file, if any */
 	char *try_sign;
+	bool key_default; /* not configured: dkms's default, whose folder may be created */
+	bool cert_default;
 };
 
 static void mok_paths_release(struct mok_paths *m)
@@ -72,6 +74,8 @@ static int mok_paths_get(const struct ndkms_ctx *ctx, const char *kver, struct m
 	memset(m, 0, sizeof(*m));
 	if (r < 0)
 		return r;
+	m->key_default = !(fw.mok_signing_key && *fw.mok_signing_key);
+	m->cert_default = !(fw.mok_certificate && *fw.mok_certificate);
 	m->key = xstrdup(fw.mok_signing_key && *fw.mok_signing_key ? fw.mok_signing_key
 			 : ubuntu ? "/var/lib/shim-signed/mok/MOK.priv"
 				  : "/var/lib/dkms/mok.key");
@@ -88,14 +92,15 @@ static int mok_paths_get(const struct ndkms_ctx *ctx, const char *kver, struct m
 	return 0;
 }
 
-/* Parallel builds (autoinstall) must not race to create the pair: one creates, the rest wait. */
+/* Parallel builds (autoinstall) must not race to create the pair: one creates, the rest wait.
+ * The lock lives in the key's folder; without that folder there is no lock (and no pair). */
 static int mok_lock(const struct mok_paths *m)
 {
 	_cleanup_free_ char *dir = path_dirname(m->key_host);
 	_cleanup_free_ char *lock = path_join(dir, ".ndkms-mok.lock");
 	int fd;
 
-	if (mkdir_p(dir, 0755) < 0 || (fd = lockfile_open(lock)) < 0)
+	if (!is_dir(dir) || (fd = lockfile_open(lock)) < 0)
 		return -1;
 	if (flock(fd, LOCK_EX) < 0) {
 		close(fd);
@@ -104,47 +109,79 @@ static int mok_lock(const struct mok_paths *m)
 	return fd;
 }
 
-/* Create the pair when both are missing; refuse (dkms issue 366) when only one is. */
-static int ensure_mok(const struct mok_paths *m)
+/* Only dkms's default folder is created for the pair; a configured one must exist. */
+static void mok_default_dirs(const struct mok_paths *m)
 {
-	_cleanup_close_ int lock = strneq(m->key, "pkcs11:", 7) ? -1 : mok_lock(m);
-	bool have_key = path_exists(m->key_host), have_cert = path_exists(m->cert_host);
-	_cleanup_free_ char *why = NULL;
+	if (m->key_default) {
+		_cleanup_free_ char *d = path_dirname(m->key_host);
+		mkdir_p(d, 0755);
+	}
+	if (m->cert_default) {
+		_cleanup_free_ char *d = path_dirname(m->cert_host);
+		mkdir_p(d, 0755);
+	}
+}
+
+/*
+ * dkms 3.4.3's prepare_mok after the prologue: when the key or the certificate is missing, a
+ * new pair is generated; a lone key or certificate is first moved aside to NAME.orig-DATE
+ * (never destroyed, unlike dkms's openssl, which writes over it).  When no pair can be made the
+ * modules are built unsigned with dkms's message.  0: the pair is there; 1: modules won't be
+ * signed (message and blank line printed).  tell: say what was moved aside (generate_mok);
+ * builds say it only with --verbose, to keep dkms's output.
+ */
+static int ensure_mok(const struct mok_paths *m, bool tell)
+{
+	bool pkcs11 = strneq(m->key, "pkcs11:", 7);
+	if (!pkcs11)
+		mok_default_dirs(m);
+	_cleanup_close_ int lock = pkcs11 ? -1 : mok_lock(m);
+	bool have_key = pkcs11 || is_reg(m->key_host), have_cert = is_reg(m->cert_host);
+	_cleanup_free_ char *why = NULL, *moved = NULL;
 
 	if (have_key && have_cert)
 		return 0;
-	if (have_key != have_cert) {
-		log_error("%s %s exists but %s %s is missing.\nRefusing to generate a new key and "
-			  "certificate over the existing one; restore the missing file or point "
-			  "mok_signing_key and mok_certificate in framework.conf at a matching "
-			  "pair.",
-			  have_key ? "Signing key" : "Certificate", have_key ? m->key : m->cert,
-			  have_key ? "certificate" : "signing key", have_key ? m->cert : m->key);
-		return SIGN_FAILED;
+	if (!pkcs11) {
+		log_info("Certificate or key are missing, generating self signed certificate for "
+			 "MOK...");
+		int r = mok_generate(m->key_host, m->cert_host, true, &moved, &why);
+		if (r == 0) {
+			if (moved && tell)
+				log_info("The lone %s %s was kept as %s.", have_key ? "key" : "certificate",
+					 have_key ? m->key : m->cert, path_basename(moved));
+			else if (moved)
+				log_debug("the lone %s %s was kept as %s", have_key ? "key" : "certificate",
+					  have_key ? m->key : m->cert, moved);
+			return 0;
+		}
+		log_debug("no new key and certificate: %s", why);
+		have_key = is_reg(m->key_host);
 	}
-	if (strneq(m->key, "pkcs11:", 7))
-		return 0;
-	log_info("Certificate or key are missing, generating self signed certificate for MOK...");
-	int r = mok_generate(m->key_host, m->cert_host, &why);
-	if (r < 0) {
-		log_error("Could not create the signing key %s and certificate %s: %s", m->key,
-			  m->cert, why);
-		return SIGN_FAILED;
-	}
-	return 0;
+	if (!have_key)
+		log_info("Key file %s not found and can't be generated, modules won't be signed\n",
+			 m->key);
+	else
+		log_info("Certificate file %s not found and can't be generated, modules won't be "
+			 "signed\n",
+			 m->cert);
+	return 1;
 }
 
 static int prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p);
 
-int signing_prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p)
+int signing_prepare(struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p)
 {
-	/* already announced for this kernel: prepare again, silently */
-	bool quiet = strv_contains(&ctx->signing_announced, kver) && !ctx->quiet;
+	/* dkms's prepare_kernel_and_signing: announced once per run and kernel; later builds
+	 * (a dependant rebuilt, the next module) prepare again, silently */
+	bool announced = strv_contains(&ctx->signing_announced, kver);
+	bool quiet = announced && !ctx->quiet;
 	if (quiet)
 		log_setup(true, false);
 	int r = prepare(ctx, kver, p);
 	if (quiet)
 		log_setup(ctx->quiet, ctx->verbose);
+	if (!announced)
+		strv_push(&ctx->signing_announced, kver);
 	return r;
 }
 
@@ -200,8 +237,11 @@ static int prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_pl
 	}
 	log_info("Signing key: %s", m.key);
 	log_info("Public certificate (MOK): %s", m.cert);
-	if ((r = ensure_mok(&m)) < 0)
+	if ((r = ensure_mok(&m, false)) != 0) {
+		if (r == 1)
+			r = 0; /* built unsigned, as dkms does */
 		goto out;
+	}
 	if (p->external) {
 		p->hash = xstrdup(hash);
 		p->key_host = xstrdup(m.key_host);
@@ -299,12 +339,14 @@ int signing_generate_mok(const struct ndkms_ctx *ctx)
 	log_info("Public certificate (MOK): %s", m.cert);
 	if (strneq(m.key, "pkcs11:", 7)) {
 		log_info("The signing key is a PKCS#11 token; nothing to generate.");
-	} else if (path_exists(m.key_host) && path_exists(m.cert_host)) {
+	} else if (is_reg(m.key_host) && is_reg(m.cert_host)) {
 		log_info("Key and certificate exist already; they are left as they are.");
 	} else {
-		r = ensure_mok(&m);
+		r = ensure_mok(&m, true);
 		if (r == 0)
 			log_info("Created %s and %s.", m.key, m.cert);
+		else if (r == 1)
+			r = DKMS_EXIT(1);
 	}
 	mok_paths_release(&m);
 	return r;

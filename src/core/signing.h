@@ -21,12 +21,15 @@ struct sign_plan {
 /*
  * dkms 3.4's prepare_signing for kver: nothing to do when try_sign_modules says so (or inside a
  * chroot by default), when the kernel config is missing or has no CONFIG_MODULE_SIG_HASH (each
- * with dkms's message); otherwise print the key and certificate in use, create both when both
- * are missing (never one over the other), and load them.  Any problem with the hash, the key or
- * the certificate is an error: the build stops before anything is built, so no module is
- * installed unsigned where signing was asked for.  Prints dkms's blank line after the prologue.
+ * with dkms's message); otherwise print the key and certificate in use, create a new pair when
+ * either is missing (a lone key or certificate is moved aside to NAME.orig-DATE first, never
+ * destroyed), or build unsigned with dkms's message when none can be made, and load them.  An
+ * unsupported hash, an unreadable key or certificate, or a pair that does not match is an
+ * error: the build stops before anything is built.  Prints dkms's blank line after the
+ * prologue.  The prologue is printed once per run and kernel (ctx->signing_announced): later
+ * calls for that kernel prepare silently.
  */
-int signing_prepare(const struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p);
+int signing_prepare(struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p);
 
 /* Replace *data (malloc()ed, *len bytes) with its signed form; logs dkms's line first. */
 int signing_apply(const struct ndkms_ctx *ctx, const struct sign_plan *p, const char *path,

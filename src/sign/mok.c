@@ -2,8 +2,10 @@
 /* mok.c - create a Machine Owner Key: RSA key and self-signed code-signing certificate. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/bio.h>
@@ -78,23 +80,29 @@ fail:
 	return NULL;
 }
 
-/* Write a new file: a temporary name, then link() to the final name, which must not exist. */
-static int write_new(const char *path, const void *data, size_t len, mode_t mode)
+/* A temporary file beside path holding data (mkostemp, mode set before any byte is written). */
+static char *write_tmp(const char *path, const void *data, size_t len, mode_t mode, int *err)
 {
 	_cleanup_free_ char *dir = path_dirname(path);
-	_cleanup_free_ char *tmp = xasprintf("%s/.%s.XXXXXX", dir, path_basename(path));
+	char *tmp = xasprintf("%s/.%s.XXXXXX", dir, path_basename(path));
 	int r = 0, fd = mkostemp(tmp, O_CLOEXEC);
 
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		*err = -errno;
+		free(tmp);
+		return NULL;
+	}
 	if (fchmod(fd, mode) < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
 		r = errno ? -errno : -EIO;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && link(tmp, path) < 0)
-		r = -errno;
-	unlink(tmp);
-	return r;
+	if (r < 0) {
+		unlink(tmp);
+		free(tmp);
+		*err = r;
+		return NULL;
+	}
+	return tmp;
 }
 
 static int mem_of(BIO *b, char **p, size_t *n)
@@ -107,44 +115,107 @@ static int mem_of(BIO *b, char **p, size_t *n)
 	return 1;
 }
 
-int mok_generate(const char *key_path, const char *cert_path, char **why)
+/* rename() that never replaces: renameat2(RENAME_NOREPLACE), or link()+unlink() where the
+ * file system lacks it. */
+static int rename_noreplace(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (link(from, to) < 0)
+		return -errno;
+	return unlink(from) < 0 ? -errno : 0;
+}
+
+/* Move path aside to path.orig-YYYYmmdd-HHMMSS (.1, .2, ... when taken); the new name in *to. */
+static int move_aside(const char *path, char **to)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int r = -EEXIST;
+
+	if (!localtime_r(&now, &tm) || !strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm))
+		snprintf(stamp, sizeof(stamp), "%lld", (long long)now);
+	for (int i = 0; i < 100 && r == -EEXIST; i++) {
+		free(*to);
+		*to = i ? xasprintf("%s.orig-%s.%d", path, stamp, i)
+			: xasprintf("%s.orig-%s", path, stamp);
+		r = rename_noreplace(path, *to);
+	}
+	if (r < 0) {
+		free(*to);
+		*to = NULL;
+	}
+	return r;
+}
+
+int mok_generate(const char *key_path, const char *cert_path, bool move_lone, char **moved,
+		 char **why)
 {
 	EVP_PKEY *key = NULL;
 	X509 *cert = NULL;
 	BIO *kb = BIO_new(BIO_s_mem()), *cb = BIO_new(BIO_s_mem());
 	char *kp, *cp;
 	size_t kn, cn;
-	_cleanup_free_ char *kdir = path_dirname(key_path);
-	_cleanup_free_ char *cdir = path_dirname(cert_path);
+	_cleanup_free_ char *ktmp = NULL, *ctmp = NULL;
+	bool have_key = path_exists(key_path), have_cert = path_exists(cert_path);
+	const char *lone = have_key ? key_path : cert_path;
 	int r = -EINVAL;
 
-	if (path_exists(key_path) || path_exists(cert_path)) {
+	*moved = NULL;
+	if ((have_key && have_cert) || ((have_key || have_cert) && !move_lone)) {
 		*why = xstrdup("the key or the certificate exists already");
 		r = -EEXIST;
 		goto out;
 	}
+	/* both made in memory first: nothing is written unless both exist */
 	if (!kb || !cb || !(key = EVP_RSA_gen(2048)) || !(cert = make_cert(key)) ||
 	    !PEM_write_bio_PrivateKey(kb, key, NULL, NULL, 0, NULL, NULL) ||
 	    !i2d_X509_bio(cb, cert) || !mem_of(kb, &kp, &kn) || !mem_of(cb, &cp, &cn)) {
 		*why = ssl_error_text("could not generate the key and certificate");
 		goto out;
 	}
-	if ((r = mkdir_p(kdir, 0755)) < 0 || (r = mkdir_p(cdir, 0755)) < 0) {
-		*why = xasprintf("could not create the key's folder: %s", strerror(-r));
-		goto out;
-	}
-	if ((r = write_new(key_path, kp, kn, 0600)) < 0) {
+	if (!(ktmp = write_tmp(key_path, kp, kn, 0600, &r))) {
 		*why = xasprintf("could not write the key: %s", strerror(-r));
 		goto out;
 	}
-	if ((r = write_new(cert_path, cp, cn, 0644)) < 0) {
-		/* the key is ours and useless without its certificate */
-		unlink(key_path);
+	if (!(ctmp = write_tmp(cert_path, cp, cn, 0644, &r))) {
 		*why = xasprintf("could not write the certificate: %s", strerror(-r));
 		goto out;
 	}
+	/* only now, with the new pair ready beside its names, the lone old file steps aside */
+	if ((have_key || have_cert) && (r = move_aside(lone, moved)) < 0) {
+		*why = xasprintf("could not move %s aside: %s", lone, strerror(-r));
+		goto out;
+	}
+	/* link(): the final names must still be free */
+	if (link(ktmp, key_path) < 0) {
+		r = -errno;
+		*why = xasprintf("could not write the key: %s", strerror(-r));
+		goto undo;
+	}
+	if (link(ctmp, cert_path) < 0) {
+		r = -errno;
+		/* the key is ours (the name was free a moment ago) and useless alone */
+		unlink(key_path);
+		*why = xasprintf("could not write the certificate: %s", strerror(-r));
+		goto undo;
+	}
 	r = 0;
+	goto out;
+undo:
+	/* put the old file back where it was, if its name is still free */
+	if (*moved && rename_noreplace(*moved, lone) == 0) {
+		free(*moved);
+		*moved = NULL;
+	}
 out:
+	if (ktmp)
+		unlink(ktmp);
+	if (ctmp)
+		unlink(ctmp);
 	if (kb && mem_of(kb, &kp, &kn))
 		OPENSSL_cleanse(kp, kn);
 	BIO_free(kb);

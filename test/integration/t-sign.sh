@@ -1,7 +1,8 @@
 #!/bin/sh
 # t-sign.sh - MOK generation and in-process module signing of examples/hello against the real
-# headers, byte-compared with the kernel's own sign-file, and the failures that must not leave
-# a half-signed or unsigned module installed.
+# headers, byte-compared with the kernel's own sign-file, a lone key or certificate (a new pair, the old
+# file kept aside, as dkms 3.4.3 makes one), and the failures that must not leave a half-signed or
+# unsigned module installed.
 . "$(dirname "$0")/../lib.sh"
 [ -n "$KVER" ] || skip_all "no kernel headers installed"
 SIGNFILE=/usr/lib/linux-kbuild-${KVER%.*}/scripts/sign-file
@@ -71,16 +72,71 @@ expect_rc "install the signed module" 0 nd install hello/1.0 -k "$KVER"
 check "installed module carries the signer" sh -c "/sbin/modinfo -F signer '$K/updates/dkms/hello.ko' | grep -qx 'DKMS module signing key'"
 expect_rc "remove" 0 nd remove hello/1.0 --all
 
-# bad key material: a clear error, nothing built, nothing installed
+# a lone certificate (dkms 3.4.3): a new pair is generated, the old certificate kept aside
 mv "$KEY" "$W/good.key"
-expect_rc "install with the key missing (certificate present)" 1 nd install hello/1.0 -k "$KVER"
-expect_out "missing key named" "signing key /var/lib/dkms/mok.key is missing"
-check "no key generated over the certificate" [ ! -e "$KEY" ]
-check "certificate untouched" [ "$(cat "$W/good.key" "$CERT" | sha256sum)" = "$sum_before" ]
-check "not built" [ ! -e "$B" ]
-check "not installed" [ ! -e "$K/updates/dkms/hello.ko" ]
-expect_rc "generate_mok refuses to pair a new key with the old certificate" 1 nd generate_mok
-check "still no key" [ ! -e "$KEY" ]
+cp "$CERT" "$W/good.pub"
+expect_rc "install with the key missing (lone certificate)" 0 nd install hello/1.0 -k "$KVER"
+expect_out "dkms's message" "Certificate or key are missing, generating self signed certificate for MOK..."
+check "the message follows the prologue" sh -c "grep -A1 -x 'Public certificate (MOK): /var/lib/dkms/mok.pub' '$OUT' |
+	grep -qx 'Certificate or key are missing, generating self signed certificate for MOK...'"
+check "a new key, mode 0600" sh -c "[ -f '$KEY' ] && [ \"\$(stat -c %a '$KEY')\" = 600 ]"
+check "a new certificate" sh -c "[ -f '$CERT' ] && ! cmp -s '$CERT' '$W/good.pub'"
+set -- "$ROOT"/var/lib/dkms/mok.pub.orig-*
+check "the old certificate kept aside, once" sh -c "[ $# = 1 ] && [ -f '$1' ]"
+check "with its content" cmp -s "$1" "$W/good.pub"
+check "named mok.pub.orig-DATE" sh -c "echo '${1##*/}' | grep -Eqx 'mok\.pub\.orig-[0-9]{8}-[0-9]{6}'"
+check "installed, signed" sh -c "/sbin/modinfo -F signer '$K/updates/dkms/hello.ko' | grep -qx 'DKMS module signing key'"
+unsign "$B/module/hello.ko" "$W/plain-new.ko"
+"$SIGNFILE" sha256 "$KEY" "$CERT" "$W/plain-new.ko"
+check "signed with the new pair" cmp "$B/module/hello.ko" "$W/plain-new.ko"
+expect_rc "remove" 0 nd remove hello/1.0 --all
+rm -f "$1"
+
+# a lone key: the same, the old key kept aside (mode 0600 kept)
+cp "$KEY" "$W/lone.key"
+rm -f "$CERT"
+expect_rc "build with the certificate missing (lone key)" 0 nd build hello/1.0 -k "$KVER"
+expect_out "dkms's message (lone key)" "Certificate or key are missing, generating self signed certificate for MOK..."
+set -- "$ROOT"/var/lib/dkms/mok.key.orig-*
+check "the old key kept aside, once" sh -c "[ $# = 1 ] && [ -f '$1' ]"
+check "with its content" cmp -s "$1" "$W/lone.key"
+check "still mode 0600" [ "$(stat -c %a "$1")" = 600 ]
+check "a new pair in place" sh -c "[ -f '$KEY' ] && [ -f '$CERT' ] && ! cmp -s '$KEY' '$W/lone.key'"
+check "built and signed" sh -c "tail -c 28 '$B/module/hello.ko' | grep -q 'Module signature appended'"
+expect_rc "unbuild" 0 nd unbuild hello/1.0 -k "$KVER"
+rm -f "$1"
+
+# generate_mok with a lone key says where the old one went
+cp "$KEY" "$W/lone2.key"
+rm -f "$CERT"
+expect_rc "generate_mok with a lone key" 0 nd generate_mok
+expect_out "it names the kept key" "The lone key /var/lib/dkms/mok.key was kept as mok.key.orig-"
+set -- "$ROOT"/var/lib/dkms/mok.key.orig-*
+check "kept with its content" cmp -s "$1" "$W/lone2.key"
+check "a new pair" sh -c "[ -f '$KEY' ] && [ -f '$CERT' ]"
+rm -f "$1"
+
+# no pair can be made where the configured folder does not exist: unsigned, as dkms, and
+# nothing moved or created
+sum_now=$(cat "$KEY" "$CERT" | sha256sum)
+printf 'try_sign_modules=true\nmok_certificate=/no/such/path.crt\n' >"$ROOT/etc/dkms/framework.conf"
+expect_rc "certificate in a missing folder" 0 nd build hello/1.0 -k "$KVER"
+expect_out "dkms's message (certificate)" "Certificate file /no/such/path.crt not found and can't be generated, modules won't be signed"
+check "built unsigned" sh -c "[ -f '$B/module/hello.ko' ] && ! tail -c 28 '$B/module/hello.ko' | grep -q 'Module signature appended'"
+check "the key stays, not moved aside" sh -c "[ \"\$(cat '$KEY' '$CERT' | sha256sum)\" = '$sum_now' ] &&
+	! ls '$ROOT'/var/lib/dkms/ | grep -q orig"
+check "no folder created for it" [ ! -e "$ROOT/no" ]
+expect_rc "unbuild" 0 nd unbuild hello/1.0 -k "$KVER"
+printf 'try_sign_modules=true\nmok_signing_key=/no/such/path.key\n' >"$ROOT/etc/dkms/framework.conf"
+expect_rc "key in a missing folder" 0 nd build hello/1.0 -k "$KVER"
+expect_out "dkms's message (key)" "Key file /no/such/path.key not found and can't be generated, modules won't be signed"
+check "the certificate stays, not moved aside" sh -c "[ \"\$(cat '$KEY' '$CERT' | sha256sum)\" = '$sum_now' ] &&
+	! ls '$ROOT'/var/lib/dkms/ | grep -q orig"
+check "no folder created for the key" [ ! -e "$ROOT/no" ]
+expect_rc "unbuild" 0 nd unbuild hello/1.0 -k "$KVER"
+echo 'try_sign_modules=true' >"$ROOT/etc/dkms/framework.conf"
+cp "$W/good.key" "$KEY"
+cp "$W/good.pub" "$CERT"
 
 echo "garbage" >"$KEY"
 chmod 600 "$KEY"
@@ -112,6 +168,11 @@ try_sign_modules=true
 mok_signing_key='/var/lib/dkms/keys/$kernelver.key'
 mok_certificate="/var/lib/dkms/keys/${kernelver}.der"
 EOC
+expect_rc "keys per kernel, folder missing" 0 nd build hello/1.0 -k "$KVER"
+expect_out "not created: built unsigned" "Key file /var/lib/dkms/keys/$KVER.key not found and can't be generated, modules won't be signed"
+check "the folder is not created" [ ! -e "$ROOT/var/lib/dkms/keys" ]
+expect_rc "unbuild" 0 nd unbuild hello/1.0 -k "$KVER"
+mkdir -p "$ROOT/var/lib/dkms/keys"
 expect_rc "keys per kernel (\$kernelver)" 0 nd build hello/1.0 -k "$KVER"
 expect_out "kernelver expanded" "Signing key: /var/lib/dkms/keys/$KVER.key"
 check "per-kernel key created" [ -f "$ROOT/var/lib/dkms/keys/$KVER.key" ]
