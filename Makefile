@@ -16,6 +16,7 @@ LIBDIR     ?= $(PREFIX)/lib
 SYSCONFDIR ?= /etc
 # zsh's vendor folder: Debian's; Arch and Fedora use $(DATADIR)/zsh/site-functions
 ZSHDIR     ?= $(DATADIR)/zsh/vendor-completions
+FISHDIR    ?= $(DATADIR)/fish/vendor_completions.d
 DESTDIR    ?=
 
 CC         ?= gcc
@@ -164,6 +165,8 @@ install: build/ndkms
 	install -Dm644 completions/bash/ndkms $(DESTDIR)$(DATADIR)/bash-completion/completions/ndkms
 	ln -sf ndkms $(DESTDIR)$(DATADIR)/bash-completion/completions/dkms
 	install -Dm644 completions/zsh/_ndkms $(DESTDIR)$(ZSHDIR)/_ndkms
+	install -Dm644 completions/fish/ndkms.fish $(DESTDIR)$(FISHDIR)/ndkms.fish
+	ln -sf ndkms.fish $(DESTDIR)$(FISHDIR)/dkms.fish
 	install -Dm644 examples/ndkms.conf $(DESTDIR)$(SYSCONFDIR)/ndkms/ndkms.conf.example
 	install -d $(DESTDIR)$(DATADIR)/libalpm/hooks $(DESTDIR)$(LIBDIR)/kernel/install.d \
 		$(DESTDIR)$(LIBDIR)/systemd/system
@@ -190,6 +193,7 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/ndkms \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/dkms \
 		$(DESTDIR)$(ZSHDIR)/_ndkms \
+		$(DESTDIR)$(FISHDIR)/ndkms.fish $(DESTDIR)$(FISHDIR)/dkms.fish \
 		$(DESTDIR)$(SYSCONFDIR)/ndkms/ndkms.conf.example \
 		$(patsubst hooks/alpm/%,$(DESTDIR)$(DATADIR)/libalpm/hooks/%,$(HOOKS_ALPM)) \
 		$(patsubst hooks/kernel-install/%,$(DESTDIR)$(LIBDIR)/kernel/install.d/%,$(HOOKS_KINSTALL)) \

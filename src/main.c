@@ -13,6 +13,7 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 
 #ifndef NDKMS_VERSION
 #error "NDKMS_VERSION comes from the file VERSION through the Makefile"
@@ -67,7 +68,9 @@ struct parsed {
 	bool help;
 };
 
-/* Long options that take a value; dkms matches them by prefix ("--kernelver=..." too). */
+/* Long options that take a value (as "--name value" or "--name=value").  A long option may be
+ * abbreviated to any prefix that names one option only, as getopt_long allows ("--kernelv",
+ * "--arc" is ambiguous: --arch or --archive); an exact name always wins ("--force"). */
 static const char *const long_with_value[] = {
 	"module", "kernelver", "arch", "templatekernel", "config", "kernelsourcedir", "dkmstree",
 	"sourcetree", "installtree", "archive", "directive", "root",
@@ -190,12 +193,44 @@ static int apply_flag(struct ndkms_ctx *ctx, struct parsed *p, const char *name)
 	return 0;
 }
 
-static bool in_list(const char *const *list, size_t n, const char *name)
+/* The long option NAME stands for: itself, or the one option it is a prefix of.  NULL when it
+ * names none (*ambiguous false) or several (*ambiguous true, *cands lists them). */
+static const char *match_long(const char *name, bool *takes_value, bool *ambiguous,
+			      struct strbuf *cands)
 {
-	for (size_t i = 0; i < n; i++)
-		if (streq(list[i], name))
-			return true;
-	return false;
+	static const struct {
+		const char *const *list;
+		size_t n;
+		bool value;
+	} lists[] = {
+		{long_with_value, ARRAY_SIZE(long_with_value), true},
+		{long_flags, ARRAY_SIZE(long_flags), false},
+	};
+	const char *found = NULL;
+	size_t len = strlen(name), count = 0;
+
+	*ambiguous = false;
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++)
+		for (size_t i = 0; i < lists[l].n; i++)
+			if (streq(lists[l].list[i], name)) {
+				*takes_value = lists[l].value;
+				return lists[l].list[i];
+			}
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++)
+		for (size_t i = 0; i < lists[l].n; i++) {
+			if (!strneq(lists[l].list[i], name, len))
+				continue;
+			sb_addf(cands, "%s--%s", count ? ", " : "", lists[l].list[i]);
+			if (!count++) {
+				found = lists[l].list[i];
+				*takes_value = lists[l].value;
+			}
+		}
+	if (count > 1) {
+		*ambiguous = true;
+		return NULL;
+	}
+	return found;
 }
 
 static int unknown_option(const char *arg)
@@ -249,19 +284,29 @@ static int parse_args(struct ndkms_ctx *ctx, struct parsed *p, int argc, char **
 			const char *val = NULL;
 			if (eq) {
 				*eq = '\0';
-				val = eq + 1;
+				/* in argv, which outlives name (--root=DIR is kept as a pointer) */
+				val = a + 2 + (eq - name) + 1;
 			}
-			if (in_list(long_with_value, ARRAY_SIZE(long_with_value), name)) {
+			bool takes_value = false, ambiguous = false;
+			_cleanup_strbuf_ struct strbuf cands = STRBUF_INIT;
+			const char *opt = *name ? match_long(name, &takes_value, &ambiguous, &cands)
+					       : NULL;
+			if (ambiguous) {
+				log_error("Ambiguous option: --%s (%s)", name, sb_str(&cands));
+				usage(stderr);
+				return DKMS_EXIT(2);
+			}
+			if (opt && takes_value) {
 				if (!val) {
 					if (i + 1 >= argc)
 						return unknown_option(a);
 					val = argv[++i];
 				}
-				int r = apply_option(ctx, p, name, val);
+				int r = apply_option(ctx, p, opt, val);
 				if (r < 0)
 					return r;
-			} else if (in_list(long_flags, ARRAY_SIZE(long_flags), name) && !val) {
-				apply_flag(ctx, p, name);
+			} else if (opt && !val) {
+				apply_flag(ctx, p, opt);
 			} else {
 				return unknown_option(a);
 			}

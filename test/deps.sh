@@ -15,6 +15,8 @@ test_pkgs="$test_pkgs pacman-package-manager makepkg libarchive-tools libalpm-de
 	libgpgme-dev rpm librpm-dev systemd fakeroot busybox-static"
 # mkkmod --repo: RPM repository metadata (pacman's repo-add comes with pacman-package-manager)
 test_pkgs="$test_pkgs createrepo-c"
+# the fish completions, loaded and asked by fish itself
+test_pkgs="$test_pkgs fish"
 # the real kernel booted in qemu (tcg) on a busybox initramfs
 test_pkgs="$test_pkgs qemu-system-x86"
 # the Debian kernel hook order and the initramfs of modules needed at boot (t-initramfs.sh)

@@ -50,7 +50,8 @@ if [ -z "${NDKMS_IN_NS:-}" ]; then
 	done
 	check "man page and completions are shipped" sh -c "grep -q '^usr/share/man/man8/ndkms.8' '$S/ndkms.files' &&
 		grep -qx usr/share/bash-completion/completions/ndkms '$S/ndkms.files' &&
-		grep -qx usr/share/zsh/site-functions/_ndkms '$S/ndkms.files'"
+		grep -qx usr/share/zsh/site-functions/_ndkms '$S/ndkms.files' &&
+		grep -qx usr/share/fish/vendor_completions.d/ndkms.fish '$S/ndkms.files'"
 	# hello-dkms 1.0 and 1.1, depends=(dkms)
 	for v in 1.0 1.1; do
 		mkdir -p "$S/mk-$v"

@@ -24,6 +24,10 @@ if [ -z "${NDKMS_IN_NS:-}" ]; then
 	rpm -qlp "$NRPM" >"$S/ndkms.files" 2>/dev/null
 	check "the package has /usr/bin/ndkms and the dkms link" sh -c "grep -qx /usr/bin/ndkms '$S/ndkms.files' &&
 		grep -qx /usr/bin/dkms '$S/ndkms.files'"
+	check "man page and bash, zsh and fish completions" sh -c "grep -q '^/usr/share/man/man8/ndkms.8' '$S/ndkms.files' &&
+		grep -qx /usr/share/bash-completion/completions/ndkms '$S/ndkms.files' &&
+		grep -qx /usr/share/zsh/site-functions/_ndkms '$S/ndkms.files' &&
+		grep -qx /usr/share/fish/vendor_completions.d/ndkms.fish '$S/ndkms.files'"
 	check "no pacman or Debian hooks in it" sh -c "[ -s '$S/ndkms.files' ] && ! grep -q -e libalpm -e '^/etc/kernel' '$S/ndkms.files'"
 	for h in "$REPO"/hooks/kernel-install/* "$REPO"/hooks/systemd/*; do
 		check "it ships ${h##*/}" grep -q "/${h##*/}\$" "$S/ndkms.files"

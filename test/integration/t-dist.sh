@@ -52,6 +52,8 @@ check "dkms links to it" [ "$(readlink "$I/opt/nd/bin/dkms")" = ndkms ]
 check "man pages" sh -c "[ -f '$I/usr/share/man/man8/ndkms.8' ] && [ -L '$I/usr/share/man/man8/dkms.8' ]"
 check "bash and zsh completions" sh -c "[ -f '$I/usr/share/bash-completion/completions/ndkms' ] &&
 	[ -L '$I/usr/share/bash-completion/completions/dkms' ] && [ -f '$I/usr/share/zsh/vendor-completions/_ndkms' ]"
+check "fish completions, for dkms too" sh -c "[ -f '$I/usr/share/fish/vendor_completions.d/ndkms.fish' ] &&
+	[ \"\$(readlink '$I/usr/share/fish/vendor_completions.d/dkms.fish')\" = ndkms.fish ]"
 for h in "$REPO"/hooks/alpm/*.hook; do
 	check "${h##*/} in the ALPM hook folder" [ -f "$I/usr/share/libalpm/hooks/${h##*/}" ]
 done
