@@ -134,29 +134,79 @@ static bool valid_names(const char *const *names)
 	return true;
 }
 
-/* Parse "NAME KIND IDX LEN:VALUE\n" records up to "END\n". */
-static int parse_records(const char *buf, size_t len, struct shvars *out)
+/* A decimal number of at most 18 digits at buf[*i], ended by stop (consumed). */
+static bool read_number(const char *buf, size_t len, size_t *i, char stop, unsigned long long *out)
 {
-	size_t i = 0;
+	size_t start = *i;
+	unsigned long long v = 0;
+
+	while (*i < len && buf[*i] >= '0' && buf[*i] <= '9' && *i - start < 18)
+		v = v * 10 + (unsigned)(buf[(*i)++] - '0');
+	if (*i == start || *i >= len || buf[*i] != stop)
+		return false;
+	(*i)++;
+	*out = v;
+	return true;
+}
+
+int bash_parse_records(const char *buf, size_t len, struct shvars *out)
+{
+	char prev[BASH_MAX_NAME + 1] = "";
+	long prev_idx = -1;
+	size_t i = 0, nrec = 0, nvars = 0, cap = 0;
 
 	for (;;) {
-		char name[128], kind;
-		long idx;
-		unsigned long vlen;
-		int used = 0;
+		char name[BASH_MAX_NAME + 1];
+		unsigned long long idx, vlen;
+		size_t n = 0;
 
-		if (len - i >= 4 && strneq(buf + i, "END\n", 4))
+		if (len - i >= 4 && memcmp(buf + i, "END\n", 4) == 0)
 			return i + 4 == len ? 0 : -EBADMSG;
-		if (sscanf(buf + i, "%127s %c %ld %lu:%n", name, &kind, &idx, &vlen, &used) != 4 ||
-		    !used || idx < 0 || vlen > len - i - (size_t)used - 1 ||
-		    buf[i + (size_t)used + vlen] != '\n')
-			return -ECANCELED;
-		_cleanup_free_ char *v = xstrndup(buf + i + used, vlen);
-		shvars_set(out, name, kind == 'a' ? idx : -1, v);
+		if (i >= len)
+			return -ECANCELED; /* no END: the shell ended before the worker did */
+		if (++nrec > BASH_MAX_RECORDS)
+			return -E2BIG;
+		/* NAME: a shell variable name */
+		while (i < len && n < BASH_MAX_NAME &&
+		       (buf[i] == '_' || (buf[i] >= 'A' && buf[i] <= 'Z') ||
+			(buf[i] >= 'a' && buf[i] <= 'z') || (n && buf[i] >= '0' && buf[i] <= '9')))
+			name[n++] = buf[i++];
+		name[n] = '\0';
+		if (!n || i + 3 > len || buf[i] != ' ' || (buf[i + 1] != 's' && buf[i + 1] != 'a') ||
+		    buf[i + 2] != ' ')
+			return -EBADMSG;
+		char kind = buf[i + 1];
+		i += 3;
+		if (!read_number(buf, len, &i, ' ', &idx) || !read_number(buf, len, &i, ':', &vlen) ||
+		    vlen >= len - i || buf[i + vlen] != '\n')
+			return -EBADMSG;
+		/* the worker prints each variable once, its indices ascending */
+		bool same = streq(name, prev);
+		if (same ? (long)idx <= prev_idx : shvars_find(out, name) != NULL)
+			return -EBADMSG;
+		if (!same && ++nvars > BASH_MAX_VARS)
+			return -E2BIG;
 		struct shvar *sv = shvars_declare(out, name);
+		if (!same)
+			cap = sv->n;
+		char *v = xstrndup(buf + i, (size_t)vlen);
+		if (kind == 's' && sv->n) {
+			/* a scalar's value is its element 0 (a later index makes it an array) */
+			free(sv->elems[0].val);
+			sv->elems[0].val = v;
+		} else {
+			/* appended in index order: grown geometrically, as shvars_set does not */
+			if (sv->n == cap) {
+				cap = cap ? 2 * cap : 8;
+				sv->elems = xreallocarray(sv->elems, cap, sizeof(*sv->elems));
+			}
+			sv->elems[sv->n++] = (struct shvar_elem){kind == 'a' ? (long)idx : 0, v};
+		}
 		if (kind == 'a' || idx != 0)
 			sv->is_array = true;
-		i += (size_t)used + vlen + 1;
+		memcpy(prev, name, n + 1);
+		prev_idx = (long)idx;
+		i += (size_t)vlen + 1;
 	}
 }
 
@@ -233,11 +283,16 @@ int bash_eval_file(const struct eval_opts *o, struct eval_result *res)
 		res->diag = xasprintf("%s: cannot run /bin/bash (status %d)", o->path, status);
 		goto out;
 	}
-	r = parse_records(cap ? cap : "", cap ? strlen(cap) : 0, &res->vars);
-	if (r < 0) {
+	r = bash_parse_records(cap ? cap : "", cap ? strlen(cap) : 0, &res->vars);
+	if (r == -ECANCELED) {
 		shvars_release(&res->vars);
 		res->diag = xasprintf("%s: the file ended the shell (exit, set -e or a fatal error; "
 				      "status %d), so dkms would see no directives", o->path, status);
+	} else if (r < 0) {
+		shvars_release(&res->vars);
+		res->diag = xasprintf("%s: the values bash printed are not ndkms's record stream "
+				      "(%s; does the file redefine printf?)", o->path,
+				      r == -E2BIG ? "too many records" : "malformed");
 		r = -ECANCELED;
 	}
 out:

@@ -11,3 +11,15 @@
  * was an array before the second pass is in shvar.is_array.
  */
 int bash_eval_file(const struct eval_opts *o, struct eval_result *res);
+
+/*
+ * The record stream the bash worker prints, "NAME KIND INDEX LENGTH:VALUE\n" ... "END\n", read
+ * into out (which the caller releases, on failure too).  Everything is bounded by len: names
+ * of at most BASH_MAX_NAME bytes, at most BASH_MAX_RECORDS records of at most BASH_MAX_VARS
+ * variables, each variable once with its indices ascending.  0; -ECANCELED when END is missing (the shell ended first); -EBADMSG
+ * for a malformed stream; -E2BIG for too many records.
+ */
+#define BASH_MAX_NAME 127
+#define BASH_MAX_RECORDS 200000
+#define BASH_MAX_VARS 256
+int bash_parse_records(const char *buf, size_t len, struct shvars *out);

@@ -340,7 +340,7 @@ static void deprecations(const struct shvars *vars, const char *file)
 			 file);
 }
 
-int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
+static int conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
 {
 	struct shvars acc = SHVARS_INIT;
 	int r;
@@ -407,6 +407,15 @@ int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
 	}
 	shvars_release(&acc);
 	return dkms_conf_validate(&conf->vars, o, conf, NULL, NULL);
+}
+
+int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
+{
+	int r = conf_read(o, conf);
+
+	if (r < 0)
+		dkms_conf_release(conf); /* nothing half-read stays behind for the caller to free */
+	return r;
 }
 
 void dkms_conf_release(struct dkms_conf *conf)

@@ -20,6 +20,8 @@ for bin in build/fuzz/fuzz-*; do
 	fuzz-efisig) [ -e "$seeds/seed" ] || { head -c 64 /dev/urandom >"$out/seed-cert" &&
 		sh test/fixtures/efivars.sh raw "$out/seed-efi" MokListRT "$out/seed-cert" &&
 		cp "$out/seed-efi/mok-variables/MokListRT" "$seeds/seed"; } ;;
+	fuzz-bashrec) printf 'PACKAGE_NAME s 0 5:hello\nMAKE a 0 4:make\nMAKE a 3 6:a\nb:c \nEND\n' >"$seeds/seed"
+		printf 'A s 0 99999999:' >"$seeds/truncated" ;;
 	fuzz-modparse) for f in build/san/../tmp/*.ko build/dmdrv/*.ko; do
 		[ -f "$f" ] && cp -n "$f" "$seeds/" 2>/dev/null; done ;;
 	esac

@@ -150,5 +150,29 @@ expect_rc "build of that name is refused" 1 nd build "$E/1.0" -k "$KVER"
 expect_out "the message shows the name escaped" 'Invalid module name or version: esc\x1b[2Jx/1.0'
 check "no raw ESC in the message" sh -c '! grep -q "$(printf "\033")" "$1"' - "$OUT"
 rm -rf "$ROOT/var/lib/dkms/$E" "$ROOT/usr/src/$E-$V" "$ROOT/var/lib/dkms/hello/1.0/6.1${ESC}[1A"
+# --- the bash fallback's record stream, from a file that redefines printf for the worker: a
+# record header that ends the stream with a length far past it.  No crash, no scratch left.
+B=$TMPROOT/bashrec
+mkdir -p "$B/tmp"
+cat >"$B/dkms.conf" <<'CONF'
+PACKAGE_NAME='x"; printf() { [ "$1" = "END\n" ] && builtin printf "A s 0 99999999:"; }; y="'
+PACKAGE_VERSION=1
+BUILT_MODULE_NAME[0]=x
+DEST_MODULE_LOCATION[0]=/updates
+JUNK=$(true)
+CONF
+expect_rc "lint --allow-shell of a file that forges the record stream" 8 \
+	env TMPDIR="$B/tmp" "$NDKMS" lint --print --allow-shell "$B/dkms.conf"
+expect_out "it says the stream is not ndkms's" "the values bash printed are not ndkms's record stream"
+expect_no_out "no sanitizer report" "Sanitizer"
+check "no evaluation scratch folder left" sh -c '[ -z "$(ls -A "$1")" ]' - "$B/tmp"
+mkdir -p "$ROOT/usr/src/forge-1.0"
+cp "$B/dkms.conf" "$ROOT/usr/src/forge-1.0/"
+expect_rc "add of such a package is a bad conf file" 8 env TMPDIR="$B/tmp" "$NDKMS" --root "$ROOT" add forge/1.0
+expect_no_out "no sanitizer report from add" "Sanitizer"
+check "nothing registered" [ ! -e "$ROOT/var/lib/dkms/forge" ]
+check "no evaluation scratch folder left by add" sh -c '[ -z "$(ls -A "$1")" ]' - "$B/tmp"
+rm -rf "$ROOT/usr/src/forge-1.0"
+
 check "nothing written outside the root" host_unchanged
 done_testing
