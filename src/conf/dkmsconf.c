@@ -340,15 +340,15 @@ static void deprecations(const struct shvars *vars, const char *file)
 			 file);
 }
 
-static int conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
+int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
 {
 	struct shvars acc = SHVARS_INIT;
 	int r;
 
 	memset(conf, 0, sizeof(*conf));
-	conf->path = xstrdup(o->path);
 	if (!path_exists(o->path))
-		return -ENOENT;
+		return -ENOENT; /* nothing allocated */
+	conf->path = xstrdup(o->path);
 	if (o->preset)
 		shvars_copy(&acc, o->preset);
 	for (const char *const *n = dkms_conf_variables; *n; n++)
@@ -374,6 +374,7 @@ static int conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
 			log_error("%s", res.diag ? res.diag : strerror(-r));
 			eval_result_release(&res);
 			shvars_release(&acc);
+			dkms_conf_release(conf); /* nothing half-read stays behind */
 			return DKMS_EXIT(8);
 		}
 		conf->used_fallback |= res.used_fallback;
@@ -409,14 +410,6 @@ static int conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
 	return dkms_conf_validate(&conf->vars, o, conf, NULL, NULL);
 }
 
-int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
-{
-	int r = conf_read(o, conf);
-
-	if (r < 0)
-		dkms_conf_release(conf); /* nothing half-read stays behind for the caller to free */
-	return r;
-}
 
 void dkms_conf_release(struct dkms_conf *conf)
 {

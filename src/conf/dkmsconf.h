@@ -71,8 +71,9 @@ struct dkms_conf_opts {
 /*
  * Evaluate and validate.  Every problem is reported as dkms does ("dkms.conf: Error! ..." on
  * stderr, deprecation and zero-module warnings when strict), then DKMS_EXIT(8) is returned;
- * -ENOENT when the file does not exist (the caller words that message).  On failure conf is
- * released (all zero); releasing it again is harmless.
+ * -ENOENT when the file does not exist (the caller words that message).  When the file cannot
+ * be read or evaluated, conf is left empty (nothing to free); after a validation failure it
+ * holds what was read, for the caller to release (releasing twice is harmless).
  */
 int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf);
 
