@@ -16,8 +16,9 @@
 
 struct modsig {
 	char *vermagic; /* first word */
-	char *signer;   /* NULL: unsigned */
+	char *signer;
 	char *sig_key;
+	bool is_signed; /* a signature trailer (sig_id), whether libkmod can name its signer or not */
 };
 
 static void modsig_read(struct kmod_ctx *kctx, const char *path, struct modsig *ms)
@@ -37,7 +38,9 @@ static void modsig_read(struct kmod_ctx *kctx, const char *path, struct modsig *
 				continue;
 			if (streq(k, "vermagic") && !ms->vermagic)
 				ms->vermagic = xstrndup(v, strcspn(v, " \t"));
-			else if (streq(k, "signer") && !ms->signer)
+			if (streq(k, "sig_id") || streq(k, "signer"))
+				ms->is_signed = true;
+			if (streq(k, "signer") && !ms->signer)
 				ms->signer = xstrdup(v);
 			else if (streq(k, "sig_key") && !ms->sig_key)
 				ms->sig_key = xstrdup(v);
@@ -122,7 +125,7 @@ static void check_file(struct doctor_scope *s, struct kmod_ctx *kctx, const char
 				      "install %s/%s -k %s --force",
 				      m, v, k, m, v, k);
 	}
-	if (kp->enforce && !ms.signer) {
+	if (kp->enforce && !ms.is_signed) {
 		p = doctor_add(s, "unsigned", DOCTOR_PERSON, m, v, k, a, f,
 			       "%s is not signed, and kernel %s only loads signed modules (%s)",
 			       ctx_display(ctx, f), k, kp->why);
@@ -137,7 +140,7 @@ static void check_file(struct doctor_scope *s, struct kmod_ctx *kctx, const char
 			p = doctor_add(s, "other-key", DOCTOR_PERSON, m, v, k, a, f,
 				       "%s is signed by \"%s\" (key %s), not with the certificate "
 				       "%s, on a kernel that enforces signatures (%s)",
-				       ctx_display(ctx, f), ms.signer, ms.sig_key, kp->cert,
+				       ctx_display(ctx, f), ms.signer ? ms.signer : "?", ms.sig_key, kp->cert,
 				       kp->why);
 			p->advice = xasprintf("rebuild it to sign it with the current key: ndkms "
 					      "build %s/%s -k %s --force, then install it --force",
