@@ -162,7 +162,7 @@ trap cleanup EXIT
 # them with that record and shows what changed.  lib.sh takes the snapshot when it is sourced
 # (a test re-run in a private mount namespace inherits its parent's through HOST_SNAP).
 HOST_PATHS=${HOST_PATHS:-"/lib/modules /usr/lib/modules /usr/src /var/lib/dkms /etc/dkms /etc/ndkms
-	/var/cache/ndkms /boot /etc/depmod.d /etc/modprobe.d /etc/kernel /var/lib/pacman /var/lib/rpm"}
+	/var/cache/ndkms /boot /etc/depmod.d /etc/modprobe.d /etc/kernel /var/lib/pacman /var/lib/rpm /usr/share/libalpm/hooks /usr/lib/kernel/install.d"}
 host_list() {
 	# shellcheck disable=SC2086
 	for p in $HOST_PATHS; do
