@@ -8,7 +8,7 @@ mkroot
 TAG=ndkms-hostile-$$
 OUTSIDE=$(mktemp -d "$TMPROOT/outside.XXXXXX")
 MARK=$TMPROOT/$TAG.mark
-trap 'rm -rf "$OUTSIDE" "$MARK" /tmp/$TAG*; cleanup' EXIT
+trap 'rm -rf "$OUTSIDE" "$MARK" "$TMPROOT/$TAG.outside" /tmp/$TAG*; cleanup' EXIT
 : >"$MARK"
 printf 'PACKAGE_NAME="out"\nPACKAGE_VERSION="1.0"\nBUILT_MODULE_NAME[0]="hello"\nDEST_MODULE_LOCATION[0]="/updates"\n' \
 	>"$OUTSIDE/dkms.conf"
