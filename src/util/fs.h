@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fs.h - path joining, containment checks, atomic writes, tree copy and removal. */
+/* fs.h - file tests, atomic writes, tree copy and removal (path strings: util/path.h). */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "util/path.h"
 
 /*
  * Invariants every writer here keeps:
@@ -13,14 +15,6 @@
  *  - nothing here follows a symlink while deleting (rm_rf removes links, not their targets).
  * All functions return 0 or a negative errno.
  */
-
-/* "a" + "/" + "b" with exactly one slash between them. */
-char *path_join(const char *a, const char *b);
-/* The last component of a path and everything before it, as new strings. */
-char *path_dirname(const char *p);
-const char *path_basename(const char *p);
-/* True when rel is relative and has no ".." component (untrusted names from dkms.conf). */
-bool path_is_contained(const char *rel);
 
 bool path_exists(const char *p);   /* lstat succeeds */
 bool is_dir(const char *p);        /* stat: a directory (follows links) */
@@ -63,5 +57,3 @@ void rm_stale_tmp(const char *dir, const char *base);
 int rm_rf_atomic(const char *path, const char *trash_prefix);
 /* Remove every empty directory below dir (not dir itself), deepest first. */
 void rmdir_empty_below(const char *dir);
-/* The relative path that leads from directory from_dir to path to (both absolute). */
-char *path_relative(const char *from_dir, const char *to);

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "util/fault.h"
-#include "util/fs.h"
 #include "util/macro.h"
 #include "util/outfile.h"
+#include "util/path.h"
 #include "util/strbuf.h"
 
 static void release(struct outfile *o)
