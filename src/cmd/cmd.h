@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd.h - the command table: one struct per command, defined in cmd/<name>.c. */
+/*
+ * Layer cmd: includes every layer below and cmd/; only main.c includes it.  The rule
+ * (util < conf < depmod < kabi/sign/pkg < core < cmd < main.c, no circle between files or
+ * folders) is checked by test/layers.sh in make check.
+ */
 #pragma once
 
 #include "core/ctx.h"

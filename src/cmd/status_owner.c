@@ -15,7 +15,7 @@ static char *warned; /* the last m/v warned about, so that each is flagged once 
 
 void status_owner_begin(const struct ndkms_ctx *ctx)
 {
-	db = owner_open(ctx);
+	db = owner_open(ctx->root);
 }
 
 void status_owner_end(void)
@@ -26,6 +26,14 @@ void status_owner_end(void)
 	warned = NULL;
 }
 
+
+/* The package owning the module's sources in the root (their in-root path asked). */
+static char *source_owner(const struct ndkms_ctx *ctx, const char *m, const char *v)
+{
+	_cleanup_free_ char *host = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
+
+	return owner_of_source(db, ctx_display(ctx, host));
+}
 
 static bool source_present(const struct ndkms_ctx *ctx, const char *m, const char *v)
 {
@@ -39,7 +47,7 @@ void status_owner_text(const struct ndkms_ctx *ctx, const char *m, const char *v
 	if (!db)
 		return;
 	_cleanup_free_ char *src = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
-	_cleanup_free_ char *so = owner_of_source(db, ctx, m, v);
+	_cleanup_free_ char *so = source_owner(ctx, m, v);
 	if (ctx->verbose) {
 		log_info("  source %s: %s", ctx_display(ctx, src), so ? so : "owned by no package");
 		if (k) {
@@ -60,7 +68,7 @@ void status_owner_json(const struct ndkms_ctx *ctx, const char *m, const char *v
 {
 	if (!db)
 		return;
-	_cleanup_free_ char *so = owner_of_source(db, ctx, m, v);
+	_cleanup_free_ char *so = source_owner(ctx, m, v);
 	printf(", \"source_owner\": ");
 	json_write_str(stdout, so);
 	printf(", \"source_orphan\": %s", !so && source_present(ctx, m, v) ? "true" : "false");

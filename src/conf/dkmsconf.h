@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dkmsconf.h - dkms.conf semantics: directives, defaults, overrides, validation. */
+/*
+ * Layer conf: includes util/ and conf/ only; depmod/, kabi/, sign/, pkg/, core/, cmd/
+ * may include it.  Inside, the evaluator's files depend one way (see sh.h).
+ */
 #pragma once
 
 #include <stdbool.h>

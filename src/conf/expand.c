@@ -47,27 +47,6 @@ static int xb_mark(struct xbuf *x)
 	return 0;
 }
 
-bool sh_is_special_var(const char *n)
-{
-	static const char *const names[] = {
-		"PATH", "HOME", "PWD", "OLDPWD", "IFS", "PS1", "PS2", "PS4", "UID", "EUID", "PPID",
-		"HOSTNAME", "HOSTTYPE", "OSTYPE", "MACHTYPE", "RANDOM", "SRANDOM", "SECONDS", "LINENO",
-		"SHLVL", "SHELL", "SHELLOPTS", "OPTIND", "OPTERR", "OPTARG", "DIRSTACK", "GROUPS",
-		"FUNCNAME", "PIPESTATUS", "REPLY", "COLUMNS", "LINES", "HISTFILE", "HISTSIZE",
-		"HISTFILESIZE", "HISTCMD", "MAILCHECK", "EPOCHSECONDS", "EPOCHREALTIME", "TERM",
-		"LANG", "LANGUAGE", "TMPDIR", "USER", "LOGNAME", "TZ", "COMP_WORDBREAKS", "PS0",
-		"PS3", "CDPATH", "GLOBIGNORE", "TIMEFORMAT", "POSIXLY_CORRECT", "ENV", "MAIL",
-	};
-
-	if (strneq(n, "BASH", 4) || strneq(n, "LC_", 3) || strneq(n, "_ndkms", 6) ||
-	    strneq(n, "DKMS_", 5) || strneq(n, "READLINE_", 9) || streq(n, "_"))
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (streq(n, names[i]))
-			return true;
-	return false;
-}
-
 static int lookup(struct xctx *c, const char *name, const struct shvar **out)
 {
 	*out = shvars_find(&c->sh->vars, name);
@@ -726,4 +705,72 @@ int sh_expand_fields(struct sh *sh, const char *raw, int line, struct strv *fiel
 	xb_release(&x);
 	xb_release(&cur);
 	return r;
+}
+
+/* A command substitution runs in a subshell: its words expand, the command is emulated. */
+int sh_command_subst(struct sh *sh, const char *text, size_t n, int line, char **out)
+{
+	struct toks t = {0};
+	struct node *root = NULL;
+	_cleanup_strv_ struct strv av = STRV_INIT;
+	struct strbuf res = STRBUF_INIT;
+	const char *saved_file = sh->cur_file;
+	bool saved_sub = sh->in_subst;
+	int r;
+
+	*out = NULL;
+	r = sh_lex(sh, text, n, line, &t);
+	if (r >= 0)
+		r = sh_parse(sh, &t, &root);
+	if (r < 0)
+		goto out;
+	const struct node *c = root;
+	if (c->kind == N_LIST && c->nkids == 1 && c->conns[0] == C_SEQ)
+		c = c->kids[0];
+	if (c->kind != N_SIMPLE || c->negate || !c->nargs ||
+	    sh_assign_prefix(c->args[0].text) || c->args[0].kind != T_WORD) {
+		r = sh_decline(sh, line, "the command substitution $(%.*s)", (int)(n > 40 ? 40 : n),
+			       text);
+		goto out;
+	}
+	bool to_stderr, silent;
+	r = sh_check_redirs(sh, c, &to_stderr, &silent);
+	if (r < 0)
+		goto out;
+	sh->in_subst = true;
+	for (size_t k = 0; k < c->nargs && r >= 0; k++) {
+		if (c->args[k].kind != T_WORD)
+			r = sh_decline(sh, line, "an array literal in a command substitution");
+		else
+			r = sh_expand_fields(sh, c->args[k].text, line, &av);
+	}
+	sh->in_subst = saved_sub;
+	if (r < 0)
+		goto out;
+	if (!av.n) {
+		*out = xstrdup("");
+		goto out;
+	}
+	if (!sh_emulate_subst(&av, &res)) {
+		r = sh_decline(sh, line, "the command substitution $(%.40s)", av.v[0]);
+		goto out;
+	}
+	if (silent || to_stderr)
+		sb_reset(&res);
+	while (res.len && res.buf[res.len - 1] == '\n')
+		res.buf[--res.len] = '\0';
+	*out = sb_steal(&res);
+out:
+	sh->cur_file = saved_file;
+	sb_release(&res);
+	node_free(root);
+	toks_release(&t);
+	if (r < 0) {
+		free(*out);
+		*out = NULL;
+		return r;
+	}
+	if (!*out)
+		*out = xstrdup("");
+	return 0;
 }

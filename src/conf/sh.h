@@ -104,8 +104,23 @@ struct sh {
 	const char *cur_file;
 };
 
-/* Record why the native path gives up (first reason wins); returns -ENOTSUP. */
+/*
+ * The files depend one way: shbase.c < lexer.c, parser.c, pattern.c, arith.c, builtins.c
+ * < expand.c < assign.c < interp.c < eval.c.
+ */
+
+/* Shared helpers (shbase.c).  Record why the native path gives up (first reason wins); -ENOTSUP. */
 int sh_decline(struct sh *sh, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Names the native path must not pretend to know (bash and environment variables). */
+bool sh_is_special_var(const char *name);
+/* A shell variable name (letters, digits, _; not starting with a digit). */
+bool sh_valid_name(const char *s);
+/* A path of the file being evaluated, relative ones resolved against sh->cwd. */
+char *sh_host_path(const struct sh *sh, const char *p);
+/* Accept only redirections that cannot change anything: to /dev/null, between stdout/stderr. */
+int sh_check_redirs(struct sh *sh, const struct node *n, bool *to_stderr, bool *silent);
+
+/* Lexer (lexer.c) and parser (parser.c). */
 
 void toks_release(struct toks *t);
 /* Length of "NAME=", "NAME+=", "NAME[...]=" or "NAME[...]+=" starting w, or 0: an assignment. */
@@ -121,12 +136,27 @@ int sh_skip_construct(struct sh *sh, const char *src, size_t len, size_t *pos, i
 int sh_parse(struct sh *sh, struct toks *t, struct node **out);
 void node_free(struct node *n);
 
+/* Arithmetic (arith.c). */
+int sh_arith(struct sh *sh, const char *expr, size_t n, int line, long *out);
+
+/* Builtins (builtins.c): test / [ ] over its arguments (0, 1, 2 as test; <0 declined). */
+int sh_test(struct sh *sh, char **av, int ac, int line);
+/* bash's test integers: optional blanks, sign, digits, blanks. */
+bool sh_test_int(const char *s, long *out);
+/* The output of an emulated command in $( ) (nproc, getconf, uname, echo, true); false: not one. */
+bool sh_emulate_subst(const struct strv *av, struct strbuf *res);
+
 /* Expansion (expand.c).  Fields: command words after splitting; string: assignment values. */
 int sh_expand_fields(struct sh *sh, const char *raw, int line, struct strv *fields);
 int sh_expand_string(struct sh *sh, const char *raw, int line, char **out);
-int sh_arith(struct sh *sh, const char *expr, size_t n, int line, long *out);
 /* Run a command substitution's text, if it is one of the emulated commands. */
 int sh_command_subst(struct sh *sh, const char *text, size_t n, int line, char **out);
+
+/* Assignments (assign.c): one assignment word; local/export NAME[=value]... from args[first]. */
+int sh_assign(struct sh *sh, const struct tok *tk, bool exported);
+int sh_declare(struct sh *sh, const struct node *n, size_t first, bool local);
+/* Leave the function frame the file was sourced in: undo "local" declarations. */
+void sh_end_frame(struct sh *sh);
 
 /* Pattern matching (pattern.c) over chars with a per-char "quoted" flag. */
 bool sh_pattern_is_extglob(const char *pat, const unsigned char *q, size_t n);
@@ -142,8 +172,3 @@ void sh_release(struct sh *sh);
 /* Lex, parse and run a file's text in the current frame; *status gets $?. */
 int sh_run_text(struct sh *sh, const char *src, size_t len, const char *file, int *status);
 int sh_run(struct sh *sh, const struct node *n, int *status);
-/* Leave the function frame the file was sourced in: undo "local" declarations. */
-void sh_end_frame(struct sh *sh);
-/* Names the native path must not pretend to know (bash and environment variables). */
-bool sh_is_special_var(const char *name);
-char *sh_host_path(const struct sh *sh, const char *p);

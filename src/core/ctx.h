@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctx.h - one invocation's world: root, trees, targets, options and configuration. */
+/*
+ * Layer core: includes every layer below (util/, conf/, depmod/, kabi/, sign/, pkg/) and
+ * core/, never cmd/ or main.c; cmd/ and main.c may include it.
+ */
 #pragma once
 
 #include <stdbool.h>

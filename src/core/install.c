@@ -203,6 +203,51 @@ static int place(const struct ndkms_ctx *ctx, const char *built, const char *des
 	return 0;
 }
 
+static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a);
+
+static void rebuild_one(struct ndkms_ctx *ctx, const char *m, const char *v, const char *k,
+			const char *a)
+{
+	int lock = lock_module(ctx, m);
+
+	if (lock < 0)
+		return;
+	free(ctx->module);
+	free(ctx->version);
+	ctx->module = xstrdup(m);
+	ctx->version = xstrdup(v);
+	log_info("%s", "");
+	log_info("Rebuilding module %s/%s due to updated dependencies", m, v);
+	log_info("%s", "");
+	if (lifecycle_uninstall(ctx, k, a) == 0 && lifecycle_unbuild(ctx, k, a) == 0 &&
+	    lifecycle_build(ctx, k, a) == 0)
+		lifecycle_install(ctx, k, a);
+	lock_release(lock);
+}
+
+/* After an install on k/a: rebuild BUILD_DEPENDS_REBUILD modules whose dependencies changed. */
+static void rebuild_dependents(struct ndkms_ctx *ctx, const char *k, const char *a)
+{
+	static bool running; /* a rebuild's own install does not start another round */
+	_cleanup_strv_ struct strv todo = STRV_INIT;
+	_cleanup_free_ char *saved_m = xstrdup(ctx->module), *saved_v = xstrdup(ctx->version);
+
+	if (running || ctx->force)
+		return;
+	running = true;
+	lifecycle_stale_dependents(ctx, k, a, &todo);
+	for (size_t i = 0; i < todo.n; i++) {
+		char *slash = strchr(todo.v[i], '/');
+		*slash = '\0';
+		rebuild_one(ctx, todo.v[i], slash + 1, k, a);
+	}
+	free(ctx->module);
+	free(ctx->version);
+	ctx->module = TAKE_PTR(saved_m);
+	ctx->version = TAKE_PTR(saved_v);
+	running = false;
+}
+
 static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
 	const char *m = ctx->module, *v = ctx->version;
@@ -331,7 +376,7 @@ out:
 	if (r == 0)
 		secureboot_warn_once(ctx, k);
 	if (r == 0)
-		lifecycle_rebuild_dependents(ctx, k, a);
+		rebuild_dependents(ctx, k, a);
 	return r;
 }
 

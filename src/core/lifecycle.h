@@ -35,6 +35,8 @@ void lifecycle_prune(struct ndkms_ctx *ctx);
  * lifecycle_recover finishes a marked change as an uninstall.  End removes the mark.
  */
 int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a);
+/* The marker's path for m on k/a. */
+char *lifecycle_txn_path(const struct ndkms_ctx *ctx, const char *m, const char *k, const char *a);
 void lifecycle_txn_end(struct ndkms_ctx *ctx, const char *k, const char *a);
 /* Undo a marked change that failed half-way (as lifecycle_recover would), now. */
 void lifecycle_txn_abort(struct ndkms_ctx *ctx, const char *k, const char *a);
@@ -44,8 +46,12 @@ void lifecycle_recover_all(struct ndkms_ctx *ctx);
 /* Finish or roll back an interrupted build of ctx->module/version (caller holds the lock). */
 void lifecycle_recover(struct ndkms_ctx *ctx);
 
-/* After an install on k/a: rebuild BUILD_DEPENDS_REBUILD modules whose dependencies changed. */
-void lifecycle_rebuild_dependents(struct ndkms_ctx *ctx, const char *k, const char *a);
+/*
+ * The BUILD_DEPENDS_REBUILD modules built for k/a whose dependencies changed version since
+ * (pushed as "M/V" to todo): an install rebuilds them.
+ */
+void lifecycle_stale_dependents(struct ndkms_ctx *ctx, const char *k, const char *a,
+				struct strv *todo);
 
 /* Regenerate kver's indexes now, or once at the end when ctx->defer_depmod is set. */
 int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver);

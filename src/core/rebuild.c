@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* rebuild.c - BUILD_DEPENDS_REBUILD: rebuild modules whose dependencies changed version. */
+/* rebuild.c - BUILD_DEPENDS_REBUILD: which modules' dependencies changed version since built. */
 #include <string.h>
 
 #include "core/lifecycle.h"
-#include "core/lock.h"
 #include "core/modconf.h"
 #include "core/state.h"
 #include "util/fs.h"
@@ -32,35 +31,11 @@ static bool deps_changed(const struct ndkms_ctx *ctx, const struct dkms_conf *co
 	return false;
 }
 
-static void rebuild_one(struct ndkms_ctx *ctx, const char *m, const char *v, const char *k,
-			const char *a)
+void lifecycle_stale_dependents(struct ndkms_ctx *ctx, const char *k, const char *a,
+				struct strv *todo)
 {
-	int lock = lock_module(ctx, m);
+	_cleanup_strv_ struct strv mods = STRV_INIT;
 
-	if (lock < 0)
-		return;
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = xstrdup(m);
-	ctx->version = xstrdup(v);
-	log_info("%s", "");
-	log_info("Rebuilding module %s/%s due to updated dependencies", m, v);
-	log_info("%s", "");
-	if (lifecycle_uninstall(ctx, k, a) == 0 && lifecycle_unbuild(ctx, k, a) == 0 &&
-	    lifecycle_build(ctx, k, a) == 0)
-		lifecycle_install(ctx, k, a);
-	lock_release(lock);
-}
-
-void lifecycle_rebuild_dependents(struct ndkms_ctx *ctx, const char *k, const char *a)
-{
-	static bool running; /* a rebuild's own install does not start another round */
-	_cleanup_strv_ struct strv mods = STRV_INIT, todo = STRV_INIT;
-	_cleanup_free_ char *saved_m = xstrdup(ctx->module), *saved_v = xstrdup(ctx->version);
-
-	if (running || ctx->force)
-		return;
-	running = true;
 	log_setup(true, false); /* reading other modules' dkms.conf here stays quiet */
 	state_list_modules(ctx, &mods);
 	for (size_t i = 0; i < mods.n; i++) {
@@ -78,19 +53,9 @@ void lifecycle_rebuild_dependents(struct ndkms_ctx *ctx, const char *k, const ch
 			}
 			if (conf.build_depends.n && conf.build_depends_rebuild &&
 			    deps_changed(ctx, &conf, m, v, k, a))
-				strv_pushf(&todo, "%s/%s", m, v);
+				strv_pushf(todo, "%s/%s", m, v);
 			dkms_conf_release(&conf);
 		}
 	}
 	log_setup(ctx->quiet, ctx->verbose);
-	for (size_t i = 0; i < todo.n; i++) {
-		char *slash = strchr(todo.v[i], '/');
-		*slash = '\0';
-		rebuild_one(ctx, todo.v[i], slash + 1, k, a);
-	}
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = TAKE_PTR(saved_m);
-	ctx->version = TAKE_PTR(saved_v);
-	running = false;
 }

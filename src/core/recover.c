@@ -46,38 +46,6 @@ static void recover_kernel(const struct ndkms_ctx *ctx, const char *kdir)
 	closedir(d);
 }
 
-static char *txn_path(const struct ndkms_ctx *ctx, const char *m, const char *k, const char *a)
-{
-	return xasprintf("%s/%s/.ndkms-txn-%s-%s", ctx->dkms_tree, m, k, a);
-}
-
-int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a)
-{
-	_cleanup_free_ char *p = txn_path(ctx, ctx->module, k, a);
-	_cleanup_free_ char *text = xasprintf("%s\n%s\n%s\n", ctx->version, k, a);
-	_cleanup_free_ char *have = NULL;
-
-	/*
-	 * The uninstall that rolls back a failed install finds the install's marker: rewriting it
-	 * would need room a full disk no longer has, and fail the rollback.
-	 */
-	if (read_file(p, &have, NULL, 4096) == 0 && streq(have, text))
-		return 0;
-	int r = write_file_atomic(p, text, strlen(text), 0644);
-
-	if (r < 0)
-		log_error("Could not write %s: %s", ctx_display(ctx, p), strerror(-r));
-	return r;
-}
-
-void lifecycle_txn_end(struct ndkms_ctx *ctx, const char *k, const char *a)
-{
-	_cleanup_free_ char *p = txn_path(ctx, ctx->module, k, a);
-
-	fault_point("unlink");
-	unlink(p);
-}
-
 /*
  * An install or uninstall of M/V on K/A was interrupted (its marker is still there): finish it
  * as an uninstall, which deletes what it had placed, puts archived originals back, drops the
@@ -126,7 +94,7 @@ static void txn_rollback(struct ndkms_ctx *ctx, const char *marker)
 
 void lifecycle_txn_abort(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
-	_cleanup_free_ char *p = txn_path(ctx, ctx->module, k, a);
+	_cleanup_free_ char *p = lifecycle_txn_path(ctx, ctx->module, k, a);
 
 	if (path_exists(p))
 		txn_rollback(ctx, p);

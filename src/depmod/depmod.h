@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* depmod.h - the one entry point the rest of ndkms uses to regenerate a kernel's module indexes. */
+/*
+ * Layer depmod: includes util/, conf/ and depmod/ only; kabi/, sign/, pkg/, core/ and
+ * cmd/ may include it.
+ */
 #pragma once
 
 #include <stdbool.h>

@@ -186,8 +186,6 @@ struct dm_state {
 };
 
 void dm_mod_free(struct dm_mod *m);
-void dm_state_keep_map(struct dm_state *st, void *p, size_t len);
-void dm_state_keep_buf(struct dm_state *st, char *p);
 
 /* ---- dircache.c: directory listings between runs (the invariant is in dircache.c) ---- */
 struct dm_dirs;

@@ -57,20 +57,6 @@ static int run_program(const struct depmod_opts *o)
 	return status ? -EIO : 0;
 }
 
-void dm_state_keep_map(struct dm_state *st, void *p, size_t len)
-{
-	st->maps = xreallocarray(st->maps, st->nmaps + 1, sizeof(*st->maps));
-	st->map_lens = xreallocarray(st->map_lens, st->nmaps + 1, sizeof(*st->map_lens));
-	st->maps[st->nmaps] = p;
-	st->map_lens[st->nmaps++] = len;
-}
-
-void dm_state_keep_buf(struct dm_state *st, char *p)
-{
-	st->bufs = xreallocarray(st->bufs, st->nbufs + 1, sizeof(*st->bufs));
-	st->bufs[st->nbufs++] = p;
-}
-
 static void state_release(struct dm_state *st)
 {
 	if (st->mods) {

@@ -71,6 +71,21 @@ static int take_results(const struct todo *t, const char *buf, size_t len)
 	return 0;
 }
 
+/* Mappings and buffers the parsed records point into, released with the state. */
+static void keep_map(struct dm_state *st, void *p, size_t len)
+{
+	st->maps = xreallocarray(st->maps, st->nmaps + 1, sizeof(*st->maps));
+	st->map_lens = xreallocarray(st->map_lens, st->nmaps + 1, sizeof(*st->map_lens));
+	st->maps[st->nmaps] = p;
+	st->map_lens[st->nmaps++] = len;
+}
+
+static void keep_buf(struct dm_state *st, char *p)
+{
+	st->bufs = xreallocarray(st->bufs, st->nbufs + 1, sizeof(*st->bufs));
+	st->bufs[st->nbufs++] = p;
+}
+
 static int parse_here(struct dm_state *st, const struct todo *t, size_t first, size_t step)
 {
 	struct kmod_ctx *ctx = dm_kmod_new(st->cfg.dirname);
@@ -81,7 +96,7 @@ static int parse_here(struct dm_state *st, const struct todo *t, size_t first, s
 	parse_slice(ctx, t, first, step, &out);
 	kmod_unref(ctx);
 	int r = take_results(t, out.buf ? out.buf : "", out.len);
-	dm_state_keep_buf(st, sb_steal(&out));
+	keep_buf(st, sb_steal(&out));
 	return r;
 }
 
@@ -128,7 +143,7 @@ static int collect(struct dm_state *st, const struct todo *t, int fd)
 	void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
-	dm_state_keep_map(st, p, len);
+	keep_map(st, p, len);
 	return take_results(t, p, len);
 }
 

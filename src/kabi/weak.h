@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* weak.h - weak-modules: link kABI-compatible modules into other kernels' weak-updates/. */
+/*
+ * Layer kabi (beside sign and pkg): includes util/, conf/, depmod/ and kabi/ (sign/ or
+ * pkg/ only if neither includes kabi/: no circle between folders); core/ and cmd/ may include it.
+ */
 #pragma once
 
 #include <stdbool.h>

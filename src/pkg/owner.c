@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* owner.c - package ownership across the built-in backends, and the paths worth asking about. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pkg/owner.h"
 #include "util/fs.h"
+#include "util/macro.h"
 
 struct owner_db {
 	const struct owner_backend *be[2];
@@ -11,12 +13,13 @@ struct owner_db {
 	size_t n;
 };
 
-struct owner_db *owner_open(const struct ndkms_ctx *ctx)
+struct owner_db *owner_open(const char *root)
 {
 	const struct owner_backend *all[] = {&owner_alpm, &owner_rpm};
-	const char *root = *ctx->root ? ctx->root : "/";
 	struct owner_db *db = xcalloc(1, sizeof(*db));
 
+	if (!*root)
+		root = "/";
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
 		void *h = all[i]->open ? all[i]->open(root) : NULL;
 		if (h) {
@@ -50,11 +53,8 @@ char *owner_of(struct owner_db *db, const char *abs)
 	return NULL;
 }
 
-char *owner_of_source(struct owner_db *db, const struct ndkms_ctx *ctx, const char *m,
-		      const char *v)
+char *owner_of_source(struct owner_db *db, const char *dir)
 {
-	_cleanup_free_ char *host = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
-	_cleanup_free_ char *dir = xstrdup(ctx_display(ctx, host));
 	_cleanup_free_ char *conf = path_join(dir, "dkms.conf");
 	char *o = owner_of(db, conf);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/fs.h"
+#include "util/macro.h"
 
 static void *alpm_open(const char *root)
 {

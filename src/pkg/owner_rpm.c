@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "util/fs.h"
+#include "util/macro.h"
 
 /* The in-root database folders rpm uses (Fedora's current one first). */
 static const char *const dbpaths[] = {"/usr/lib/sysimage/rpm", "/var/lib/rpm"};

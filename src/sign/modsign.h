@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* modsign.h - append a kernel module signature (PKCS#7 detached, sign-file's format) in memory. */
+/*
+ * Layer sign (beside kabi and pkg): includes util/, conf/, depmod/ and sign/ (kabi/ or
+ * pkg/ only if neither includes sign/: no circle between folders); core/ and cmd/ may include it.
+ */
 #pragma once
 
 #include <stdbool.h>

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* macro.h - attributes, cleanup helpers and small macros shared by every layer. */
+/*
+ * Layer util (the lowest): includes only the C library and other util/ headers; every
+ * layer may include it.
+ */
 #pragma once
 
 #include <errno.h>
