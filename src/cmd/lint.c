@@ -360,20 +360,14 @@ static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 		memset(&conf, 0, sizeof(conf));
 		dkms_conf_validate(&res.vars, &co, &conf, report, &l);
 		dkms_conf_release(&conf);
-		static const char *const deprecated[] = {"REMAKE_INITRD", "MODULES_CONF",
-							 "MODULES_CONF_OBSOLETES",
-							 "MODULES_CONF_ALIAS_TYPE",
-							 "MODULES_CONF_OBSOLETE_ONLY", "OBSOLETE_BY"};
-		for (size_t i = 0; i < ARRAY_SIZE(deprecated); i++)
-			if (shvars_find(&res.vars, deprecated[i]))
-				add_finding(&l, line_of(&l, deprecated[i]), false,
-					    xasprintf("%s is deprecated and ignored by dkms 3.x",
-						      deprecated[i]));
-		const char *clean = shvars_get(&res.vars, "CLEAN", 0);
-		if (clean && !streq(clean, "true") && !streq(clean, "/bin/true") &&
-		    !streq(clean, "/usr/bin/true"))
-			add_finding(&l, line_of(&l, "CLEAN"), false,
-				    xstrdup("CLEAN is deprecated and no longer run by dkms 3.1+"));
+		for (const char *const *n = dkms_conf_deprecated_names; *n; n++) {
+			if (!dkms_conf_uses_deprecated(&res.vars, *n))
+				continue;
+			add_finding(&l, line_of(&l, *n), false,
+				    streq(*n, "CLEAN")
+					    ? xstrdup("CLEAN is deprecated and no longer run by dkms 3.1+")
+					    : xasprintf("%s is deprecated and ignored by dkms 3.x", *n));
+		}
 	}
 	eval_result_release(&res);
 

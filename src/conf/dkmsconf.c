@@ -56,6 +56,19 @@ static long max_index(const struct shvars *vars, const char *name)
 	return shvars_len(vars, name) - 1;
 }
 
+/* Module records: one past the highest index of the four per-module arrays. */
+static long records(const struct shvars *vars)
+{
+	static const char *const arrays[] = {"BUILT_MODULE_NAME", "BUILT_MODULE_LOCATION",
+					     "DEST_MODULE_NAME", "DEST_MODULE_LOCATION"};
+	long maxi = -1;
+
+	for (size_t k = 0; k < ARRAY_SIZE(arrays); k++)
+		if (max_index(vars, arrays[k]) > maxi)
+			maxi = max_index(vars, arrays[k]);
+	return maxi + 1;
+}
+
 static size_t count(const struct shvars *vars, const char *name)
 {
 	const struct shvar *v = shvars_find(vars, name);
@@ -111,19 +124,19 @@ static char *install_location(const struct dkms_conf_opts *o, const char *dest)
 	return xstrdup(dest);
 }
 
+/* AUTOINSTALL and friends: yes (any case) is true; "", no or anything else false. */
+static bool yes_value(const char *v)
+{
+	return strcasecmp(v, "yes") == 0;
+}
+
 /* "", yes (any case) or no (any case); anything else is an error. */
-static bool yes_no(struct checker *c, const struct shvars *vars, const char *name)
+static void check_yes_no(struct checker *c, const struct shvars *vars, const char *name)
 {
 	const char *v = get(vars, name, 0);
 
-	if (!*v)
-		return false;
-	if (strcasecmp(v, "yes") == 0)
-		return true;
-	if (strcasecmp(v, "no") == 0)
-		return false;
-	problem(c, true, name, "dkms.conf: Error! Unsupported %s value '%s'", name, v);
-	return false;
+	if (*v && strcasecmp(v, "yes") != 0 && strcasecmp(v, "no") != 0)
+		problem(c, true, name, "dkms.conf: Error! Unsupported %s value '%s'", name, v);
 }
 
 static void check_name(struct checker *c, const char *directive, const char *v, long i)
@@ -136,32 +149,15 @@ static void check_name(struct checker *c, const char *directive, const char *v, 
 			"not '%s'.", directive, i, v);
 }
 
-int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o,
-		       struct dkms_conf *conf, dkms_conf_report_fn *report, void *ud)
+int dkms_conf_extract(const struct shvars *vars, const struct dkms_conf_opts *o,
+		      struct dkms_conf *conf)
 {
-	struct checker c = {.report = report, .ud = ud};
-	const char *kver = o->kver ? o->kver : "";
-	long maxi = -1;
+	long maxi = records(vars) - 1;
 
 	conf->package_name = dup_or_null(get(vars, "PACKAGE_NAME", 0));
 	conf->package_version = dup_or_null(get(vars, "PACKAGE_VERSION", 0));
-	if (!conf->package_name)
-		problem(&c, true, "PACKAGE_NAME",
-			"dkms.conf: Error! No 'PACKAGE_NAME' directive specified.");
-	if (!conf->package_version)
-		problem(&c, true, "PACKAGE_VERSION",
-			"dkms.conf: Error! No 'PACKAGE_VERSION' directive specified.");
-
-	static const char *const arrays[] = {"BUILT_MODULE_NAME", "BUILT_MODULE_LOCATION",
-					     "DEST_MODULE_NAME", "DEST_MODULE_LOCATION"};
-	for (size_t k = 0; k < ARRAY_SIZE(arrays); k++)
-		if (max_index(vars, arrays[k]) > maxi)
-			maxi = max_index(vars, arrays[k]);
-	if (maxi >= 100000) {
-		problem(&c, true, "BUILT_MODULE_NAME",
-			"dkms.conf: Error! %ld module records are more than ndkms accepts.", maxi + 1);
-		return DKMS_EXIT(8);
-	}
+	if (maxi >= DKMS_CONF_MAX_RECORDS)
+		return -E2BIG;
 	conf->nmods = (size_t)(maxi + 1);
 	conf->mods = xcalloc(conf->nmods ? conf->nmods : 1, sizeof(*conf->mods));
 
@@ -191,42 +187,7 @@ int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o
 		m->dest_name = xstrdup(*dn ? dn : bn);
 		m->built_location = *bl && !ends_with(bl, "/") ? xasprintf("%s/", bl) : xstrdup(bl);
 		m->dest_location = xstrdup(dl);
-
-		if (!*bn)
-			problem(&c, true, "BUILT_MODULE_NAME",
-				"dkms.conf: Error! No 'BUILT_MODULE_NAME' directive specified for "
-				"record #%ld.", i);
-		if (ends_with(bn, ".o") || ends_with(bn, ".ko"))
-			problem(&c, true, "BUILT_MODULE_NAME",
-				"dkms.conf: Error! 'BUILT_MODULE_NAME' directive ends in '.o' or "
-				"'.ko' in record #%ld.", i);
-		if (ends_with(m->dest_name, ".o") || ends_with(m->dest_name, ".ko"))
-			problem(&c, true, "DEST_MODULE_NAME",
-				"dkms.conf: Error! 'DEST_MODULE_NAME' directive ends in '.o' or "
-				"'.ko' in record #%ld.", i);
 		m->install_location = install_location(o, dl);
-		if (!*dl)
-			problem(&c, true, "DEST_MODULE_LOCATION",
-				"dkms.conf: Error! No 'DEST_MODULE_LOCATION' directive specified for "
-				"record #%ld.", i);
-		else if (!strneq(dl, "/kernel", 7) && !strneq(dl, "/updates", 8) &&
-			 !strneq(dl, "/extra", 6))
-			problem(&c, true, "DEST_MODULE_LOCATION",
-				"dkms.conf: Error! Directive 'DEST_MODULE_LOCATION' does not begin "
-				"with\n'/kernel', '/updates', or '/extra' in record #%ld.", i);
-
-		/* values that would leave their tree */
-		check_name(&c, "BUILT_MODULE_NAME", bn, i);
-		check_name(&c, "DEST_MODULE_NAME", *dn ? dn : bn, i);
-		if (bl[0] == '/' || has_dotdot(bl))
-			problem(&c, true, "BUILT_MODULE_LOCATION",
-				"dkms.conf: Error! 'BUILT_MODULE_LOCATION' directive in record #%ld "
-				"must be a relative path inside the build tree, not '%s'.", i, bl);
-		if (has_dotdot(dl))
-			problem(&c, true, "DEST_MODULE_LOCATION",
-				"dkms.conf: Error! 'DEST_MODULE_LOCATION' directive in record #%ld "
-				"must not contain '..' ('%s').", i, dl);
-
 		m->excl_kernel = dup_or_null(get(vars, "BUILD_EXCLUSIVE_KERNEL", i));
 		m->excl_kernel_min = dup_or_null(get(vars, "BUILD_EXCLUSIVE_KERNEL_MIN", i));
 		m->excl_kernel_max = dup_or_null(get(vars, "BUILD_EXCLUSIVE_KERNEL_MAX", i));
@@ -234,25 +195,9 @@ int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o
 		m->excl_config = dup_or_null(get(vars, "BUILD_EXCLUSIVE_CONFIG", i));
 	}
 
-	/* MAKE: MAKE[0] unless MAKE_MATCH[0]; then the last MAKE[i] whose MAKE_MATCH[i] matches */
-	const char *make = NULL;
-	if (!*get(vars, "MAKE_MATCH", 0))
-		make = get(vars, "MAKE", 0);
-	for (long i = 0; i < (long)count(vars, "MAKE"); i++) {
-		const char *mk = get(vars, "MAKE", i), *mm = get(vars, "MAKE_MATCH", i);
-		if (*mk && *mm && ere_match(mm, kver))
-			make = mk;
-	}
-	conf->make_cmd = dup_or_null(make);
-	for (long i = 0; i < (long)count(vars, "PATCH"); i++) {
-		const char *p = get(vars, "PATCH", i), *pm = get(vars, "PATCH_MATCH", i);
-		if (*p && (!*pm || ere_match(pm, kver)))
-			strv_push(&conf->patches, p);
-	}
 	const struct shvar *bd = shvars_find(vars, "BUILD_DEPENDS");
 	for (size_t i = 0; bd && i < bd->n; i++)
 		strv_push(&conf->build_depends, bd->elems[i].val);
-
 	conf->pre_build = dup_or_null(get(vars, "PRE_BUILD", 0));
 	conf->post_build = dup_or_null(get(vars, "POST_BUILD", 0));
 	conf->post_add = dup_or_null(get(vars, "POST_ADD", 0));
@@ -265,6 +210,37 @@ int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o
 	conf->excl_kernel_max = dup_or_null(get(vars, "BUILD_EXCLUSIVE_KERNEL_MAX", 0));
 	conf->excl_arch = dup_or_null(get(vars, "BUILD_EXCLUSIVE_ARCH", 0));
 	conf->excl_config = dup_or_null(get(vars, "BUILD_EXCLUSIVE_CONFIG", 0));
+	conf->autoinstall = yes_value(get(vars, "AUTOINSTALL", 0));
+	/* deprecated and never checked by dkms: anything but "yes" means no */
+	conf->remake_initrd = yes_value(get(vars, "REMAKE_INITRD", 0));
+	conf->build_depends_rebuild = yes_value(get(vars, "BUILD_DEPENDS_REBUILD", 0));
+	conf->no_weak_modules = yes_value(get(vars, "NO_WEAK_MODULES", 0));
+	return 0;
+}
+
+void dkms_conf_select(const struct shvars *vars, const char *kver, struct dkms_conf *conf)
+{
+	/* MAKE: MAKE[0] unless MAKE_MATCH[0]; then the last MAKE[i] whose MAKE_MATCH[i] matches */
+	const char *make = NULL;
+
+	if (!kver)
+		kver = "";
+	if (!*get(vars, "MAKE_MATCH", 0))
+		make = get(vars, "MAKE", 0);
+	for (long i = 0; i < (long)count(vars, "MAKE"); i++) {
+		const char *mk = get(vars, "MAKE", i), *mm = get(vars, "MAKE_MATCH", i);
+		if (*mk && *mm && ere_match(mm, kver))
+			make = mk;
+	}
+	free(conf->make_cmd);
+	conf->make_cmd = dup_or_null(make);
+	strv_release(&conf->patches);
+	for (long i = 0; i < (long)count(vars, "PATCH"); i++) {
+		const char *p = get(vars, "PATCH", i), *pm = get(vars, "PATCH_MATCH", i);
+		if (*p && (!*pm || ere_match(pm, kver)))
+			strv_push(&conf->patches, p);
+	}
+	/* OBSOLETE_BY is a BUILD_EXCLUSIVE_KERNEL_MAX when no kernel bound is set otherwise */
 	if (conf->obsolete_by && !conf->excl_kernel_max) {
 		bool per_module = false;
 		for (size_t i = 0; i < conf->nmods; i++)
@@ -276,39 +252,138 @@ int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o
 				conf->mods[0].excl_kernel_max = xstrdup(conf->obsolete_by);
 		}
 	}
+}
 
-	conf->autoinstall = yes_no(&c, vars, "AUTOINSTALL");
-	/* deprecated and never checked by dkms: anything but "yes" means no */
-	conf->remake_initrd = strcasecmp(get(vars, "REMAKE_INITRD", 0), "yes") == 0;
-	conf->build_depends_rebuild = yes_no(&c, vars, "BUILD_DEPENDS_REBUILD");
-	conf->no_weak_modules = yes_no(&c, vars, "NO_WEAK_MODULES");
+static void check_package(struct checker *c, const struct dkms_conf *conf)
+{
+	if (!conf->package_name)
+		problem(c, true, "PACKAGE_NAME",
+			"dkms.conf: Error! No 'PACKAGE_NAME' directive specified.");
+	if (!conf->package_version)
+		problem(c, true, "PACKAGE_VERSION",
+			"dkms.conf: Error! No 'PACKAGE_VERSION' directive specified.");
+}
 
-	if (o->strict && !c.failed) {
-		if (!conf->nmods)
-			problem(&c, false, NULL, "dkms.conf: Warning! Zero modules specified.");
-		for (size_t i = 0; i < conf->nmods; i++) {
-			const struct dkms_module_rec *m = &conf->mods[i];
-			for (size_t k = 0; k < i; k++) {
-				if (streq(conf->mods[k].built_location, m->built_location) &&
-				    streq(conf->mods[k].built_name, m->built_name)) {
-					problem(&c, true, "BUILT_MODULE_NAME",
-						"dkms.conf: Error! Duplicate module '%s%s' in "
-						"'BUILT_MODULE_NAME[%zu]'.", m->built_location,
-						m->built_name, i);
-					break;
-				}
+static void check_record(struct checker *c, const struct shvars *vars,
+			 const struct dkms_module_rec *m, long i)
+{
+	const char *bn = m->built_name, *dl = m->dest_location;
+	const char *bl = get(vars, "BUILT_MODULE_LOCATION", i);
+
+	if (!*bn)
+		problem(c, true, "BUILT_MODULE_NAME",
+			"dkms.conf: Error! No 'BUILT_MODULE_NAME' directive specified for "
+			"record #%ld.", i);
+	if (ends_with(bn, ".o") || ends_with(bn, ".ko"))
+		problem(c, true, "BUILT_MODULE_NAME",
+			"dkms.conf: Error! 'BUILT_MODULE_NAME' directive ends in '.o' or "
+			"'.ko' in record #%ld.", i);
+	if (ends_with(m->dest_name, ".o") || ends_with(m->dest_name, ".ko"))
+		problem(c, true, "DEST_MODULE_NAME",
+			"dkms.conf: Error! 'DEST_MODULE_NAME' directive ends in '.o' or "
+			"'.ko' in record #%ld.", i);
+	if (!*dl)
+		problem(c, true, "DEST_MODULE_LOCATION",
+			"dkms.conf: Error! No 'DEST_MODULE_LOCATION' directive specified for "
+			"record #%ld.", i);
+	else if (!strneq(dl, "/kernel", 7) && !strneq(dl, "/updates", 8) &&
+		 !strneq(dl, "/extra", 6))
+		problem(c, true, "DEST_MODULE_LOCATION",
+			"dkms.conf: Error! Directive 'DEST_MODULE_LOCATION' does not begin "
+			"with\n'/kernel', '/updates', or '/extra' in record #%ld.", i);
+
+	/* values that would leave their tree */
+	check_name(c, "BUILT_MODULE_NAME", bn, i);
+	check_name(c, "DEST_MODULE_NAME", m->dest_name, i);
+	if (bl[0] == '/' || has_dotdot(bl))
+		problem(c, true, "BUILT_MODULE_LOCATION",
+			"dkms.conf: Error! 'BUILT_MODULE_LOCATION' directive in record #%ld "
+			"must be a relative path inside the build tree, not '%s'.", i, bl);
+	if (has_dotdot(dl))
+		problem(c, true, "DEST_MODULE_LOCATION",
+			"dkms.conf: Error! 'DEST_MODULE_LOCATION' directive in record #%ld "
+			"must not contain '..' ('%s').", i, dl);
+}
+
+/* read_conf_strict: at least one module, no module built or installed twice. */
+static void check_strict(struct checker *c, const struct dkms_conf *conf)
+{
+	if (!conf->nmods)
+		problem(c, false, NULL, "dkms.conf: Warning! Zero modules specified.");
+	for (size_t i = 0; i < conf->nmods; i++) {
+		const struct dkms_module_rec *m = &conf->mods[i];
+		for (size_t k = 0; k < i; k++) {
+			if (streq(conf->mods[k].built_location, m->built_location) &&
+			    streq(conf->mods[k].built_name, m->built_name)) {
+				problem(c, true, "BUILT_MODULE_NAME",
+					"dkms.conf: Error! Duplicate module '%s%s' in "
+					"'BUILT_MODULE_NAME[%zu]'.", m->built_location,
+					m->built_name, i);
+				break;
 			}
 		}
-		for (size_t i = 0; i < conf->nmods; i++)
-			for (size_t k = 0; k < i; k++)
-				if (streq(conf->mods[k].dest_name, conf->mods[i].dest_name)) {
-					problem(&c, true, "DEST_MODULE_NAME",
-						"dkms.conf: Error! Duplicate module '%s' in "
-						"'DEST_MODULE_NAME[%zu]'.", conf->mods[i].dest_name, i);
-					break;
-				}
 	}
-	return c.failed ? DKMS_EXIT(8) : 0;
+	for (size_t i = 0; i < conf->nmods; i++)
+		for (size_t k = 0; k < i; k++)
+			if (streq(conf->mods[k].dest_name, conf->mods[i].dest_name)) {
+				problem(c, true, "DEST_MODULE_NAME",
+					"dkms.conf: Error! Duplicate module '%s' in "
+					"'DEST_MODULE_NAME[%zu]'.", conf->mods[i].dest_name, i);
+				break;
+			}
+}
+
+int dkms_conf_check(const struct shvars *vars, const struct dkms_conf *conf, bool strict,
+		    dkms_conf_report_fn *report, void *ud)
+{
+	struct checker c = {.report = report, .ud = ud};
+
+	check_package(&c, conf);
+	for (size_t i = 0; i < conf->nmods; i++)
+		check_record(&c, vars, &conf->mods[i], (long)i);
+	check_yes_no(&c, vars, "AUTOINSTALL");
+	check_yes_no(&c, vars, "BUILD_DEPENDS_REBUILD");
+	check_yes_no(&c, vars, "NO_WEAK_MODULES");
+	if (strict && !c.failed)
+		check_strict(&c, conf);
+	return c.failed ? -EINVAL : 0;
+}
+
+int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o,
+		       struct dkms_conf *conf, dkms_conf_report_fn *report, void *ud)
+{
+	int r = dkms_conf_extract(vars, o, conf);
+
+	if (r == -E2BIG) {
+		struct checker c = {.report = report, .ud = ud};
+
+		check_package(&c, conf);
+		problem(&c, true, "BUILT_MODULE_NAME",
+			"dkms.conf: Error! %ld module records are more than ndkms accepts.",
+			records(vars));
+		return DKMS_EXIT(8);
+	}
+	dkms_conf_select(vars, o->kver, conf);
+	return dkms_conf_check(vars, conf, o->strict, report, ud) < 0 ? DKMS_EXIT(8) : 0;
+}
+
+const char *const dkms_conf_deprecated_names[] = {
+	"CLEAN", "REMAKE_INITRD", "MODULES_CONF", "MODULES_CONF_OBSOLETES", "MODULES_CONF_ALIAS_TYPE",
+	"MODULES_CONF_OBSOLETE_ONLY", "OBSOLETE_BY", NULL,
+};
+
+bool dkms_conf_uses_deprecated(const struct shvars *vars, const char *name)
+{
+	const struct shvar *v = shvars_find(vars, name);
+
+	if (!v || !v->n)
+		return false;
+	if (streq(name, "CLEAN")) {
+		/* a CLEAN that does nothing is what packages write to silence dkms 2.x */
+		const char *c = get(vars, "CLEAN", 0);
+		return !streq(c, "true") && !streq(c, "/bin/true") && !streq(c, "/usr/bin/true");
+	}
+	return true;
 }
 
 static void deprecations(const struct shvars *vars, const char *file)
@@ -319,25 +394,15 @@ static void deprecations(const struct shvars *vars, const char *file)
 	if (strv_contains(&warned, file))
 		return;
 	strv_push(&warned, file);
-	static const char *const names[] = {"REMAKE_INITRD", "MODULES_CONF", "MODULES_CONF_OBSOLETES",
-					    "MODULES_CONF_ALIAS_TYPE",
-					    "MODULES_CONF_OBSOLETE_ONLY"};
-	const struct shvar *clean = shvars_find(vars, "CLEAN");
-
-	if (clean && clean->n) {
-		const char *v = get(vars, "CLEAN", 0);
-		if (!streq(v, "true") && !streq(v, "/bin/true") && !streq(v, "/usr/bin/true"))
-			log_note("Deprecated feature: CLEAN (%s)", file);
+	for (const char *const *n = dkms_conf_deprecated_names; *n; n++) {
+		if (!dkms_conf_uses_deprecated(vars, *n))
+			continue;
+		if (streq(*n, "OBSOLETE_BY"))
+			log_note("Deprecated feature: OBSOLETE_BY (%s): use BUILD_EXCLUSIVE_KERNEL_MAX "
+				 "instead", file);
+		else
+			log_note("Deprecated feature: %s (%s)", *n, file);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		const struct shvar *v = shvars_find(vars, names[i]);
-		if (v && v->n)
-			log_note("Deprecated feature: %s (%s)", names[i], file);
-	}
-	const struct shvar *ob = shvars_find(vars, "OBSOLETE_BY");
-	if (ob && ob->n)
-		log_note("Deprecated feature: OBSOLETE_BY (%s): use BUILD_EXCLUSIVE_KERNEL_MAX instead",
-			 file);
 }
 
 int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)

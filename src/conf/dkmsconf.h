@@ -87,11 +87,37 @@ int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf);
  */
 typedef void dkms_conf_report_fn(void *ud, bool error, const char *directive, const char *text);
 
+/* More module records than this are refused. */
+#define DKMS_CONF_MAX_RECORDS 100000
+
 /*
- * Build conf (defaults, MAKE/PATCH selection, install locations) from evaluated variables and
- * validate it as read_conf (and read_conf_strict when o->strict) does.  conf->vars is not
- * touched.  Returns 0, or DKMS_EXIT(8) after reporting every problem.
+ * The three steps of dkms_conf_validate, on a zeroed conf (conf->vars is never touched):
+ * extract: the records and directives from evaluated variables, with the defaults dkms's
+ * read_conf gives (BUILT_MODULE_NAME from PACKAGE_NAME, DEST_MODULE_NAME, a "/" after
+ * BUILT_MODULE_LOCATION, STRIP inherited from record 0, install locations by distribution);
+ * -E2BIG when there are more than DKMS_CONF_MAX_RECORDS records, nothing reported.
+ */
+int dkms_conf_extract(const struct shvars *vars, const struct dkms_conf_opts *o,
+		      struct dkms_conf *conf);
+/*
+ * select: what depends on the target kernel: MAKE by MAKE_MATCH, PATCH by PATCH_MATCH, and
+ * OBSOLETE_BY as the BUILD_EXCLUSIVE_KERNEL_MAX bound when no other bound is set.
+ */
+void dkms_conf_select(const struct shvars *vars, const char *kver, struct dkms_conf *conf);
+/* check: report every problem as read_conf (strict: read_conf_strict) does; -EINVAL if any. */
+int dkms_conf_check(const struct shvars *vars, const struct dkms_conf *conf, bool strict,
+		    dkms_conf_report_fn *report, void *ud);
+
+/*
+ * Extract, select and check: conf from evaluated variables, validated as read_conf (and
+ * read_conf_strict when o->strict) does.  Returns 0, or DKMS_EXIT(8) after reporting every
+ * problem.
  */
 int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o,
 		       struct dkms_conf *conf, dkms_conf_report_fn *report, void *ud);
 void dkms_conf_release(struct dkms_conf *conf);
+
+/* The directives dkms 3.x warns about as deprecated, in dkms's order (NULL-terminated). */
+extern const char *const dkms_conf_deprecated_names[];
+/* Does vars set the deprecated directive name (a CLEAN of true, /bin/true... does not count)? */
+bool dkms_conf_uses_deprecated(const struct shvars *vars, const char *name);

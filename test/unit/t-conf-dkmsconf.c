@@ -233,6 +233,153 @@ static void test_missing_and_shell(void)
 	dkms_conf_release(&c);
 }
 
+/* The three steps alone, on variables set directly (no file, no evaluator). */
+static void vset(struct shvars *v, const char *name, long idx, const char *val)
+{
+	shvars_set(v, name, idx, val);
+}
+
+static void test_step_extract(void)
+{
+	struct shvars v = SHVARS_INIT;
+	struct dkms_conf c = {0};
+	struct dkms_conf_opts o = {.distro = "fedora"};
+
+	vset(&v, "PACKAGE_NAME", -1, "hello");
+	vset(&v, "PACKAGE_VERSION", -1, "1.0");
+	vset(&v, "BUILT_MODULE_LOCATION", 0, "src");
+	vset(&v, "DEST_MODULE_LOCATION", 0, "/kernel/extra");
+	vset(&v, "STRIP", 0, "no");
+	vset(&v, "AUTOINSTALL", -1, "Yes");
+	vset(&v, "NO_WEAK_MODULES", -1, "maybe");
+	vset(&v, "MAKE", 0, "make all");
+	vset(&v, "OBSOLETE_BY", -1, "6.5");
+	CHECK_INT(dkms_conf_extract(&v, &o, &c), 0);
+	CHECK_INT(c.nmods, 1);
+	CHECK_STR(c.mods[0].built_name, "hello");     /* PACKAGE_NAME, one record */
+	CHECK_STR(c.mods[0].dest_name, "hello");
+	CHECK_STR(c.mods[0].built_location, "src/");
+	CHECK_STR(c.mods[0].install_location, "/extra");
+	CHECK(!c.mods[0].strip);
+	CHECK(c.autoinstall);
+	CHECK(!c.no_weak_modules);                    /* a bad value is false; check reports it */
+	CHECK_STR(c.obsolete_by, "6.5");
+	/* what depends on the kernel is left to dkms_conf_select */
+	CHECK(c.make_cmd == NULL);
+	CHECK(c.excl_kernel_max == NULL);
+	dkms_conf_release(&c);
+
+	/* two records: no name from PACKAGE_NAME, STRIP inherited from record 0 */
+	vset(&v, "BUILT_MODULE_NAME", 1, "b.ko");
+	vset(&v, "DEST_MODULE_LOCATION", 1, "/lib");
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(dkms_conf_extract(&v, &o, &c), 0); /* extraction never refuses values */
+	CHECK_INT(c.nmods, 2);
+	CHECK_STR(c.mods[0].built_name, "");
+	CHECK_STR(c.mods[1].built_name, "b.ko");
+	CHECK(!c.mods[1].strip);
+	dkms_conf_release(&c);
+
+	vset(&v, "DEST_MODULE_NAME", DKMS_CONF_MAX_RECORDS, "x");
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(dkms_conf_extract(&v, &o, &c), -E2BIG);
+	CHECK_INT(c.nmods, 0);
+	dkms_conf_release(&c);
+	shvars_release(&v);
+}
+
+static void test_step_select(void)
+{
+	struct shvars v = SHVARS_INIT;
+	struct dkms_conf c = {0};
+	struct dkms_conf_opts o = {.distro = "debian"};
+
+	vset(&v, "PACKAGE_NAME", -1, "a");
+	vset(&v, "PACKAGE_VERSION", -1, "1");
+	vset(&v, "DEST_MODULE_LOCATION", 0, "/extra");
+	vset(&v, "MAKE", 0, "make five");
+	vset(&v, "MAKE_MATCH", 0, "^5\\.");
+	vset(&v, "MAKE", 1, "make six");
+	vset(&v, "MAKE_MATCH", 1, "^6\\.");
+	vset(&v, "PATCH", 0, "all.patch");
+	vset(&v, "PATCH", 1, "five.patch");
+	vset(&v, "PATCH_MATCH", 1, "^5");
+	vset(&v, "OBSOLETE_BY", -1, "6.5");
+	CHECK_INT(dkms_conf_extract(&v, &o, &c), 0);
+	dkms_conf_select(&v, "6.1.0-56-amd64", &c);
+	CHECK_STR(c.make_cmd, "make six");
+	CHECK_INT(c.patches.n, 1);
+	CHECK_STR(c.patches.v[0], "all.patch");
+	CHECK_STR(c.excl_kernel_max, "6.5");
+	CHECK_STR(c.mods[0].excl_kernel_max, "6.5");
+	/* again for another kernel: the selection is replaced, the bound stays */
+	dkms_conf_select(&v, "5.10.0-30-amd64", &c);
+	CHECK_STR(c.make_cmd, "make five");
+	CHECK_INT(c.patches.n, 2);
+	CHECK_STR(c.excl_kernel_max, "6.5");
+	dkms_conf_select(&v, "7.0", &c);
+	CHECK(c.make_cmd == NULL);                   /* MAKE_MATCH[0] set: no unmatched MAKE */
+	dkms_conf_release(&c);
+
+	/* a per-module BUILD_EXCLUSIVE_KERNEL_MAX keeps OBSOLETE_BY from bounding the package */
+	vset(&v, "BUILD_EXCLUSIVE_KERNEL_MAX", 0, "");
+	vset(&v, "BUILD_EXCLUSIVE_KERNEL_MAX", 1, "6.0");
+	vset(&v, "DEST_MODULE_LOCATION", 1, "/extra");
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(dkms_conf_extract(&v, &o, &c), 0);
+	CHECK_INT(c.nmods, 2);
+	dkms_conf_select(&v, "6.1.0-56-amd64", &c);
+	CHECK(c.excl_kernel_max == NULL);
+	CHECK(c.mods[0].excl_kernel_max == NULL);
+	CHECK_STR(c.mods[1].excl_kernel_max, "6.0");
+	dkms_conf_release(&c);
+	shvars_release(&v);
+}
+
+static void test_step_check(void)
+{
+	struct shvars v = SHVARS_INIT;
+	struct dkms_conf c = {0};
+	struct dkms_conf_opts o = {.distro = "debian"};
+	struct msgs m = {STRBUF_INIT, 0, 0};
+
+	vset(&v, "PACKAGE_VERSION", -1, "1");
+	vset(&v, "BUILT_MODULE_NAME", 0, "x");
+	vset(&v, "DEST_MODULE_LOCATION", 0, "/extra");
+	vset(&v, "BUILT_MODULE_NAME", 1, "x");
+	vset(&v, "DEST_MODULE_LOCATION", 1, "/updates/../x");
+	vset(&v, "AUTOINSTALL", -1, "maybe");
+	CHECK_INT(dkms_conf_extract(&v, &o, &c), 0);
+	CHECK_INT(dkms_conf_check(&v, &c, true, collect, &m), -EINVAL);
+	/* in read_conf's order, each once; strict checks only when nothing else failed */
+	CHECK_STR(sb_str(&m.all),
+		  "dkms.conf: Error! No 'PACKAGE_NAME' directive specified.\n"
+		  "dkms.conf: Error! 'DEST_MODULE_LOCATION' directive in record #1 must not "
+		  "contain '..' ('/updates/../x').\n"
+		  "dkms.conf: Error! Unsupported AUTOINSTALL value 'maybe'\n");
+	CHECK_INT(m.errors, 3);
+	sb_release(&m.all);
+	/* checking changes nothing */
+	CHECK(c.package_name == NULL);
+	CHECK_INT(c.nmods, 2);
+
+	vset(&v, "PACKAGE_NAME", -1, "a");
+	vset(&v, "DEST_MODULE_LOCATION", 1, "/updates");
+	vset(&v, "AUTOINSTALL", -1, "no");
+	dkms_conf_release(&c);
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(dkms_conf_extract(&v, &o, &c), 0);
+	m = (struct msgs){STRBUF_INIT, 0, 0};
+	CHECK_INT(dkms_conf_check(&v, &c, false, collect, &m), 0);
+	CHECK_INT(m.errors + m.warnings, 0);
+	CHECK_INT(dkms_conf_check(&v, &c, true, collect, &m), -EINVAL);
+	CHECK_STR(sb_str(&m.all), "dkms.conf: Error! Duplicate module 'x' in 'BUILT_MODULE_NAME[1]'.\n"
+				  "dkms.conf: Error! Duplicate module 'x' in 'DEST_MODULE_NAME[1]'.\n");
+	sb_release(&m.all);
+	dkms_conf_release(&c);
+	shvars_release(&v);
+}
+
 static const struct test_case tests[] = {
 	{"defaults and install locations", test_defaults},
 	{"MAKE_MATCH, PATCH_MATCH, OBSOLETE_BY, BUILD_DEPENDS", test_make_patch},
@@ -240,6 +387,9 @@ static const struct test_case tests[] = {
 	{"validation messages and exit code 8", test_messages},
 	{"dkms.conf values that escape their tree are refused", test_escaping_values},
 	{"missing file, shell constructs without fallback", test_missing_and_shell},
+	{"extract: records and defaults, nothing refused", test_step_extract},
+	{"select: MAKE_MATCH, PATCH_MATCH, OBSOLETE_BY bound, per kernel", test_step_select},
+	{"check: every problem in order, conf untouched", test_step_check},
 };
 
 static void setup(void) __attribute__((constructor));
