@@ -247,6 +247,8 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	w.o.dry_run = dry;
 	w.o.verbose = verbose;
 	r = weak_run(&w.o, (enum weak_op)op, &args, &res);
+	if (r == -ENOENT && op == WEAK_ADD_KERNEL)
+		r = DKMS_EXIT(1); /* no symvers for the kernel (logged): RHEL's script exits 1 */
 	if (verbose)
 		log_info("weak-modules: %u module file(s) read for their symbol versions; target "
 			 "kernels' modules: %u parsed, %u from the depmod cache",

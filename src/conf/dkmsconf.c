@@ -8,7 +8,6 @@
 
 #include "conf/dkmsconf.h"
 #include "conf/eval.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 
@@ -361,10 +360,10 @@ int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o
 		problem(&c, true, "BUILT_MODULE_NAME",
 			"dkms.conf: Error! %ld module records are more than ndkms accepts.",
 			records(vars));
-		return DKMS_EXIT(8);
+		return -E2BIG;
 	}
 	dkms_conf_select(vars, o->kver, conf);
-	return dkms_conf_check(vars, conf, o->strict, report, ud) < 0 ? DKMS_EXIT(8) : 0;
+	return dkms_conf_check(vars, conf, o->strict, report, ud);
 }
 
 const char *const dkms_conf_deprecated_names[] = {
@@ -440,7 +439,7 @@ int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf)
 			eval_result_release(&res);
 			shvars_release(&acc);
 			dkms_conf_release(conf); /* nothing half-read stays behind */
-			return DKMS_EXIT(8);
+			return r == -ENOENT ? -EIO : r; /* -ENOENT says dkms.conf is missing */
 		}
 		conf->used_fallback |= res.used_fallback;
 		for (const char *const *n = dkms_conf_variables; *n; n++)

@@ -74,10 +74,13 @@ struct dkms_conf_opts {
 
 /*
  * Evaluate and validate.  Every problem is reported as dkms does ("dkms.conf: Error! ..." on
- * stderr, deprecation and zero-module warnings when strict), then DKMS_EXIT(8) is returned;
- * -ENOENT when the file does not exist (the caller words that message).  When the file cannot
- * be read or evaluated, conf is left empty (nothing to free); after a validation failure it
- * holds what was read, for the caller to release (releasing twice is harmless).
+ * stderr, deprecation and zero-module warnings when strict), then a negative errno is
+ * returned: -EINVAL or -E2BIG for a file dkms would refuse, the evaluation's error (logged
+ * with its cause) when the file could not be evaluated, -ENOENT only when the file does not
+ * exist (the caller words that message).  The caller maps these to dkms's exit status 8 or 4.
+ * When the file cannot be read or evaluated, conf is left empty (nothing to free); after a
+ * validation failure it holds what was read, for the caller to release (releasing twice is
+ * harmless).
  */
 int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf);
 
@@ -110,8 +113,8 @@ int dkms_conf_check(const struct shvars *vars, const struct dkms_conf *conf, boo
 
 /*
  * Extract, select and check: conf from evaluated variables, validated as read_conf (and
- * read_conf_strict when o->strict) does.  Returns 0, or DKMS_EXIT(8) after reporting every
- * problem.
+ * read_conf_strict when o->strict) does.  Returns 0, or -EINVAL (-E2BIG: too many records)
+ * after reporting every problem.
  */
 int dkms_conf_validate(const struct shvars *vars, const struct dkms_conf_opts *o,
 		       struct dkms_conf *conf, dkms_conf_report_fn *report, void *ud);

@@ -10,7 +10,6 @@
 #include "kabi/symvers.h"
 #include "kabi/weak.h"
 #include "kabi/weak_kernel.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/macro.h"
@@ -245,12 +244,12 @@ static int add_kernel(struct weak_runctx *rc, const char *kver)
 
 	if (!sv) {
 		log_note("Symvers dump file /boot/symvers-%s.gz not found", kver);
-		return DKMS_EXIT(1);
+		return -ENOENT;
 	}
 	int r = weak_kernel_load(rc, kver, &k);
 	if (r <= 0) {
 		weak_kernel_release(&k);
-		return r < 0 ? r : DKMS_EXIT(1);
+		return r < 0 ? r : -ENOENT;
 	}
 	list_kernels(rc->o->base, &kernels);
 	/* oldest first: a newer compatible build replaces an older one, an incompatible one not */

@@ -39,8 +39,9 @@ struct weak_result {
  * Run one weak-modules operation.  args: the module paths (add/remove modules; host paths
  * below <base>/lib/modules or in-root /lib/modules paths) or one kernel version (add/remove
  * kernel).  The indexes of res->changed are not regenerated here: the caller runs depmod once
- * per kernel.  Returns 0; DKMS_EXIT(1) when --add-kernel names a kernel without symvers, as
- * RHEL's script; a negative errno when the tree cannot be read or written.
+ * per kernel.  Returns 0; -ENOENT (logged) when --add-kernel names a kernel without symvers
+ * (RHEL's script exits 1 then, as main() does for any errno); another negative errno when the
+ * tree cannot be read or written.
  */
 int weak_run(const struct weak_opts *o, enum weak_op op, const struct strv *args,
 	     struct weak_result *res);
