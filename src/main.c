@@ -119,13 +119,10 @@ static int apply_option(struct ndkms_ctx *ctx, struct parsed *p, const char *nam
 		free(ctx->conf_file);
 		ctx->conf_file = xstrdup(val);
 	} else if (streq(name, "j")) {
-		char *end;
-		long j = strtol(val, &end, 10);
-		if (!*val || *end || j < 0 || j > 4096) {
+		if (ctx_parse_jobs(val, &ctx->jobs) < 0) {
 			log_error("Invalid number of parallel jobs: %s", val);
 			return DKMS_EXIT(2);
 		}
-		ctx->jobs = (int)j;
 	} else if (streq(name, "templatekernel")) {
 		free(ctx->templatekernel);
 		ctx->templatekernel = xstrdup(val);

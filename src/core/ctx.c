@@ -2,6 +2,7 @@
 /* ctx.c - defaults, in-root paths and target resolution for one invocation. */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -23,8 +24,8 @@ void ctx_init(struct ndkms_ctx *ctx)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->root = xstrdup((e = getenv("NDKMS_ROOT")) ? e : "");
 	ctx->jobs = -1;
-	if ((e = getenv("parallel_jobs")) && *e)
-		ctx->jobs = atoi(e);
+	if ((e = getenv("parallel_jobs")) && *e && ctx_parse_jobs(e, &ctx->jobs) < 0)
+		log_warn("Ignoring the invalid parallel_jobs value '%s' in the environment.", e);
 	if (uname(&u) == 0) {
 		ctx->running_kernel = xstrdup(u.release);
 		ctx->running_arch = xstrdup(u.machine);
@@ -53,8 +54,6 @@ void ctx_release(struct ndkms_ctx *ctx)
 		&ctx->version, &ctx->src_tree_arg, &ctx->tarball_arg, &ctx->kernel_source_dir_opt,
 		&ctx->conf_file, &ctx->kconfig_opt, &ctx->templatekernel, &ctx->archive,
 		&ctx->distro, &ctx->running_kernel, &ctx->running_arch, &ctx->post_transaction,
-		&ctx->sign_file, &ctx->mok_signing_key, &ctx->mok_certificate,
-		&ctx->try_sign_modules,
 		&ctx->compress_gzip_opts, &ctx->compress_xz_opts, &ctx->compress_zstd_opts,
 		&ctx->depmod_program,
 	};
@@ -95,6 +94,19 @@ const char *ctx_display(const struct ndkms_ctx *ctx, const char *host)
 	return host;
 }
 
+char *ctx_depmod_basedir(const struct ndkms_ctx *ctx)
+{
+	static const char *const tails[] = {"/usr/lib/modules", "/lib/modules"};
+	size_t n = strlen(ctx->install_tree);
+
+	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
+		size_t t = strlen(tails[i]);
+		if (n >= t && streq(ctx->install_tree + n - t, tails[i]))
+			return xstrndup(ctx->install_tree, n - t);
+	}
+	return NULL;
+}
+
 char *ctx_kernel_source_dir(const struct ndkms_ctx *ctx, const char *kver)
 {
 	if (ctx->kernel_source_dir_opt)
@@ -113,6 +125,19 @@ char *ctx_kernel_config(const struct ndkms_ctx *ctx, const char *kver)
 		return p;
 	free(p);
 	return path_join(ksd, ".config");
+}
+
+int ctx_parse_jobs(const char *s, int *jobs)
+{
+	char *end;
+	long j;
+
+	errno = 0;
+	j = strtol(s, &end, 10);
+	if (!*s || *end || errno || j < 0 || j > 4096)
+		return -EINVAL;
+	*jobs = (int)j;
+	return 0;
 }
 
 int ctx_jobs(const struct ndkms_ctx *ctx)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "util/macro.h"
 #include "util/strv.h"
 
 struct kernel_target {
@@ -83,16 +84,11 @@ struct ndkms_ctx {
 	char *running_arch;
 	bool is_root;
 
-	/* framework.conf */
+	/* framework.conf (the signing settings are read per kernel: core/signing.c) */
 	char *post_transaction;
-	char *sign_file;
-	char *mok_signing_key;
-	char *mok_certificate;
-	char *try_sign_modules; /* "true", "false" or "not_in_chroot" (dkms 3.4; NULL: the last) */
 	char *compress_gzip_opts;
 	char *compress_xz_opts;
 	char *compress_zstd_opts;
-	bool autoinstall_all_kernels;
 
 	/* ndkms.conf */
 	bool shell_fallback;    /* evaluate dkms.conf files outside the native subset with bash */
@@ -115,12 +111,19 @@ char *ctx_path(const struct ndkms_ctx *ctx, const char *abs);
 /* In-root view of a host path, for messages and symlink targets (points into host). */
 const char *ctx_display(const struct ndkms_ctx *ctx, const char *host);
 
+/*
+ * The folder that holds lib/modules (depmod's -b, weak-modules' --basedir): the install tree
+ * without its /lib/modules or /usr/lib/modules tail; NULL when it has neither.
+ */
+char *ctx_depmod_basedir(const struct ndkms_ctx *ctx);
 /* Kernel headers directory for kver (--kernelsourcedir or <install_tree>/kver/build). */
 char *ctx_kernel_source_dir(const struct ndkms_ctx *ctx, const char *kver);
 /* Kernel config used for BUILD_EXCLUSIVE_CONFIG and signing (--config, auto.conf or .config). */
 char *ctx_kernel_config(const struct ndkms_ctx *ctx, const char *kver);
 /* Make parallelism to use (-j, parallel_jobs, or the number of CPUs). */
 int ctx_jobs(const struct ndkms_ctx *ctx);
+/* A -j or parallel_jobs value: 0 (unlimited) to 4096; -EINVAL for anything else. */
+_must_check_ int ctx_parse_jobs(const char *s, int *jobs);
 
 /*
  * Resolve -k/-a into ctx->targets with dkms's rules: pairing, defaults (running kernel and

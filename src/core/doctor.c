@@ -164,17 +164,3 @@ bool doctor_is_module_name(const char *name)
 	}
 	return false;
 }
-
-char *doctor_module_base(const struct doctor_scope *s)
-{
-	static const char *const tails[] = {"/usr/lib/modules", "/lib/modules"};
-	const char *t = s->ctx->install_tree;
-	size_t n = strlen(t);
-
-	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
-		size_t l = strlen(tails[i]);
-		if (n >= l && streq(t + n - l, tails[i]))
-			return xstrndup(t, n - l);
-	}
-	return NULL;
-}

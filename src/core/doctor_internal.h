@@ -40,5 +40,3 @@ char *doctor_installed_file(const struct doctor_scope *s, const struct dkms_conf
 char *doctor_read_link(const char *path);
 /* "<name>.ko", ".ko.gz", ".ko.xz" or ".ko.zst". */
 bool doctor_is_module_name(const char *name);
-/* The tree holding lib/modules (the install tree without its /lib/modules tail), or NULL. */
-char *doctor_module_base(const struct doctor_scope *s);

@@ -164,7 +164,7 @@ static void check_weak(struct doctor_scope *s, const char *k)
 {
 	_cleanup_free_ char *kdir = path_join(s->ctx->install_tree, k);
 	_cleanup_free_ char *wdir = path_join(kdir, "weak-updates");
-	_cleanup_free_ char *base = doctor_module_base(s);
+	_cleanup_free_ char *base = ctx_depmod_basedir(s->ctx);
 	const char *none = NULL;
 	struct weak_scan w = {.s = s, .k = k};
 

@@ -137,18 +137,14 @@ void framework_apply(struct ndkms_ctx *ctx, const struct framework *fw)
 		ctx->symlink_modules = true;
 	if (fw->modprobe_on_install && *fw->modprobe_on_install)
 		ctx->modprobe_on_install = true;
-	if (fw->autoinstall_all_kernels && *fw->autoinstall_all_kernels)
-		ctx->autoinstall_all_kernels = true;
-	if (fw->parallel_jobs && *fw->parallel_jobs && ctx->jobs < 0)
-		ctx->jobs = atoi(fw->parallel_jobs);
+	if (fw->parallel_jobs && *fw->parallel_jobs && ctx->jobs < 0 &&
+	    ctx_parse_jobs(fw->parallel_jobs, &ctx->jobs) < 0)
+		log_warn("Ignoring the invalid parallel_jobs value '%s' in framework.conf.",
+			 fw->parallel_jobs);
 	take(&ctx->compress_gzip_opts, fw->compress_gzip_opts);
 	take(&ctx->compress_xz_opts, fw->compress_xz_opts);
 	take(&ctx->compress_zstd_opts, fw->compress_zstd_opts);
 	take(&ctx->post_transaction, fw->post_transaction);
-	take(&ctx->sign_file, fw->sign_file);
-	take(&ctx->mok_signing_key, fw->mok_signing_key);
-	take(&ctx->mok_certificate, fw->mok_certificate);
-	take(&ctx->try_sign_modules, fw->try_sign_modules);
 }
 
 void framework_release(struct framework *fw)

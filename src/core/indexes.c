@@ -18,20 +18,6 @@
 #include "util/log.h"
 #include "util/strbuf.h"
 
-/* The folder that holds lib/modules (depmod's -b), derived from the install tree. */
-static char *depmod_basedir(const struct ndkms_ctx *ctx)
-{
-	static const char *const tails[] = {"/usr/lib/modules", "/lib/modules"};
-	size_t n = strlen(ctx->install_tree);
-
-	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
-		size_t t = strlen(tails[i]);
-		if (n >= t && streq(ctx->install_tree + n - t, tails[i]))
-			return xstrndup(ctx->install_tree, n - t);
-	}
-	return NULL;
-}
-
 /* The last module of a kernel that is otherwise gone: do not leave stale indexes behind. */
 static void drop_empty_indexes(const struct ndkms_ctx *ctx, const char *kdir)
 {
@@ -67,7 +53,7 @@ static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
 {
 	_cleanup_free_ char *kdir = path_join(ctx->install_tree, kver);
 	_cleanup_free_ char *dep = path_join(kdir, "modules.dep");
-	_cleanup_free_ char *base = depmod_basedir(ctx);
+	_cleanup_free_ char *base = ctx_depmod_basedir(ctx);
 	_cleanup_free_ char *map_rel = xasprintf("/boot/System.map-%s", kver);
 	_cleanup_free_ char *map = ctx_path(ctx, map_rel);
 	_cleanup_free_ char *cache = path_join(ctx->cache_dir, "depmod");

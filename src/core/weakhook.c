@@ -115,14 +115,8 @@ static void run_hook(struct ndkms_ctx *ctx, const struct dkms_conf *conf, const 
 	installed_paths(ctx, conf, k, a, op == WEAK_REMOVE_MODULES, &paths);
 	if (!paths.n)
 		return;
-	_cleanup_free_ char *base = xstrdup(ctx->install_tree);
-	size_t n = strlen(base);
-	/* the tree that holds lib/modules: the install tree without that tail */
-	if (n >= 16 && streq(base + n - 16, "/usr/lib/modules"))
-		base[n - 16] = '\0';
-	else if (n >= 12 && streq(base + n - 12, "/lib/modules"))
-		base[n - 12] = '\0';
-	else
+	_cleanup_free_ char *base = ctx_depmod_basedir(ctx);
+	if (!base)
 		return;
 	weakhook_opts_init(ctx, base, &w);
 	w.o.verbose = ctx->verbose;
