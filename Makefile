@@ -26,7 +26,7 @@ PKGS       := libkmod libconfig libarchive libcrypto liblzma libzstd zlib
 # WERROR= for a release build with a compiler newer than the code (packagers).
 WERROR ?= -Werror
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
-	-Wwrite-strings -Wvla -Wundef -Wpointer-arith -Wno-unused-parameter
+	-Wwrite-strings -Wvla -Wundef -Wpointer-arith -Wunused-parameter
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WARN) -MMD -MP -DNDKMS_VERSION='"$(VERSION)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)

@@ -37,7 +37,7 @@ struct ai_report {
 	struct report *table;
 };
 
-static void ai_started(const struct batch_job *j, void *data)
+static void ai_started(const struct batch_job *j, _unused_ void *data)
 {
 	log_info("Autoinstall of module %s/%s for kernel %s (%s)", j->m, j->v, j->k, j->a);
 }
@@ -230,7 +230,7 @@ static int autoinstall(struct ndkms_ctx *ctx)
 	return r;
 }
 
-static int run_autoinstall(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_autoinstall(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = ctx_resolve_targets(ctx, false, true);
 
@@ -248,7 +248,7 @@ int need_one_kernel(struct ndkms_ctx *ctx)
 	return ctx_resolve_targets(ctx, false, true);
 }
 
-static int run_kernel_postinst(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_kernel_postinst(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = need_one_kernel(ctx);
 
@@ -314,7 +314,7 @@ int unbuild_kernel(struct ndkms_ctx *ctx, bool only_autoinstall)
 	return r;
 }
 
-static int run_kernel_prerm(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_kernel_prerm(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = need_one_kernel(ctx);
 
@@ -323,7 +323,7 @@ static int run_kernel_prerm(struct ndkms_ctx *ctx, int argc, char **argv)
 	return r < 0 ? r : unbuild_kernel(ctx, false);
 }
 
-static int run_kernel_preinst(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_kernel_preinst(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = need_one_kernel(ctx);
 

@@ -64,7 +64,7 @@ static void summary(const struct doctor_report *rep)
 	       rep->n - fixable == 1 ? "s" : "");
 }
 
-static int run_doctor(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_doctor(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	struct doctor_report rep = {0}, after = {0};
 	int r = 0;

@@ -3,7 +3,7 @@
 #include "cmd/cmd.h"
 #include "core/signing.h"
 
-static int run_generate_mok(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_generate_mok(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	return signing_generate_mok(ctx);
 }

@@ -53,7 +53,7 @@ static int enter(struct ndkms_ctx *ctx, const struct batch_job *j)
 	return lock;
 }
 
-int jobs_install(struct ndkms_ctx *ctx, const struct batch_job *j, void *data)
+int jobs_install(struct ndkms_ctx *ctx, const struct batch_job *j, _unused_ void *data)
 {
 	int lock = enter(ctx, j);
 
@@ -64,7 +64,7 @@ int jobs_install(struct ndkms_ctx *ctx, const struct batch_job *j, void *data)
 	return r;
 }
 
-int jobs_remove(struct ndkms_ctx *ctx, const struct batch_job *j, void *data)
+int jobs_remove(struct ndkms_ctx *ctx, const struct batch_job *j, _unused_ void *data)
 {
 	int lock = enter(ctx, j);
 

@@ -10,7 +10,7 @@
 #include "util/errors.h"
 #include "util/log.h"
 
-static int run_add(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_add(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	if (ctx->tarball_arg && !ctx->src_tree_arg) {
 		/* add FILE.tar.*: dkms loads it like ldtarball */
@@ -58,12 +58,12 @@ static int for_targets(struct ndkms_ctx *ctx, unsigned flags, per_kernel_fn fn, 
 	return r;
 }
 
-static int run_build(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_build(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	return for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_build, false, false);
 }
 
-static int run_install(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_install(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_install, false, true);
 
@@ -74,7 +74,7 @@ static int run_install(struct ndkms_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-static int run_uninstall(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_uninstall(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	return for_targets(ctx, NEED_ADDED | ALLOW_ALL, lifecycle_maybe_uninstall, true, true);
 }
@@ -86,7 +86,7 @@ static int unbuild_one(struct ndkms_ctx *ctx, const char *k, const char *a)
 	return r < 0 ? r : lifecycle_maybe_unbuild(ctx, k, a);
 }
 
-static int run_unbuild(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_unbuild(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	return for_targets(ctx, NEED_ADDED | ALLOW_ALL, unbuild_one, true, true);
 }
@@ -100,7 +100,7 @@ static int remove_one(struct ndkms_ctx *ctx, const char *k, const char *a)
 	return r;
 }
 
-static int run_remove(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_remove(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int lock = cmd_prologue(ctx, NEED_ADDED | ALLOW_ALL);
 	int r = 0;

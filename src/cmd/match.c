@@ -9,7 +9,7 @@
 #include "util/errors.h"
 #include "util/log.h"
 
-static int run_match(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_match(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	_cleanup_strv_ struct strv mods = STRV_INIT;
 	int r = ctx_resolve_targets(ctx, false, true);

@@ -205,7 +205,7 @@ static void emit_weak(struct ndkms_ctx *ctx, const char *m, const char *v, const
 	dkms_conf_release(&conf);
 }
 
-static int run_status(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_status(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	_cleanup_strv_ struct strv mods = STRV_INIT;
 	int count = 0;

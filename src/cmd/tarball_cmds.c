@@ -7,7 +7,7 @@
 #include "util/errors.h"
 #include "util/log.h"
 
-static int run_mktarball(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_mktarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int lock = cmd_prologue(ctx, NEED_ADDED | ALLOW_ALL);
 
@@ -18,7 +18,7 @@ static int run_mktarball(struct ndkms_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-static int run_ldtarball(struct ndkms_ctx *ctx, int argc, char **argv)
+static int run_ldtarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	const char *file = ctx->archive ? ctx->archive : ctx->tarball_arg;
 	int r = ctx_resolve_targets(ctx, false, false);

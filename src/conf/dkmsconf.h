@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "conf/vars.h"
+#include "util/macro.h"
 #include "util/strv.h"
 
 struct dkms_module_rec {
@@ -82,7 +83,7 @@ struct dkms_conf_opts {
  * validation failure it holds what was read, for the caller to release (releasing twice is
  * harmless).
  */
-int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf);
+_must_check_ int dkms_conf_read(const struct dkms_conf_opts *o, struct dkms_conf *conf);
 
 /*
  * Where validation problems go: error or warning, the directive concerned (may be NULL) and
@@ -100,16 +101,16 @@ typedef void dkms_conf_report_fn(void *ud, bool error, const char *directive, co
  * BUILT_MODULE_LOCATION, STRIP inherited from record 0, install locations by distribution);
  * -E2BIG when there are more than DKMS_CONF_MAX_RECORDS records, nothing reported.
  */
-int dkms_conf_extract(const struct shvars *vars, const struct dkms_conf_opts *o,
-		      struct dkms_conf *conf);
+_must_check_ int dkms_conf_extract(const struct shvars *vars, const struct dkms_conf_opts *o,
+				   struct dkms_conf *conf);
 /*
  * select: what depends on the target kernel: MAKE by MAKE_MATCH, PATCH by PATCH_MATCH, and
  * OBSOLETE_BY as the BUILD_EXCLUSIVE_KERNEL_MAX bound when no other bound is set.
  */
 void dkms_conf_select(const struct shvars *vars, const char *kver, struct dkms_conf *conf);
 /* check: report every problem as read_conf (strict: read_conf_strict) does; -EINVAL if any. */
-int dkms_conf_check(const struct shvars *vars, const struct dkms_conf *conf, bool strict,
-		    dkms_conf_report_fn *report, void *ud);
+_must_check_ int dkms_conf_check(const struct shvars *vars, const struct dkms_conf *conf,
+				 bool strict, dkms_conf_report_fn *report, void *ud);
 
 /*
  * Extract, select and check: conf from evaluated variables, validated as read_conf (and

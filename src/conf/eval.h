@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "conf/vars.h"
+#include "util/macro.h"
 
 /*
  * The native evaluator runs the shell subset real dkms.conf files use (assignments, arrays,
@@ -37,7 +38,7 @@ struct eval_result {
  * -ECANCELED (the file ended the shell: exit, set -e, fatal error), -EINVAL (unreadable or
  * syntax error the native path can prove), or another negative errno.  diag is set on failure.
  */
-int conf_eval_file(const struct eval_opts *o, struct eval_result *res);
+_must_check_ int conf_eval_file(const struct eval_opts *o, struct eval_result *res);
 void eval_result_release(struct eval_result *res);
 
 /* The 32 directives eval-dkms-conf.sh prints, sorted (C locale). */

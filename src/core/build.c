@@ -77,11 +77,6 @@ static char *with_dkms_vars(const struct build *b, const char *cmd)
 	return sb_steal(&sb);
 }
 
-static int build_problem(const struct build *b, int code)
-{
-	return DKMS_EXIT(code);
-}
-
 static int check_build_depends(const struct build *b)
 {
 	struct strbuf missing = STRBUF_INIT;
@@ -119,12 +114,12 @@ static int apply_patches(struct build *b)
 
 		if (!path_is_contained(rel)) {
 			log_error("Patch %s as specified in dkms.conf contains '..' path component.", p);
-			return build_problem(b, 5);
+			return DKMS_EXIT(5);
 		}
 		if (!path_exists(full)) {
 			log_error("Patch %s as specified in dkms.conf cannot be\nfound in %s/patches/.", p,
 				  ctx_display(b->ctx, b->bdir));
-			return build_problem(b, 5);
+			return DKMS_EXIT(5);
 		}
 		struct strbuf psb = STRBUF_INIT;
 		sb_adds(&psb, "patch -p1 < ");
@@ -133,11 +128,11 @@ static int apply_patches(struct build *b)
 		_cleanup_free_ char *desc = xasprintf("Applying patch %s", p);
 		struct runlog_opts o = {.cmd = cmd, .desc = desc, .log = b->log, .cwd = b->bdir,
 					.env = (const char *const *)strv_get(&b->env), .progress = true};
-		runlog_run(b->ctx, &o, &status);
+		runlog_run(&o, &status);
 		if (status) {
 			log_error("Application of patch %s failed.\nConsult %s for more information.", p,
 				  ctx_display(b->ctx, b->log));
-			return build_problem(b, 6);
+			return DKMS_EXIT(6);
 		}
 	}
 	return 0;
@@ -416,13 +411,13 @@ static int do_build(struct build *b, bool replace)
 				.cwd = b->bdir, .env = (const char *const *)strv_get(&b->env),
 				.show_cmd = make, .path_prepend = b->shim,
 				.progress = !quiet_progress(b->m)};
-	runlog_run(ctx, &o, &status);
+	runlog_run(&o, &status);
 	make_alias_release(alias);
 	if (status) {
 		log_error("Bad return status for module build on kernel: %s (%s)\nConsult %s for "
 			  "more information.",
 			  b->k, b->a, ctx_display(ctx, b->log));
-		return build_problem(b, 10);
+		return DKMS_EXIT(10);
 	}
 	for (size_t i = 0; i < b->conf.nmods; i++) {
 		const struct dkms_module_rec *rec = &b->conf.mods[i];
@@ -435,7 +430,7 @@ static int do_build(struct build *b, bool replace)
 				  "the generated module are correct,\nor consult %s for more "
 				  "information.",
 				  rel, b->k, b->a, ctx_display(ctx, b->log));
-			return build_problem(b, 7);
+			return DKMS_EXIT(7);
 		}
 	}
 

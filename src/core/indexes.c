@@ -185,7 +185,7 @@ void lifecycle_post_transaction(struct ndkms_ctx *ctx)
 					.desc = "Executing post-transaction command",
 					.log = log,
 					.progress = true};
-		runlog_run(ctx, &o, &status);
+		runlog_run(&o, &status);
 	}
 	sb_release(&cmd);
 	framework_release(&fw);

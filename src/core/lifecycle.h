@@ -5,11 +5,12 @@
 #include <stdbool.h>
 
 #include "core/ctx.h"
+#include "util/macro.h"
 
 /*
  * Every function works on ctx->module/ctx->version (set by add from a source tree) and logs
  * its own messages in dkms's words; each returns 0 or a code for main().  The caller holds
- * the module lock (lifecycle_lock) around them.
+ * the module lock (lock_module, core/lock.h) around them.
  */
 
 /* Resolve a source-tree argument (copy it to /usr/src/M-V, set ctx->module/version). */
@@ -34,7 +35,7 @@ void lifecycle_prune(struct ndkms_ctx *ctx);
  * Mark an install or uninstall of ctx->module/version on K/A as under way (M/.ndkms-txn-K-A);
  * lifecycle_recover finishes a marked change as an uninstall.  End removes the mark.
  */
-int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a);
+_must_check_ int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a);
 /* The marker's path for m on k/a. */
 char *lifecycle_txn_path(const struct ndkms_ctx *ctx, const char *m, const char *k, const char *a);
 void lifecycle_txn_end(struct ndkms_ctx *ctx, const char *k, const char *a);

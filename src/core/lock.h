@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/ctx.h"
+#include "util/macro.h"
 
 /*
  * Lock files live in <dkms_tree>/.ndkms-lock/ (a dot folder dkms's globs never see).  A second
@@ -10,6 +11,6 @@
  * lock_release() or when the process exits, so a killed ndkms never leaves a stale lock.
  * Order: a module lock may be held while taking a kernel lock, never the other way round.
  */
-int lock_module(const struct ndkms_ctx *ctx, const char *module);
-int lock_kernel(const struct ndkms_ctx *ctx, const char *kver);
+_must_check_ int lock_module(const struct ndkms_ctx *ctx, const char *module);
+_must_check_ int lock_kernel(const struct ndkms_ctx *ctx, const char *kver);
 void lock_release(int fd);

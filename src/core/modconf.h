@@ -6,6 +6,7 @@
 
 #include "conf/dkmsconf.h"
 #include "core/ctx.h"
+#include "util/macro.h"
 
 /*
  * Evaluate path (NULL: -c, else the module's source/dkms.conf) for module m/v on kver/arch:
@@ -13,5 +14,5 @@
  * /etc/dkms/M.conf, M-V, M-V-K, M-V-K-A, M--K, M--K-A overrides, --directive.  On a bad file
  * logs "Bad conf file." with the file and returns DKMS_EXIT(8); a missing file: exit 4.
  */
-int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, const char *v,
+_must_check_ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, const char *v,
 		 const char *kver, const char *arch, bool strict, struct dkms_conf *conf);

@@ -22,4 +22,4 @@ struct runlog_opts {
  * desc, "# command: ...", the output, "# exit code: N", "# elapsed time: HH:MM:SS", dashes.
  * Returns 0 when it ran; its exit status is in *status.
  */
-int runlog_run(const struct ndkms_ctx *ctx, const struct runlog_opts *o, int *status);
+int runlog_run(const struct runlog_opts *o, int *status);

@@ -61,7 +61,7 @@ int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const 
 			.path_prepend = path_prepend,
 			.progress = true,
 		};
-		runlog_run(ctx, &o, status);
+		runlog_run(&o, status);
 		if (*status)
 			log_info("Consult %s for more information.", ctx_display(ctx, log));
 		return 0;

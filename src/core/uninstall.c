@@ -20,8 +20,8 @@
 #include "util/log.h"
 
 /* Where record rec really is installed: its install location or its DEST_MODULE_LOCATION. */
-static char *actual_location(const struct ndkms_ctx *ctx, const struct dkms_module_rec *rec,
-			     const char *owned, const char *kdir)
+static char *actual_location(const struct dkms_module_rec *rec, const char *owned,
+			     const char *kdir)
 {
 	const char *locs[] = {rec->install_location, rec->dest_location};
 	struct modver ov;
@@ -165,7 +165,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 		for (size_t i = 0; i < conf.nmods; i++) {
 			const struct dkms_module_rec *rec = &conf.mods[i];
 			_cleanup_free_ char *owned = find_ko(moddir, rec->dest_name);
-			_cleanup_free_ char *loc = actual_location(ctx, rec, owned, kdir);
+			_cleanup_free_ char *loc = actual_location(rec, owned, kdir);
 			if (loc && (r = delete_installed(ctx, kdir, loc, rec->dest_name)) < 0) {
 				/* a read-only tree: nothing changed when the first one stays */
 				if (i == 0 && own_txn)

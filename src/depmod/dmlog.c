@@ -87,8 +87,8 @@ void dm_log(int prio, const char *fmt, ...)
 static void kmod_log_fn(void *data, int prio, const char *file, int line, const char *fn,
 			const char *fmt, va_list ap) _printf_(6, 0);
 
-static void kmod_log_fn(void *data, int prio, const char *file, int line, const char *fn,
-			const char *fmt, va_list ap)
+static void kmod_log_fn(_unused_ void *data, int prio, _unused_ const char *file,
+			_unused_ int line, _unused_ const char *fn, const char *fmt, va_list ap)
 {
 	emit(prio, fmt, ap);
 }

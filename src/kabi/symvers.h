@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kabi/symtab.h"
+#include "util/macro.h"
 
 /*
  * The symvers file of kver under the tree base ("" for /), the first that exists of
@@ -16,4 +17,4 @@ char *kabi_symvers_find(const char *base, const char *kver);
  * as KABI_OWNER_KERNEL.  Malformed lines are skipped; returns the number of symbols or a
  * negative errno.
  */
-int kabi_symvers_load(const char *path, struct kabi_symtab *t);
+_must_check_ int kabi_symvers_load(const char *path, struct kabi_symtab *t);

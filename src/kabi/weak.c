@@ -130,7 +130,7 @@ static bool targets_other(const struct weak_cand *c, size_t n, const char *kver)
 	return false;
 }
 
-static void warn_no_symvers(const struct weak_runctx *rc, const char *kver)
+static void warn_no_symvers(const char *kver)
 {
 	log_warn("weak-modules: kernel %s has no symvers (/boot/symvers-%s.gz, "
 		 "/lib/modules/%s/symvers.gz or build/Module.symvers): skipped.",
@@ -153,7 +153,7 @@ static int add_modules(struct weak_runctx *rc, const struct strv *args)
 			continue;
 		int q = weak_kernel_load(rc, kernels.v[i], &k);
 		if (q == 0)
-			warn_no_symvers(rc, kernels.v[i]);
+			warn_no_symvers(kernels.v[i]);
 		if (q > 0) {
 			weak_kernel_propose(rc, &k, c, nc, false);
 			q = apply_links(rc, &k);

@@ -63,7 +63,7 @@ struct real_ctx {
 	struct weak_kernel *k;
 };
 
-static void add_export(void *data, const char *path, const char *symbol, uint64_t crc)
+static void add_export(void *data, _unused_ const char *path, const char *symbol, uint64_t crc)
 {
 	struct weak_kernel *k = data;
 

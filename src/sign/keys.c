@@ -15,7 +15,8 @@
 #define KEYFILE_MAX (1 << 20)
 
 /* No passphrase prompt: an encrypted key is an error, not a question on the terminal. */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
+static int no_passphrase(_unused_ char *buf, _unused_ int size, _unused_ int rwflag,
+			 _unused_ void *u)
 {
 	return -1;
 }

@@ -10,7 +10,8 @@
 #include "conf/eval.h"
 #include "fuzz.h"
 
-static void quiet(void *ud, bool error, const char *directive, const char *text)
+static void quiet(_unused_ void *ud, _unused_ bool error, _unused_ const char *directive,
+		  _unused_ const char *text)
 {
 }
 

@@ -18,7 +18,7 @@ struct msgs {
 	int warnings;
 };
 
-static void collect(void *ud, bool error, const char *directive, const char *text)
+static void collect(void *ud, bool error, _unused_ const char *directive, const char *text)
 {
 	struct msgs *m = ud;
 
