@@ -9,6 +9,7 @@
 #include <syslog.h>
 
 #include "depmod/depmod.h"
+#include "depmod/map.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -38,24 +39,6 @@ uint32_t dm_superfast_hash(const char *key, size_t len);
 /* A 64-bit checksum for cache integrity (not cryptographic). */
 uint64_t dm_checksum(const void *data, size_t len, uint64_t seed);
 
-struct dm_map_ent {
-	const char *key;
-	void *val;
-	uint64_t hash;
-};
-
-/* Open-addressing map from a caller-owned string to a pointer. */
-struct dm_map {
-	struct dm_map_ent *e;
-	size_t n, cap;
-};
-
-void *dm_map_get(const struct dm_map *m, const char *key);
-/* dm_map_get() of a key whose strlen() the caller knows. */
-void *dm_map_get_n(const struct dm_map *m, const char *key, size_t len);
-/* The entry for key, inserted (with val == NULL) when missing; *found tells which. */
-struct dm_map_ent *dm_map_slot(struct dm_map *m, const char *key, bool *found);
-void dm_map_release(struct dm_map *m);
 
 /* ---- configuration (config.c) ---- */
 enum dm_search_type { DM_SEARCH_PATH, DM_SEARCH_BUILTIN, DM_SEARCH_EXTERNAL };
