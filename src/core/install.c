@@ -59,9 +59,9 @@ static int archive(const struct ndkms_ctx *ctx, const char *file, const char *ba
 /* dkms's check_version_sanity; false when the record must not be installed. */
 static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *conf,
 			   const char *m, const char *v, const char *k, const char *a,
-			   const char *name, const struct strv *found)
+			   const char *name, const struct strv *found, bool force)
 {
-	if (conf->obsolete_by && *conf->obsolete_by && !ctx->force) {
+	if (conf->obsolete_by && *conf->obsolete_by && !force) {
 		_cleanup_free_ char *obs = xstrdup(conf->obsolete_by);
 		_cleanup_free_ char *my = xstrdup(k);
 		char *obs_abi = strchr(obs, '-'), *my_abi = strchr(my, '-');
@@ -102,12 +102,12 @@ static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *
 	modinfo_read(ours, &dv);
 	const char *cmp = modver_compare(&kv, &dv);
 	bool ok = true;
-	if (streq(cmp, ">") && !ctx->force) {
+	if (streq(cmp, ">") && !force) {
 		log_error("Module version %s for %s.ko\nis not newer than what is already found in "
 			  "kernel %s (%s).\nYou may override by specifying --force.",
 			  dv.version, name, k, kv.version);
 		ok = false;
-	} else if (streq(cmp, "==") && !ctx->force) {
+	} else if (streq(cmp, "==") && !force) {
 		bool versioned = *dv.version || *dv.srcversion;
 		if (versioned || files_equal(found->v[0], ours) == 1) {
 			if (*dv.version)
@@ -253,7 +253,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 	const char *m = ctx->module, *v = ctx->version;
 	struct dkms_conf conf = {0};
 	_cleanup_free_ char *target = NULL;
-	bool txn = false, saved_force = ctx->force;
+	bool txn = false;
 	int r, status, klock = -1;
 
 	if (!state_is_built(ctx, m, v, k, a)) {
@@ -288,12 +288,11 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		}
 	}
 	/* an RPM upgrade must not end with nothing installed: dkms forces the install then */
-	if (ctx->rpm_safe_upgrade)
-		ctx->force = true;
+	bool force = ctx->force || ctx->rpm_safe_upgrade;
 	r = script_run(ctx, m, v, "pre_install", conf.pre_install, NULL, NULL, &status);
 	if (r < 0)
 		goto out;
-	if (status && !ctx->force) {
+	if (status && !force) {
 		log_error("pre_install failed, aborting install.\nYou may override by specifying "
 			  "--force.");
 		r = DKMS_EXIT(101);
@@ -315,7 +314,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		/* one walk of the kernel's tree serves the version check and the archiving */
 		_cleanup_strv_ struct strv found = STRV_INIT;
 		kernel_find_modules(kdir, rec->dest_name, &found);
-		if (!version_sanity(ctx, &conf, m, v, k, a, rec->dest_name, &found))
+		if (!version_sanity(ctx, &conf, m, v, k, a, rec->dest_name, &found, force))
 			continue;
 		if (!txn && lifecycle_txn_begin(ctx, k, a) < 0) {
 			r = DKMS_EXIT(6);
@@ -372,7 +371,6 @@ out:
 	else if (txn)
 		lifecycle_txn_end(ctx, k, a);
 	lock_release(klock);
-	ctx->force = saved_force;
 	if (r == 0)
 		secureboot_warn_once(ctx, k);
 	if (r == 0)
