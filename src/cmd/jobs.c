@@ -77,15 +77,42 @@ int jobs_remove(struct ndkms_ctx *ctx, const struct batch_job *j, _unused_ void 
 	return r;
 }
 
+/* The jobs that can ever start: no dependencies, or only on jobs (same kernel and arch) that
+ * can start.  One stuck on a missing, unregistered or circular dependency never builds. */
+static bool *jobs_startable(const struct batch_job *jobs, size_t n)
+{
+	bool *ok = xcalloc(n ? n : 1, sizeof(*ok));
+
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < n; i++) {
+			bool all = !ok[i];
+			for (size_t d = 0; all && d < jobs[i].deps.n; d++) {
+				bool found = false;
+				for (size_t j = 0; j < n && !found; j++)
+					found = ok[j] && streq(jobs[j].m, jobs[i].deps.v[d]) &&
+						streq(jobs[j].k, jobs[i].k) && streq(jobs[j].a, jobs[i].a);
+				all = found;
+			}
+			if (all)
+				ok[i] = more = true;
+		}
+	}
+	return ok;
+}
+
 void jobs_prepare_keys(struct ndkms_ctx *ctx, const struct batch_job *jobs, size_t n)
 {
+	_cleanup_free_ bool *startable = jobs_startable(jobs, n);
+
 	/*
 	 * dkms prepares signing once per kernel, before the first module it has to build, and
-	 * prints the prologue then; the workers' builds stay quiet about it.
+	 * prints the prologue then (none when every module to build is stuck on a dependency);
+	 * the workers' builds stay quiet about it.
 	 */
 	for (size_t i = 0; i < n; i++) {
 		struct sign_plan p = {0};
-		if (strv_contains(&ctx->signing_announced, jobs[i].k) ||
+		if (!startable[i] || strv_contains(&ctx->signing_announced, jobs[i].k) ||
 		    state_is_built(ctx, jobs[i].m, jobs[i].v, jobs[i].k, jobs[i].a))
 			continue;
 		signing_prepare(ctx, jobs[i].k, &p); /* marks the kernel announced */

@@ -157,7 +157,10 @@ static int ensure_mok(const struct mok_paths *m, bool tell)
 		log_debug("no new key and certificate: %s", why);
 		have_key = is_reg(m->key_host);
 	}
-	if (!have_key)
+	/* dkms names the file its openssl could not write: the key when its folder is missing or
+	 * closed, else the certificate (ndkms writes neither then) */
+	_cleanup_free_ char *kdir = path_dirname(m->key_host);
+	if (!have_key && (!is_dir(kdir) || access(kdir, W_OK) != 0))
 		log_info("Key file %s not found and can't be generated, modules won't be signed\n",
 			 m->key);
 	else

@@ -52,6 +52,16 @@ check "both installed" sh -c "[ -f '$ROOT/lib/modules/$KVER/updates/dkms/hello.k
 	[ -f '$ROOT/lib/modules/$KVER/updates/dkms/greeter.ko' ]"
 check "one prologue for the run" [ "$(prologues)" = 1 ]
 
+# a module stuck on a dependency never builds: no prologue for it (dkms prepares signing only
+# for a module whose dependencies are met)
+sh "$REPO/test/fixtures/clone-module.sh" "$ROOT/usr/src" lonely 1.0
+printf 'BUILD_DEPENDS[0]="nosuch"\nAUTOINSTALL="yes"\n' >>"$ROOT/usr/src/lonely-1.0/dkms.conf"
+nd add lonely/1.0 >/dev/null 2>&1
+nd autoinstall -k "$KVER" >"$OUT" 2>&1
+check "autoinstall with only a stuck module prints no prologue" sh -c "[ \"\$(grep -c '^Sign command: ' '$OUT')\" = 0 ] &&
+	grep -q 'lonely/1.0' '$OUT'"
+nd remove lonely/1.0 --all >/dev/null 2>&1
+
 # BUILD_EXCLUSIVE: refused before signing is prepared
 sh "$REPO/test/fixtures/clone-module.sh" "$ROOT/usr/src" excl 1.0
 echo 'BUILD_EXCLUSIVE_KERNEL="^no-such-kernel"' >>"$ROOT/usr/src/excl-1.0/dkms.conf"

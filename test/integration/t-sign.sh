@@ -134,6 +134,13 @@ check "the certificate stays, not moved aside" sh -c "[ \"\$(cat '$KEY' '$CERT' 
 	! ls '$ROOT'/var/lib/dkms/ | grep -q orig"
 check "no folder created for the key" [ ! -e "$ROOT/no" ]
 expect_rc "unbuild" 0 nd unbuild hello/1.0 -k "$KVER"
+# both missing, the key's folder there, the certificate's not: dkms names the certificate
+printf 'try_sign_modules=true\nmok_signing_key=/var/lib/dkms/new.key\nmok_certificate=/no/such/path.crt\n' \
+	>"$ROOT/etc/dkms/framework.conf"
+expect_rc "a new key, its certificate in a missing folder" 0 nd build hello/1.0 -k "$KVER"
+expect_out "dkms's message names the certificate" "Certificate file /no/such/path.crt not found and can't be generated, modules won't be signed"
+check "no lone new key left behind" [ ! -e "$ROOT/var/lib/dkms/new.key" ]
+expect_rc "unbuild" 0 nd unbuild hello/1.0 -k "$KVER"
 echo 'try_sign_modules=true' >"$ROOT/etc/dkms/framework.conf"
 cp "$W/good.key" "$KEY"
 cp "$W/good.pub" "$CERT"
