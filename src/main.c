@@ -357,6 +357,7 @@ int main(int argc, char **argv)
 	umask(022);
 	ctx_init(&ctx);
 
+	ctx.as_dkms = streq(prog_name, "dkms");
 	r = parse_args(&ctx, &p, argc, argv, &own);
 	if (r < 0)
 		goto out;

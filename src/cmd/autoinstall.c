@@ -199,7 +199,6 @@ int autoinstall_kernel(struct ndkms_ctx *ctx, struct report *table)
 	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].state == BATCH_PENDING)
 			report_add_job(table, ctx, &jobs[i], REPORT_INSTALLED);
-	log_info("%s", "");
 	report_print(ctx, table);
 	if (rep.failed.n || unresolved) {
 		log_error("One or more modules failed to install during autoinstall.\nRefer to "

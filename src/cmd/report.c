@@ -70,8 +70,10 @@ void report_print(const struct ndkms_ctx *ctx, const struct report *rep)
 	int wm = (int)strlen("module/version"), wk = (int)strlen("kernel"), wr = (int)strlen("result");
 	char buf[64];
 
-	if (!rep->n)
+	/* called by dkms's name (package scripts, administrators' habits), the output is dkms's */
+	if (!rep->n || ctx->as_dkms)
 		return;
+	log_info("%s", "");
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct report_row *r = &rep->rows[i];
 		int n = (int)(strlen(r->m) + 1 + strlen(r->v)) + (r->required ? 11 : 0);

@@ -63,6 +63,7 @@ struct ndkms_ctx {
 	bool modprobe_on_install;
 	bool verbose;
 	bool quiet;
+	bool as_dkms; /* invoked as "dkms": no output of ndkms's own (the result table) */
 
 	/* kernels whose signing prologue was printed already (builds then stay quiet about it) */
 	struct strv signing_announced;

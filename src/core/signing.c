@@ -21,10 +21,37 @@
 /* A signing problem stops the build: the module is not produced, hence not installed. */
 #define SIGN_FAILED DKMS_EXIT(1)
 
+/* "MAJOR:MINOR ROOT" of the last mount on "/" in a mountinfo file (fields 3, 4 and 5), or
+ * NULL when the file cannot be read. */
+static char *root_mount(const char *mountinfo)
+{
+	_cleanup_free_ char *text = NULL;
+	char *found = NULL, *save = NULL;
+
+	if (read_file(mountinfo, &text, NULL, 1u << 22) < 0)
+		return NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char dev[64], root[4096], point[4096];
+		if (sscanf(line, "%*s %*s %63s %4095s %4095s", dev, root, point) == 3 &&
+		    streq(point, "/")) {
+			free(found);
+			found = xasprintf("%s %s", dev, root);
+		}
+	}
+	return found;
+}
+
+/* As dkms decides it, without counting a mount namespace of one's own as a chroot: the file
+ * system and folder mounted as our "/" differ from init's, or (when init's mounts cannot be
+ * read) our root is not init's root. */
 bool signing_in_chroot(void)
 {
+	_cleanup_free_ char *init_root = root_mount("/proc/1/mountinfo");
+	_cleanup_free_ char *our_root = root_mount("/proc/self/mountinfo");
 	struct stat a, b;
 
+	if (init_root && our_root)
+		return !streq(init_root, our_root);
 	if (stat("/", &a) < 0 || stat("/proc/1/root/.", &b) < 0)
 		return false;
 	return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
@@ -155,7 +182,10 @@ static int ensure_mok(const struct mok_paths *m, bool tell)
 			return 0;
 		}
 		log_debug("no new key and certificate: %s", why);
-		have_key = is_reg(m->key_host);
+		/* dkms's openssl writes the key first: it names the certificate as what could
+		 * not be made whenever the key's folder is there */
+		_cleanup_free_ char *key_dir = path_dirname(m->key_host);
+		have_key = is_reg(m->key_host) || is_dir(key_dir);
 	}
 	/* dkms names the file its openssl could not write: the key when its folder is missing or
 	 * closed, else the certificate (ndkms writes neither then) */
@@ -286,10 +316,12 @@ static int sign_external(const struct ndkms_ctx *ctx, const struct sign_plan *p,
 		r = read_file(tmp, &signed_data, &n, 1u << 30);
 	unlink(tmp);
 	if (r < 0 || status) {
+		/* as dkms: a configured sign_file that fails leaves the module unsigned, with
+		 * a warning and the tool's output */
 		free(signed_data);
-		log_error("Failed to sign module '%s'!\n%s", ctx_display(ctx, path),
-			  out && *out ? out : r < 0 ? strerror(-r) : "the signing tool failed");
-		return SIGN_FAILED;
+		log_warn("Failed to sign module '%s'!\n%s", ctx_display(ctx, path),
+			 out && *out ? out : r < 0 ? strerror(-r) : "");
+		return 0;
 	}
 	free(*data);
 	*data = (unsigned char *)signed_data;

@@ -67,5 +67,11 @@ check "json: broken's failed build with exit code, time and log" grep -Eq '"modu
 check "json: hello's build with the kept make.log" grep -Eq '"module": "hello".*"builds": \[\{"kernel": "'"$KVER"'", "arch": "'"$ARCH"'", "result": "built", "exit": 0, .*"log": "/var/lib/dkms/hello/1.0/'"$KVER/$ARCH"'/log/make.log"\}\]' "$OUT"
 check "json: excl skipped" grep -Eq '"module": "excl".*"result": "skipped", "exit": 77' "$OUT"
 check "the log named exists" [ -f "$ROOT/var/lib/dkms/broken/1.0/build/make.log" ]
+# called by dkms's name (package scripts, dkms's own test suite), the output is dkms's: no table
+ln -s "$NDKMS" "$TMPROOT/dkms"
+expect_rc "as dkms: autoinstall with the same failure" 11 "$TMPROOT/dkms" --root "$ROOT" autoinstall -k "$KVER"
+expect_out "as dkms: dkms's failure summary" "Autoinstall on $KVER failed for module(s) broken(10)."
+check "as dkms: no table" sh -c '! grep -q "^module/version" "$1"' _ "$OUT"
+rm -f "$TMPROOT/dkms"
 check "nothing written outside the root" host_unchanged
 done_testing
