@@ -182,10 +182,7 @@ static int ensure_mok(const struct mok_paths *m, bool tell)
 			return 0;
 		}
 		log_debug("no new key and certificate: %s", why);
-		/* dkms's openssl writes the key first: it names the certificate as what could
-		 * not be made whenever the key's folder is there */
-		_cleanup_free_ char *key_dir = path_dirname(m->key_host);
-		have_key = is_reg(m->key_host) || is_dir(key_dir);
+		have_key = is_reg(m->key_host);
 	}
 	/* dkms names the file its openssl could not write: the key when its folder is missing or
 	 * closed, else the certificate (ndkms writes neither then) */
