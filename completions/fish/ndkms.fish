@@ -66,7 +66,7 @@ for c in ndkms dkms
     complete -c $c -n "__fish_seen_subcommand_from $__ndkms_actions; and not __fish_seen_subcommand_from hook mok" -a '(__ndkms_modules)'
     # hook TYPE VERB, mok status|enroll
     complete -c $c -n '__fish_seen_subcommand_from hook; and not __fish_seen_subcommand_from alpm rpm kernel' -a 'alpm rpm kernel'
-    complete -c $c -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from alpm; and not __fish_seen_subcommand_from install upgrade remove' -a 'install upgrade remove'
+    complete -c $c -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from alpm; and not __fish_seen_subcommand_from install upgrade remove preflight' -a 'install upgrade remove preflight'
     complete -c $c -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from rpm; and not __fish_seen_subcommand_from install remove' -a 'install remove'
     complete -c $c -n '__fish_seen_subcommand_from hook; and __fish_seen_subcommand_from kernel; and not __fish_seen_subcommand_from add remove boot-modules' -a 'add remove boot-modules'
     complete -c $c -n '__fish_seen_subcommand_from mok; and not __fish_seen_subcommand_from status enroll' -a 'status enroll'

@@ -410,7 +410,7 @@ static int hook_remove(struct hook *h)
 
 static int usage_error(void)
 {
-	log_error("Usage: ndkms hook alpm install|upgrade|remove, or ndkms hook rpm "
+	log_error("Usage: ndkms hook alpm install|upgrade|remove|preflight, or ndkms hook rpm "
 		  "install|remove,\nwith the transaction's paths on standard input; or ndkms hook "
 		  "kernel add|remove KVER.");
 	return DKMS_EXIT(2);
@@ -423,6 +423,8 @@ static int run_hook(struct ndkms_ctx *ctx, int argc, char **argv)
 
 	if (argc >= 2 && streq(argv[1], "kernel"))
 		return hook_kernel(ctx, argc, argv);
+	if (argc == 3 && streq(argv[1], "alpm") && streq(argv[2], "preflight"))
+		return hook_preflight(ctx);
 	if (argc != 3 || !(streq(argv[1], "alpm") || streq(argv[1], "rpm")))
 		return usage_error();
 	bool rpm = streq(argv[1], "rpm");

@@ -24,3 +24,9 @@ void hook_input_release(struct hook_input *hi);
 struct ndkms_ctx;
 /* "ndkms hook kernel add|remove KVER" (argv[0] is "hook"). */
 int hook_kernel(struct ndkms_ctx *ctx, int argc, char **argv);
+/*
+ * "ndkms hook alpm preflight": before the transaction, build the AUTOINSTALL modules for each
+ * incoming kernel (targets on stdin) against the headers in its package; fails when a required
+ * module cannot be built.
+ */
+int hook_preflight(struct ndkms_ctx *ctx);
