@@ -135,7 +135,7 @@ demo: deps-demo
 unit: $(UNIT_BINS)
 
 check: deps-test
-	@$(MAKE) --no-print-directory build/san/ndkms unit fuzz-bins
+	@$(MAKE) --no-print-directory build/san/ndkms build/ndkms unit fuzz-bins
 	@test/run.sh
 
 # Every kill point of more commands (a two-module autoinstall, --force, kernel_prerm).

@@ -422,21 +422,22 @@ int hook_preflight(struct ndkms_ctx *ctx)
 {
 	struct hook_input in = {STRV_INIT, STRV_INIT};
 	struct pacman_args pa = {STRV_INIT, STRV_INIT, NULL};
-	_cleanup_strv_ struct strv cachedirs = STRV_INIT;
+	_cleanup_strv_ struct strv cachedirs = STRV_INIT, confdirs = STRV_INIT;
 	struct preflight pf = {.ctx = ctx};
+	_cleanup_free_ char *noauto = NULL, *proot = NULL;
 	pid_t pp = getppid();
 	int r = 0, missing = 0;
 
 	hook_read_input(stdin, false, &in);
 	if (!in.kernels.n)
 		goto out;
-	_cleanup_free_ char *noauto = path_join(ctx->etc_dkms, "no-autoinstall");
+	noauto = path_join(ctx->etc_dkms, "no-autoinstall");
 	if (path_exists(noauto)) {
 		log_info("Automatic installation of modules has been disabled.");
 		goto out;
 	}
 	/* pacman's paths are its own (outside its chroot): reached through /proc/PID/root */
-	_cleanup_free_ char *proot = xasprintf("/proc/%d/root", (int)pp);
+	proot = xasprintf("/proc/%d/root", (int)pp);
 	if (!is_dir(proot))
 		pp = 0;
 	read_pacman_args(pp, &pa);
@@ -449,7 +450,6 @@ int hook_preflight(struct ndkms_ctx *ctx)
 		strv_push_take(&cachedirs, parent_path(pp, pa.cachedirs.v[i]));
 		strv_push_take(&cachedirs, ctx_path(ctx, pa.cachedirs.v[i]));
 	}
-	_cleanup_strv_ struct strv confdirs = STRV_INIT;
 	if (pa.config) {
 		_cleanup_free_ char *c = parent_path(pp, pa.config);
 		read_cachedirs(c, &confdirs);
