@@ -49,6 +49,21 @@ static char *parent_path(pid_t pp, const char *p)
 			   : xasprintf("/proc/%d/cwd/%s", (int)pp, p);
 }
 
+/* A path made by parent_path as pacman names it, for messages (points into p). */
+static const char *shown_path(const char *p)
+{
+	if (!strneq(p, "/proc/", 6))
+		return p;
+	const char *q = p + 6 + strspn(p + 6, "0123456789");
+	if (q == p + 6)
+		return p;
+	if (strneq(q, "/root/", 6))
+		return q + 5;
+	if (strneq(q, "/cwd/", 5))
+		return q + 5;
+	return p;
+}
+
 /* pacman's options that take a value as the next word */
 static bool takes_value(const char *o)
 {
@@ -358,6 +373,21 @@ static int build_all(struct preflight *pf, const char *k, const char *ksd)
 	return r;
 }
 
+static void rm_stale_stages(const char *priv)
+{
+	DIR *d = opendir(priv);
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		if (!strneq(de->d_name, "stage-", 6))
+			continue;
+		_cleanup_free_ char *p = path_join(priv, de->d_name);
+		rm_rf(p);
+	}
+	closedir(d);
+}
+
 /* Kernel k: find its headers package, unpack it privately, build, clean up. */
 static int preflight_kernel(struct preflight *pf, const struct pacman_args *pa,
 			    const struct strv *cachedirs, const char *k)
@@ -379,21 +409,22 @@ static int preflight_kernel(struct preflight *pf, const struct pacman_args *pa,
 			 k);
 		return 0;
 	}
-	log_info("preflight: building modules for kernel %s against %s", k, pkg);
-	int r = mkdir_private(ctx->dkms_tree);
-	if (r == -EPERM) {
-		log_error("preflight: %s is not a private folder of root.", ctx_display(ctx, ctx->dkms_tree));
+	log_info("preflight: building modules for kernel %s against %s", k, shown_path(pkg));
+	/* <dkms_tree>/.preflight: private to root (the tree itself keeps its mode) */
+	_cleanup_free_ char *priv = path_join(ctx->dkms_tree, ".preflight");
+	int r = mkdir_p(ctx->dkms_tree, 0755);
+	if (r == 0)
+		r = mkdir_private(priv);
+	if (r < 0) {
+		log_error("preflight: cannot make the private folder %s: %s", ctx_display(ctx, priv),
+			  r == -EPERM ? "it is a link or not root's" : strerror(-r));
 		return DKMS_EXIT(1);
 	}
-	if (r < 0 && !is_dir(ctx->dkms_tree)) {
-		log_error("preflight: cannot create %s: %s", ctx_display(ctx, ctx->dkms_tree),
-			  strerror(-r));
-		return DKMS_EXIT(1);
-	}
-	_cleanup_free_ char *stage = mkdtemp_in(ctx->dkms_tree, ".preflight-");
+	/* what an interrupted preflight left (pacman's lock keeps two from running at once) */
+	rm_stale_stages(priv);
+	_cleanup_free_ char *stage = mkdtemp_in(priv, "stage-");
 	if (!stage) {
-		log_error("preflight: cannot create a staging folder in %s: %m",
-			  ctx_display(ctx, ctx->dkms_tree));
+		log_error("preflight: cannot create a staging folder in %s: %m", ctx_display(ctx, priv));
 		return DKMS_EXIT(1);
 	}
 	char *why = NULL;
@@ -408,13 +439,15 @@ static int preflight_kernel(struct preflight *pf, const struct pacman_args *pa,
 	if (r < 0) {
 		log_warn("preflight: the headers of kernel %s in %s cannot be used (%s); the modules "
 			 "are built after the transaction.",
-			 k, pkg, why ? why : strerror(-r));
+			 k, shown_path(pkg), why ? why : strerror(-r));
 		free(why);
 		rm_rf(stage);
+		rmdir(priv);
 		return 0;
 	}
 	r = build_all(pf, k, ksd);
 	rm_rf(stage);
+	rmdir(priv);
 	return r < 0 ? r : 0;
 }
 

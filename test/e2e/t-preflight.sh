@@ -54,6 +54,7 @@ overlay_root
 rm -rf "$R/usr/lib/modules/$KVER" "$R/var/lib/dkms" "$R/var/lib/pacman" "$R/etc/ndkms" \
 	"$R/usr/share/libalpm/hooks" "$R/usr/bin/ndkms"
 mkdir -p "$R/var/lib/pacman" "$R/etc/pacman.d/hooks" "$R/var/lib/dkms"
+chmod 755 "$R/var/lib/dkms"
 P="pacman --config $S/pacman.conf --root $R --dbpath $R/var/lib/pacman --hookdir $R/etc/pacman.d/hooks
 	--cachedir $R/var/cache/pacman/pkg --logfile $R/var/log/pacman.log --gpgdir $R/etc/pacman.d/gnupg --noconfirm"
 nds() { "$NDKMS" --root "$R" "$@"; }
@@ -79,6 +80,8 @@ echo 'required = [ "broken" ];' >"$R/etc/ndkms/ndkms.conf"
 expect_rc "pacman -U kernel and headers, a required module failing" 1 $P -U $KPKGS
 sed 's/^/# | /' "$OUT"
 expect_out "the preflight ran" "Build DKMS modules for the incoming kernel (ndkms)"
+expect_out "it took the headers from the file named to pacman -U" \
+	"preflight: building modules for kernel $KVER against $S/linux-test-headers-6.1-1-$ARCH.pkg.tar.zst"
 expect_out "it names the module, the kernel and the log" \
 	"Required module broken/1.0 failed to build for kernel $KVER ($ARCH); the end of /var/lib/dkms/broken/1.0/build/make.log:"
 expect_out "it shows why (the make.log tail)" "this module does not build"
@@ -88,7 +91,7 @@ expect_no_out "the install hook did not run" "Install DKMS modules (ndkms)"
 expect_rc "pacman -Q linux-test" 1 $P -Q linux-test
 expect_rc "pacman -Q linux-test-headers" 1 $P -Q linux-test-headers
 check "no module folder of $KVER in the root" [ ! -e "$R/usr/lib/modules/$KVER" ]
-check "the staging folder is gone" sh -c "! ls -d '$R'/var/lib/dkms/.preflight-* 2>/dev/null | grep -q ."
+check "the staging folder is gone" sh -c "[ ! -e '$R/var/lib/dkms/.preflight' ]"
 
 # B: broken no longer required: the transaction goes on, hello is built once and installed
 echo 'required = [ ];' >"$R/etc/ndkms/ndkms.conf"
@@ -107,6 +110,23 @@ check "the last build of hello is the preflight's" grep -qx 'result=built' "$R/v
 expect_rc "pacman -Q linux-test-headers" 0 $P -Q linux-test-headers
 check "hello.ko installed for $KVER" [ -f "$R/usr/lib/modules/$KVER/updates/dkms/hello.ko" ]
 check "modules.dep of $KVER lists hello" grep -q "^updates/dkms/hello.ko:" "$R/usr/lib/modules/$KVER/modules.dep"
-check "the staging folder is gone" sh -c "! ls -d '$R'/var/lib/dkms/.preflight-* 2>/dev/null | grep -q ."
+check "the staging folder is gone" sh -c "[ ! -e '$R/var/lib/dkms/.preflight' ]"
+check "the DKMS tree keeps its mode" [ "$(stat -c %a "$R/var/lib/dkms")" = 755 ]
+
+# C: the packages come from pacman's cache (a file:// URL is downloaded into --cachedir): the
+# preflight finds the headers package there
+expect_rc "pacman -R kernel and headers" 0 $P -R linux-test linux-test-headers
+check "hello is no longer built for $KVER" [ ! -e "$R/var/lib/dkms/hello/1.0/$KVER" ]
+URLS=
+for f in $KPKGS; do URLS="$URLS file://$f"; done
+expect_rc "pacman -U file:// URLs" 0 $P -U $URLS
+sed 's/^/# | /' "$OUT"
+check "the headers package is in the cache" sh -c "ls '$R'/var/cache/pacman/pkg/linux-test-headers-* >/dev/null"
+expect_out "the preflight used the cached package" \
+	"preflight: building modules for kernel $KVER against $R/var/cache/pacman/pkg/linux-test-headers-6.1-1-$ARCH.pkg.tar.zst"
+expect_out "the preflight built hello" "hello/1.0, $KVER, $ARCH: built before the transaction"
+expect_out "the install hook installed it without building again" \
+	"hello/1.0, $KVER, $ARCH: installed (already built, not built again)"
+check "hello.ko installed for $KVER" [ -f "$R/usr/lib/modules/$KVER/updates/dkms/hello.ko" ]
 check "the host's / is untouched" host_unchanged
 done_testing
