@@ -63,6 +63,13 @@ KPKGS="$S/linux-test-6.1-1-$ARCH.pkg.tar.zst $S/linux-test-headers-6.1-1-$ARCH.p
 expect_rc "pacman -U ndkms" 0 $P -U "$S/ndkms-$V-1-$ARCH.pkg.tar.zst"
 check "the preflight hook is installed" [ -f "$R/usr/share/libalpm/hooks/60-ndkms-preflight.hook" ]
 
+# called by hand: no targets, nothing to do; a kernel whose headers package is nowhere: a warning
+expect_rc "hook alpm preflight with no targets" 0 sh -c "printf '' | '$NDKMS' --root '$R' hook alpm preflight"
+expect_rc "hook alpm preflight for a kernel without a package" 0 sh -c "echo usr/lib/modules/9.9.9-none/build/include/ |
+	'$NDKMS' --root '$R' hook alpm preflight"
+expect_out "it says the modules are built after the transaction" \
+	"no package with the headers of kernel 9.9.9-none was found"
+
 # a required module whose sources do not build, and one that builds
 mkdir -p "$R/usr/src/broken-1.0"
 printf 'obj-m := broken.o\n' >"$R/usr/src/broken-1.0/Kbuild"
