@@ -26,7 +26,11 @@ int cmd_validate_args(const struct ndkms_ctx *ctx)
 {
 	int r;
 
-	if ((ctx->module && !name_valid(ctx->module)) || (ctx->version && !name_valid(ctx->version))) {
+	bool m_given = ctx->module && *ctx->module, v_given = ctx->version && *ctx->version;
+
+	/* an empty module (a path that is no source tree, say) is dkms's "not specified"
+	 * error, which the command reports */
+	if (m_given && (!name_valid(ctx->module) || (v_given && !name_valid(ctx->version)))) {
 		log_error("Invalid module name or version: %s/%s", ctx->module ?: "",
 			  ctx->version ?: "");
 		return DKMS_EXIT(1);

@@ -122,7 +122,7 @@ static int apply_patches(struct build *b)
 			return DKMS_EXIT(5);
 		}
 		struct strbuf psb = STRBUF_INIT;
-		sb_adds(&psb, "patch -p1 < ");
+		sb_adds(&psb, "patch -p1 < ./"); /* as dkms writes it in make.log */
 		sb_add_shell_word(&psb, rel);
 		_cleanup_free_ char *cmd = sb_steal(&psb);
 		_cleanup_free_ char *desc = xasprintf("Applying patch %s", p);

@@ -60,9 +60,18 @@ static int run_tool(const struct ndkms_ctx *ctx, const char *k, struct strv *arg
 	}
 	for (size_t i = 0; i < argv->n; i++)
 		strv_push(&full, argv->v[i]);
-	log_info("Regenerating the initramfs of kernel %s (%s)...", k, argv->v[0]);
+	/* called as dkms, the output stays dkms's: the tool's is shown only when it fails */
+	_cleanup_free_ char *out = NULL;
 	struct spawn_opts so = {.argv = (const char *const *)strv_get(&full), .cwd = "/"};
+	if (ctx->as_dkms) {
+		so.capture = &out;
+		so.capture_max = 1 << 20;
+	} else {
+		log_info("Regenerating the initramfs of kernel %s (%s)...", k, argv->v[0]);
+	}
 	int r = spawn_run(&so, &status);
+	if (out && (r < 0 || status))
+		log_info("%s", out);
 	if (r < 0 || status) {
 		log_error("%s failed for kernel %s (%s); the old initramfs stays.", argv->v[0], k,
 			  r < 0 ? strerror(-r) : "see its output above");

@@ -64,6 +64,16 @@ check "once" [ "$(grep -c 'Regenerating the initramfs' "$OUT")" = 1 ]
 lsinitramfs "$R/boot/initrd.img-$KVER" >"$S/list2" 2>/dev/null
 check "the new initramfs lists files" [ -s "$S/list2" ]
 check "the new initramfs is without hello.ko" sh -c '! grep -q "hello.ko" "$1"' _ "$S/list2"
+# called as dkms (a package's install script): regenerated all the same, with dkms's output
+ln -sf ndkms "$R/usr/bin/dkms.ndkms"
+mv "$R/usr/bin/dkms.ndkms" "$R/usr/bin/dkms"
+expect_rc "as dkms: install hello" 0 inr /usr/bin/dkms install hello/1.0 -k "$KVER"
+expect_no_out "as dkms: no line of ndkms's own" "Regenerating the initramfs"
+lsinitramfs "$R/boot/initrd.img-$KVER" >"$S/list4" 2>/dev/null
+check "as dkms: hello.ko is in the initramfs" grep -q "updates/dkms/hello.ko" "$S/list4"
+expect_rc "as dkms: uninstall hello" 0 inr /usr/bin/dkms uninstall hello/1.0 -k "$KVER"
+lsinitramfs "$R/boot/initrd.img-$KVER" >"$S/list5" 2>/dev/null
+check "as dkms: hello.ko is gone from the initramfs" sh -c '! grep -q "hello.ko" "$1"' _ "$S/list5"
 expect_rc "install hello again" 0 inr ndkms install hello/1.0 -k "$KVER"
 lsinitramfs "$R/boot/initrd.img-$KVER" >"$S/list3" 2>/dev/null
 check "hello.ko is back in the initramfs" grep -q "updates/dkms/hello.ko" "$S/list3"

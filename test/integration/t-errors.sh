@@ -76,5 +76,9 @@ start=$(date +%s)
 expect_rc "dkms.conf looping forever" 8 nd add loop/1.0
 end=$(date +%s)
 check "the loop was stopped in bounded time" [ $((end - start)) -lt 30 ]
+# a folder without dkms.conf given to add: dkms's usage error, not a name check
+mkdir -p "$ROOT/tmp/noconf"
+expect_rc "add of a folder without dkms.conf" 1 nd add "$ROOT/tmp/noconf"
+expect_out "dkms's message" "Arguments <module> and <module-version> are not specified."
 check "nothing written outside the root" host_unchanged
 done_testing

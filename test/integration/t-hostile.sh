@@ -59,6 +59,11 @@ refused "absolute DEST_MODULE_NAME" 8 "DEST_MODULE_NAME" nd install esc6/1.0 -k 
 pkg esc7 'PATCH[0]="../../../../../tmp/'"$TAG"'.patch"'
 printf -- '--- /dev/null\n+++ b/x\n@@ -0,0 +1 @@\n+x\n' >"/tmp/$TAG.patch"
 refused "PATCH with .." 5 "contains '..' path component" nd build esc7/1.0 -k "$KVER"
+pkg goodpatch 'PATCH[0]="fix.patch"'
+mkdir -p "$ROOT/usr/src/goodpatch-1.0/patches"
+printf -- '--- /dev/null\n+++ b/patched.txt\n@@ -0,0 +1 @@\n+patched\n' >"$ROOT/usr/src/goodpatch-1.0/patches/fix.patch"
+expect_rc "a patch inside patches/ applies" 0 nd build goodpatch/1.0 -k "$KVER"
+check "make.log names it as dkms does" grep -qxF "# command: patch -p1 < ./patches/fix.patch" "$ROOT/var/lib/dkms/goodpatch/1.0/$KVER/$ARCH/log/make.log"
 pkg esc8 'PRE_BUILD="../../../../../tmp/'"$TAG"'.sh"'
 printf '#!/bin/sh\ntouch /tmp/%s.ran\n' "$TAG" >"/tmp/$TAG.sh"
 chmod +x "/tmp/$TAG.sh"
