@@ -134,8 +134,14 @@ demo: deps-demo
 
 unit: $(UNIT_BINS)
 
+# The package-ownership backends compile on a machine without libalpm or librpm too.
+NOPKG_CFLAGS := $(filter-out -DHAVE_ALPM -DHAVE_RPM -DALPM_SONAME% -DRPM_SONAME%,$(BASE_CFLAGS))
+check-nopkg:
+	@for f in src/pkg/owner_alpm.c src/pkg/owner_rpm.c; do \
+		$(CC) $(NOPKG_CFLAGS) -fsyntax-only $$f || exit 1; done
+
 check: deps-test
-	@$(MAKE) --no-print-directory build/san/ndkms build/ndkms unit fuzz-bins
+	@$(MAKE) --no-print-directory build/san/ndkms build/ndkms unit fuzz-bins check-nopkg
 	@test/run.sh
 
 # Every kill point of more commands (a two-module autoinstall, --force, kernel_prerm).

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* owner_alpm.c - package ownership from pacman's local database (libalpm). */
+#include <stddef.h>
+
 #include "pkg/owner.h"
 
 #ifdef HAVE_ALPM

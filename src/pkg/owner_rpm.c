@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* owner_rpm.c - package ownership from the rpm database (librpm). */
+#include <stddef.h>
+
 #include "pkg/owner.h"
 
 #ifdef HAVE_RPM
