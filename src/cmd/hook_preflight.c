@@ -457,7 +457,7 @@ int hook_preflight(struct ndkms_ctx *ctx)
 	struct pacman_args pa = {STRV_INIT, STRV_INIT, NULL};
 	_cleanup_strv_ struct strv cachedirs = STRV_INIT, confdirs = STRV_INIT;
 	struct preflight pf = {.ctx = ctx};
-	_cleanup_free_ char *noauto = NULL, *proot = NULL;
+	_cleanup_free_ char *noauto = NULL, *proot = NULL, *pdir = NULL;
 	pid_t pp = getppid();
 	int r = 0, missing = 0;
 
@@ -470,8 +470,12 @@ int hook_preflight(struct ndkms_ctx *ctx)
 		goto out;
 	}
 	/* pacman's paths are its own (outside its chroot): reached through /proc/PID/root */
+	/* (only a parent of root's names the files: a hook called from another user's process
+	 * takes nothing from that process's command line) */
 	proot = xasprintf("/proc/%d/root", (int)pp);
-	if (!is_dir(proot))
+	struct stat pst;
+	pdir = xasprintf("/proc/%d", (int)pp);
+	if (!is_dir(proot) || stat(pdir, &pst) < 0 || pst.st_uid != 0)
 		pp = 0;
 	read_pacman_args(pp, &pa);
 	for (size_t i = 0; i < pa.files.n; i++) {
