@@ -71,8 +71,7 @@ static bool takes_value(const char *o)
 					   "--hookdir",  "--logfile", "--gpgdir",   "--arch",
 					   "--sysroot",  "--ignore",  "--ignoregroup",
 					   "--overwrite", "--assume-installed", "--assumeinstalled",
-					   "--color",    "--print-format", "--dbonly-nothing", "-r",
-					   "-b"};
+					   "--color",    "--print-format", "-r",       "-b"};
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (streq(o, opts[i]))
 			return true;
