@@ -122,7 +122,7 @@ static int start(struct ndkms_ctx *ctx, struct batch_job *j, const struct batch_
 	return 0;
 }
 
-static void finish(struct ndkms_ctx *ctx, struct batch_job *j, int wstatus, int fd,
+static void finish(struct batch_job *j, int wstatus, int fd,
 		   const struct batch_opts *o)
 {
 	j->output = read_back(fd);
@@ -131,8 +131,8 @@ static void finish(struct ndkms_ctx *ctx, struct batch_job *j, int wstatus, int 
 	j->state = BATCH_DONE;
 	j->ms = now_ms() - j->ms;
 	j->pid = 0;
-	if (!strv_contains(&ctx->depmod_pending, j->k))
-		strv_push(&ctx->depmod_pending, j->k);
+	/* a worker that changed a kernel's tree left its pending-depmod marker there, which
+	 * the flush picks up: a kernel where nothing was installed gets no depmod, as in dkms */
 	if (o->ended)
 		o->ended(j, o->data);
 }
@@ -197,7 +197,7 @@ int batch_run(struct ndkms_ctx *ctx, struct batch_job *jobs, size_t n, const str
 		for (size_t i = 0; i < n; i++) {
 			if (jobs[i].state != BATCH_RUNNING || jobs[i].pid != pid)
 				continue;
-			finish(ctx, &jobs[i], wstatus, fds[i], o);
+			finish(&jobs[i], wstatus, fds[i], o);
 			fds[i] = -1;
 			used -= jobs[i].share;
 			running--;
