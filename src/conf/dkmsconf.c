@@ -138,14 +138,29 @@ static void check_yes_no(struct checker *c, const struct shvars *vars, const cha
 		problem(c, true, name, "dkms.conf: Error! Unsupported %s value '%s'", name, v);
 }
 
+/*
+ * A module's file and folder names reach make, strip, rpm spec scriptlets and packages run as
+ * root: only [A-Za-z0-9._+@-] (and '/' between names of a path), nothing a shell reads.
+ */
+static bool plain_chars(const char *v, bool slash)
+{
+	for (const char *s = v; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("._+@-", *s) || (slash && *s == '/')))
+			return false;
+	return true;
+}
+
 static void check_name(struct checker *c, const char *directive, const char *v, long i)
 {
 	if (!*v)
 		return;
-	if (strchr(v, '/') || streq(v, "..") || streq(v, "."))
+	if (!plain_chars(v, false) || streq(v, "..") || streq(v, ".") || v[0] == '-') {
+		_cleanup_free_ char *e = log_escape(v);
 		problem(c, true, directive,
-			"dkms.conf: Error! '%s' directive in record #%ld must be a plain file name, "
-			"not '%s'.", directive, i, v);
+			"dkms.conf: Error! '%s' directive in record #%ld must be a plain file name "
+			"([A-Za-z0-9._+@-]), not '%s'.", directive, i, e);
+	}
 }
 
 int dkms_conf_extract(const struct shvars *vars, const struct dkms_conf_opts *o,
@@ -302,6 +317,12 @@ static void check_record(struct checker *c, const struct shvars *vars,
 		problem(c, true, "DEST_MODULE_LOCATION",
 			"dkms.conf: Error! 'DEST_MODULE_LOCATION' directive in record #%ld "
 			"must not contain '..' ('%s').", i, dl);
+	else if (!plain_chars(dl, true)) {
+		_cleanup_free_ char *e = log_escape(dl);
+		problem(c, true, "DEST_MODULE_LOCATION",
+			"dkms.conf: Error! 'DEST_MODULE_LOCATION' directive in record #%ld "
+			"must be a path of plain names ([A-Za-z0-9._+@-] and '/'), not '%s'.", i, e);
+	}
 }
 
 /* read_conf_strict: at least one module, no module built or installed twice. */

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* build.c - build a module for one kernel: copy, patch, make, collect, stage, rename into place. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
@@ -159,12 +163,48 @@ static bool make_safe_path(const char *p)
  * (a --root with a space), a link to it in a fresh private folder (mkdtemp, 0700) that *alias
  * names and the caller removes with make_alias_release.
  */
+/*
+ * A make killed with ndkms leaves its /tmp/ndkms-build.PID.XXXXXX behind: remove those of ndkms
+ * runs that are gone.  Only our own (owned by us, a folder of mode 0700, which nobody else can
+ * create, rename or fill in sticky /tmp) holding nothing but the "build" link.
+ */
+static void make_alias_sweep(void)
+{
+	DIR *d = opendir("/tmp");
+
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		char *end;
+		struct stat st;
+		if (strncmp(de->d_name, "ndkms-build.", 12))
+			continue;
+		long pid = strtol(de->d_name + 12, &end, 10);
+		if (end == de->d_name + 12 || *end != '.' || pid <= 0 || pid == getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 07777) != 0700)
+			continue;
+		int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstatat(fd, "build", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			unlinkat(fd, "build", 0);
+		close(fd);
+		unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR); /* fails unless empty */
+	}
+	closedir(d);
+}
+
 static char *make_m_path(const struct build *b, char **alias)
 {
 	*alias = NULL;
 	if (make_safe_path(b->bdir))
 		return xstrdup(b->bdir);
-	*alias = mkdtemp_in("/tmp", "ndkms-build.");
+	make_alias_sweep();
+	_cleanup_free_ char *prefix = xasprintf("ndkms-build.%ld.", (long)getpid());
+	*alias = mkdtemp_in("/tmp", prefix);
 	char *link = *alias ? path_join(*alias, "build") : NULL;
 	if (link && symlink(b->bdir, link) == 0)
 		return link;

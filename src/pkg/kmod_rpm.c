@@ -84,6 +84,12 @@ static int stage(const struct kmod_pkg_opts *o, const char *sources, const struc
 {
 	for (size_t i = 0; i < k->files.n; i++) {
 		const char *b = path_basename(k->files.v[i]);
+		/* b goes into %install, %post and %preun, which rpm runs through a shell as root */
+		if (!kmod_safe_word(b)) {
+			_cleanup_free_ char *e = log_escape(b);
+			log_error("mkkmod: module file '%s' cannot be used in an RPM spec.", e);
+			return -EINVAL;
+		}
 		_cleanup_free_ char *src = xasprintf("%s/%s-%s", sources, k->kver, b);
 		_cleanup_free_ char *dst = xasprintf("/lib/modules/%s/extra/%s/%s", k->kver,
 						     o->module, b);

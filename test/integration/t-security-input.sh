@@ -86,6 +86,15 @@ mkdir -p "$ROOT/usr/src/$S-1.0"
 cp "$REPO/examples/hello/hello.c" "$REPO/examples/hello/Kbuild" "$ROOT/usr/src/$S-1.0/"
 printf 'PACKAGE_NAME="%s"\nPACKAGE_VERSION="1.0"\nBUILT_MODULE_NAME[0]="hello"\nDEST_MODULE_LOCATION[0]="/updates/dkms"\n' \
 	"$S" >"$ROOT/usr/src/$S-1.0/dkms.conf"
+# a link folder that a make killed with its ndkms left (its pid is gone) is removed by the next
+# build that needs one; a look-alike that another user made is left alone
+dead=$(sh -c 'echo $$')
+STALE=/tmp/ndkms-build.$dead.sec2test
+FOREIGN=/tmp/ndkms-build.$dead.sec2user
+trap 'rm -rf "$TMPROOT" "$STALE" "$FOREIGN"; cleanup' EXIT
+mkdir -m 0700 "$STALE" && ln -s /nonexistent "$STALE/build"
+setpriv --reuid=65534 --regid=65534 --clear-groups mkdir -m 0700 "$FOREIGN"
+check "a stale link folder and a user's look-alike are planted" sh -c '[ -L "$1/build" ] && [ -d "$2" ]' - "$STALE" "$FOREIGN"
 expect_rc "a package named with a ';' builds" 0 nd build "$S/1.0" -k "$KVER"
 check "its module was built" [ -f "$ROOT/var/lib/dkms/$S/1.0/$KVER/$ARCH/module/hello.ko" ]
 check "no code from the name ran" no_code_ran
@@ -93,6 +102,9 @@ check "no code from the name ran" no_code_ran
 alias=$(sed -n 's|^# command: make .* M=\(/tmp/ndkms-build\.[^/ ]*\)/build$|\1|p' \
 	"$ROOT/var/lib/dkms/$S/1.0/$KVER/$ARCH/log/make.log")
 check "make got a private M= link ($alias), removed after the build" sh -c '[ -n "$1" ] && [ ! -e "$1" ]' - "$alias"
+check "the stale link folder of a dead ndkms run is removed" [ ! -e "$STALE" ]
+check "the user's look-alike is left alone" [ -d "$FOREIGN" ]
+rmdir "$FOREIGN"
 nd remove "$S/1.0" --all >/dev/null 2>&1
 
 # --- lint never runs the file's code unless given --allow-shell
@@ -173,6 +185,50 @@ expect_no_out "no sanitizer report from add" "Sanitizer"
 check "nothing registered" [ ! -e "$ROOT/var/lib/dkms/forge" ]
 check "no evaluation scratch folder left by add" sh -c '[ -z "$(ls -A "$1")" ]' - "$B/tmp"
 rm -rf "$ROOT/usr/src/forge-1.0"
+
+# --- shell code in a module's file or folder name (dkms.conf): refused when the file is
+# checked, so no consumer (make, strip, the spec scriptlets mkkmod writes for rpm) gets it.
+# Each value would touch a marker in the folder ndkms runs in ($MK); none may appear.  (A
+# "\$" keeps the "$" through dkms's second expansion pass, as in a file meant to inject.)
+scratch_dir MK
+conf_case() { # DESC DIRECTIVE VALUE
+	rm -rf "$ROOT/usr/src/shname-1.0" "$ROOT/var/lib/dkms/shname"
+	mkdir -p "$ROOT/usr/src/shname-1.0"
+	cp "$REPO/examples/hello/hello.c" "$REPO/examples/hello/Kbuild" "$ROOT/usr/src/shname-1.0/"
+	{
+		echo 'PACKAGE_NAME=shname'
+		echo 'PACKAGE_VERSION=1.0'
+		echo "BUILT_MODULE_NAME[0]=hello"
+		echo "DEST_MODULE_LOCATION[0]=/updates/dkms"
+		printf "%s[0]='%s'\n" "$2" "$3"
+	} >"$ROOT/usr/src/shname-1.0/dkms.conf"
+	( cd "$MK" && "$NDKMS" --root "$ROOT" add shname/1.0 ) >"$OUT" 2>&1
+	check "add of a dkms.conf with $1 is refused" [ "$?" != 0 ]
+	expect_out "add: the message names $2" "dkms.conf: Error! '$2' directive in record #0 must be"
+	check "add: shname is not registered" [ ! -e "$ROOT/var/lib/dkms/shname" ]
+	( cd "$MK" && "$NDKMS" lint "$ROOT/usr/src/shname-1.0/dkms.conf" ) >"$OUT" 2>&1
+	check "lint of a dkms.conf with $1 is an error" [ "$?" != 0 ]
+	expect_out "lint: the message names $2" "'$2' directive in record #0 must be"
+	check "no code from $1 ran" sh -c '! find "$1" "$2" -name "pwned*" | grep -q .' - "$MK" "$TMPROOT"
+}
+conf_case "a ';' in BUILT_MODULE_NAME" BUILT_MODULE_NAME 'hello;touch pwned-built'
+conf_case "\$(...) in BUILT_MODULE_NAME" BUILT_MODULE_NAME 'hello\$(touch pwned-built2)'
+conf_case "a ';' in DEST_MODULE_NAME" DEST_MODULE_NAME 'x;touch pwned-dest'
+conf_case "\$(...) in DEST_MODULE_LOCATION" DEST_MODULE_LOCATION '/updates/\$(touch pwned-loc)'
+conf_case "a ';' in DEST_MODULE_LOCATION" DEST_MODULE_LOCATION '/extra/x;touch pwned-loc2'
+conf_case "a space in DEST_MODULE_LOCATION" DEST_MODULE_LOCATION '/extra/a b'
+rm -rf "$ROOT/usr/src/shname-1.0" "$ROOT/var/lib/dkms/shname"
+# a built module file whose name holds shell code (left by another tool in the state folder)
+# never reaches the spec's %install: mkkmod --format rpm refuses it
+MODDIR=$ROOT/var/lib/dkms/hello/1.0/$KVER/$ARCH/module
+cp "$MODDIR/hello.ko" "$MODDIR/x;touch pwned-rpm;y.ko"
+( cd "$MK" && "$NDKMS" --root "$ROOT" mkkmod hello/1.0 -k "$KVER" --format rpm --out "$MK/rpms" ) >"$OUT" 2>&1
+check "mkkmod --format rpm of a module file named with shell code fails" [ "$?" != 0 ]
+expect_out "mkkmod says which file cannot go into a spec" \
+	"mkkmod: module file 'x;touch pwned-rpm;y.ko' cannot be used in an RPM spec."
+check "no rpm written" sh -c '! find "$1" -name "*.rpm" 2>/dev/null | grep -q .' - "$MK/rpms"
+check "no code from the file name ran" sh -c '! find "$1" "$2" -name "pwned*" | grep -q .' - "$MK" "$TMPROOT"
+rm -f "$MODDIR/x;touch pwned-rpm;y.ko"
 
 check "nothing written outside the root" host_unchanged
 done_testing
