@@ -42,6 +42,10 @@ if [ -z "${NDKMS_IN_NS:-}" ]; then
 	mkpkg linux-test-headers "6.1-1" "$S/st-headers" "$S/linux-test-headers-6.1-1-$ARCH.pkg.tar.zst"
 	check "the headers package holds the build folder" sh -c "bsdtar -tf '$S/linux-test-headers-6.1-1-$ARCH.pkg.tar.zst' |
 		grep -qx 'usr/lib/modules/$KVER/build/include/'"
+	# a hostile headers package: a link in its build folder leaves the package
+	mkdir -p "$S/st-evil/usr/lib/modules/9.9.9-evil/build/include"
+	ln -s /etc "$S/st-evil/usr/lib/modules/9.9.9-evil/build/source"
+	mkpkg linux-evil-headers "1-1" "$S/st-evil" "$S/linux-evil-headers-1-1-$ARCH.pkg.tar.zst"
 	printf '[options]\nArchitecture = auto\nSigLevel = Never\nLocalFileSigLevel = Never\n' >"$S/pacman.conf"
 	NDKMS_IN_NS=1 S=$S NDKMS_TESTN=$TESTN unshare -m sh "$0"
 	exit $?
@@ -99,6 +103,15 @@ expect_rc "pacman -Q linux-test" 1 $P -Q linux-test
 expect_rc "pacman -Q linux-test-headers" 1 $P -Q linux-test-headers
 check "no module folder of $KVER in the root" [ ! -e "$R/usr/lib/modules/$KVER" ]
 check "the staging folder is gone" sh -c "[ ! -e '$R/var/lib/dkms/.preflight' ]"
+
+# a headers package whose build folder links out of it is not unpacked into use: the preflight
+# leaves that kernel to the install hook (the package file comes from the parent's -U)
+EVIL=$S/linux-evil-headers-1-1-$ARCH.pkg.tar.zst
+expect_rc "preflight with a hostile headers package" 0 sh -c "echo usr/lib/modules/9.9.9-evil/build/include/ |
+	'$NDKMS' --root '$R' hook alpm preflight" -U "$EVIL"
+expect_out "its headers are refused" "the headers of kernel 9.9.9-evil in $EVIL cannot be used"
+expect_no_out "nothing was built for it" "9.9.9-evil, $ARCH: built"
+check "no staging folder is left" [ ! -e "$R/var/lib/dkms/.preflight" ]
 
 # B: broken no longer required: the transaction goes on, hello is built once and installed
 echo 'required = [ ];' >"$R/etc/ndkms/ndkms.conf"
