@@ -176,24 +176,6 @@ static void resolve_old_modules(struct hook *h)
 	}
 }
 
-static void print_tail(const char *out)
-{
-	const char *start = out + strlen(out);
-	int lines = 0;
-
-	while (start > out && lines <= FAIL_TAIL_LINES)
-		if (*--start == '\n' && start[1])
-			lines++;
-	if (*start == '\n')
-		start++;
-	for (const char *p = start; *p;) {
-		size_t n = strcspn(p, "\n");
-		if (n)
-			log_info("    %.*s", (int)n, p);
-		p += n + (p[n] == '\n');
-	}
-}
-
 static void job_ended(const struct batch_job *j, void *data)
 {
 	struct hook *h = data;
@@ -214,7 +196,8 @@ static void job_ended(const struct batch_job *j, void *data)
 			 j->v, j->k, j->a);
 	} else {
 		log_info("%s/%s, %s, %s: failed (exit %d)", j->m, j->v, j->k, j->a, j->status);
-		print_tail(j->output ? j->output : "");
+		if (j->output)
+			log_info_tail(j->output, strlen(j->output), FAIL_TAIL_LINES);
 		h->failed++;
 	}
 }

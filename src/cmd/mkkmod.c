@@ -79,20 +79,14 @@ static char *built_arch(struct ndkms_ctx *ctx, const char *m, const char *v, con
 static void module_files(const char *dir, struct strv *out)
 {
 	DIR *d = opendir(dir);
-	static const char *const ext[] = {".ko", ".ko.xz", ".ko.gz", ".ko.zst"};
 
 	if (!d)
 		return;
 	for (struct dirent *de; (de = readdir(d));) {
-		size_t n = strlen(de->d_name);
-		for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
-			size_t l = strlen(ext[i]);
-			if (n > l && streq(de->d_name + n - l, ext[i])) {
-				_cleanup_free_ char *p = path_join(dir, de->d_name);
-				if (is_reg(p))
-					strv_push(out, p);
-				break;
-			}
+		if (is_module_file_name(de->d_name)) {
+			_cleanup_free_ char *p = path_join(dir, de->d_name);
+			if (is_reg(p))
+				strv_push(out, p);
 		}
 	}
 	closedir(d);

@@ -109,19 +109,7 @@ static void print_log_tail(const char *path)
 
 	if (read_file(path, &data, &len, (size_t)64 << 20) < 0)
 		return;
-	const char *start = data + len;
-	int lines = 0;
-	while (start > data && lines <= TAIL_LINES)
-		if (*--start == '\n' && start[1])
-			lines++;
-	if (*start == '\n')
-		start++;
-	for (const char *p = start; *p;) {
-		size_t n = strcspn(p, "\n");
-		if (n)
-			log_info("    %.*s", (int)n, p);
-		p += n + (p[n] == '\n');
-	}
+	log_info_tail(data, len, TAIL_LINES);
 }
 
 int report_required_failures(const struct ndkms_ctx *ctx, const struct report *rep,

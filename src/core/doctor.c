@@ -141,26 +141,3 @@ char *doctor_installed_file(const struct doctor_scope *s, const struct dkms_conf
 	return NULL;
 }
 
-char *doctor_read_link(const char *path)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
-
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
-bool doctor_is_module_name(const char *name)
-{
-	static const char *const ext[] = {".ko", ".ko.gz", ".ko.xz", ".ko.zst"};
-	size_t n = strlen(name);
-
-	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
-		size_t l = strlen(ext[i]);
-		if (n > l && streq(name + n - l, ext[i]))
-			return true;
-	}
-	return false;
-}

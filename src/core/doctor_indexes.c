@@ -31,7 +31,7 @@ static void walk(const char *kdir, const char *rel, int depth, struct strv *out)
 		if (S_ISDIR(st.st_mode))
 			walk(kdir, sub, depth + 1, out);
 		else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
-			 doctor_is_module_name(de->d_name))
+			 is_module_file_name(de->d_name))
 			strv_push(out, sub);
 	}
 	closedir(d);

@@ -36,7 +36,3 @@ int doctor_conf(const struct doctor_scope *s, const char *m, const char *v, cons
 /* Where record i of conf is installed on K: its install or destination location, or NULL. */
 char *doctor_installed_file(const struct doctor_scope *s, const struct dkms_conf *conf, size_t i,
 			    const char *k);
-/* A symlink's text, or NULL. */
-char *doctor_read_link(const char *path);
-/* "<name>.ko", ".ko.gz", ".ko.xz" or ".ko.zst". */
-bool doctor_is_module_name(const char *name);

@@ -204,7 +204,7 @@ void doctor_check_modules(struct doctor_scope *s)
 					continue;
 				policy_get(s, k, secure_boot, &kp);
 				for (struct dirent *de; (de = readdir(d));) {
-					if (!doctor_is_module_name(de->d_name))
+					if (!is_module_file_name(de->d_name))
 						continue;
 					_cleanup_free_ char *f = path_join(moddir, de->d_name);
 					check_file(s, kctx, f, m, v, k, a, &kp);

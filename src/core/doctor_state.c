@@ -24,7 +24,7 @@ static void check_source(struct doctor_scope *s, const char *m, const char *v)
 	const struct ndkms_ctx *ctx = s->ctx;
 	_cleanup_free_ char *mv = state_mv_dir(ctx, m, v);
 	_cleanup_free_ char *link = path_join(mv, "source");
-	_cleanup_free_ char *target = doctor_read_link(link);
+	_cleanup_free_ char *target = read_link(link);
 	_cleanup_free_ char *src = state_source_dir(ctx, m, v);
 	bool idle = nothing_built(s, m, v);
 	enum doctor_fix fix = idle ? DOCTOR_UNREGISTER : DOCTOR_PERSON;
@@ -166,7 +166,7 @@ static void check_active_links(struct doctor_scope *s, const char *m)
 			continue;
 		if (v && state_is_built(ctx, m, v, k, a))
 			continue;
-		_cleanup_free_ char *target = doctor_read_link(link);
+		_cleanup_free_ char *target = read_link(link);
 		doctor_add(s, "installed-not-built", v ? DOCTOR_DROP_INSTALLED : DOCTOR_PERSON, m, v,
 			   k, a, link, "%s%s%s is installed for %s (%s) but its build %s is gone", m,
 			   v ? "/" : "", v ? v : "", k, a, target ? target : "(unreadable)");

@@ -53,7 +53,7 @@ static void owned_on(const struct doctor_scope *s, const char *k, struct strv *f
 			_cleanup_free_ char *moddir = path_join(base, "module");
 			DIR *md = opendir(moddir);
 			for (struct dirent *me; md && (me = readdir(md));)
-				if (doctor_is_module_name(me->d_name))
+				if (is_module_file_name(me->d_name))
 					strv_pushf(files, "%s/updates/dkms/%s", kdir, me->d_name);
 			if (md)
 				closedir(md);
@@ -75,7 +75,7 @@ static void check_unowned(struct doctor_scope *s, const char *k)
 		_cleanup_free_ char *dir = path_join(kdir, dirs.v[i]);
 		DIR *d = opendir(dir);
 		for (struct dirent *de; d && (de = readdir(d));) {
-			if (!doctor_is_module_name(de->d_name))
+			if (!is_module_file_name(de->d_name))
 				continue;
 			_cleanup_free_ char *f = path_join(dir, de->d_name);
 			if (strv_contains(&files, f))
@@ -116,7 +116,7 @@ static const char *crc_mismatch(const struct kabi_symtab *t, const struct kabi_m
 static void check_weak_link(struct weak_scan *w, const char *link)
 {
 	const struct ndkms_ctx *ctx = w->s->ctx;
-	_cleanup_free_ char *text = doctor_read_link(link);
+	_cleanup_free_ char *text = read_link(link);
 	struct stat st;
 
 	if (stat(link, &st) < 0) {
@@ -154,7 +154,7 @@ static void walk_weak(struct weak_scan *w, const char *dir, int depth)
 			continue;
 		if (S_ISDIR(st.st_mode))
 			walk_weak(w, p, depth + 1);
-		else if (S_ISLNK(st.st_mode) && doctor_is_module_name(de->d_name))
+		else if (S_ISLNK(st.st_mode) && is_module_file_name(de->d_name))
 			check_weak_link(w, p);
 	}
 	closedir(d);

@@ -35,17 +35,6 @@ char *state_original_dir(const struct ndkms_ctx *ctx, const char *m, const char 
 	return xasprintf("%s/%s/original_module/%s/%s", ctx->dkms_tree, m, k, a);
 }
 
-static char *read_link(const char *p)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
-
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
 char *state_source_dir(const struct ndkms_ctx *ctx, const char *m, const char *v)
 {
 	_cleanup_free_ char *mv = state_mv_dir(ctx, m, v);

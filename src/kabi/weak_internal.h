@@ -26,8 +26,6 @@ char *weak_link_text(const struct weak_path *p);
 /* The in-root path a weak link's text points to, normalised; NULL when outside lib/modules. */
 char *weak_link_resolve(const char *sub, const char *text);
 
-/* "<name>.ko", ".ko.xz", ".ko.gz" or ".ko.zst". */
-bool weak_is_module_file(const char *name);
 /* Paths (below kdir/weak-updates, as subpaths) of every symlink to a module file. */
 void weak_list_links(const char *kdir, struct strv *subs);
 /* Host paths of real module files of kdir outside kernel/ and weak-updates/. */

@@ -14,19 +14,6 @@
 
 #define MAX_DEPTH 16
 
-bool weak_is_module_file(const char *name)
-{
-	static const char *const ext[] = {".ko", ".ko.xz", ".ko.gz", ".ko.zst"};
-	size_t n = strlen(name);
-
-	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
-		size_t l = strlen(ext[i]);
-		if (n > l && streq(name + n - l, ext[i]))
-			return true;
-	}
-	return false;
-}
-
 /* Split a normalised absolute path into components; false on "." or ".." or empty ones. */
 static bool clean_components(const char *p, struct strv *out)
 {
@@ -83,7 +70,7 @@ int weak_path_parse(const char *base, const char *in, struct weak_path *p, const
 		*why = "it is a weak-updates link itself";
 		return -EINVAL;
 	}
-	if (!weak_is_module_file(c.v[c.n - 1])) {
+	if (!is_module_file_name(c.v[c.n - 1])) {
 		*why = "it is not a .ko[.xz|.gz|.zst] file";
 		return -EINVAL;
 	}
@@ -180,7 +167,7 @@ static void walk(int depth, const char *dir, const char *rel, bool links, struct
 		if (S_ISDIR(st.st_mode)) {
 			if (depth < MAX_DEPTH)
 				walk(depth + 1, p, r, links, out);
-		} else if (weak_is_module_file(de->d_name)) {
+		} else if (is_module_file_name(de->d_name)) {
 			if (links && S_ISLNK(st.st_mode))
 				strv_push(out, r);
 			else if (!links && (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) && is_reg(p))))

@@ -167,21 +167,14 @@ int kmod_pkgbuild_write(const struct kmod_pkg_opts *o, const char *src_dir)
 	_cleanup_free_ char *tarball = xasprintf("%s/%s.tar.gz", dir, mv);
 	_cleanup_free_ char *pb = path_join(dir, "PKGBUILD");
 	_cleanup_strbuf_ struct strbuf text = STRBUF_INIT;
-	struct tarw t = {0};
 	char sum[65];
 
 	r = mkdir(dir, 0755) < 0 || chmod(dir, 0755) < 0 ? -errno : 0;
 	if (r == 0) {
-		r = tarw_open(&t, tarball);
-		if (r == 0)
-			r = tarw_add_tree(&t, src_dir, mv);
-		if (r == 0)
-			r = tarw_close(&t);
-		else
-			tarw_abort(&t);
+		_cleanup_free_ char *why = NULL;
+		r = tarw_tree(tarball, src_dir, mv, &why);
 		if (r < 0)
-			log_error("mkkmod: cannot archive %s: %s", src_dir, t.why ? t.why : strerror(-r));
-		free(t.why);
+			log_error("mkkmod: cannot archive %s: %s", src_dir, why ? why : strerror(-r));
 	}
 	if (r == 0)
 		r = chmod(tarball, 0644) < 0 ? -errno : 0;

@@ -224,22 +224,15 @@ int kmod_srpm_build(const struct kmod_pkg_opts *o, const char *src_dir)
 	_cleanup_free_ char *tarball = xasprintf("%s/%s.tar.gz", sources, mv);
 	_cleanup_free_ char *sp = xasprintf("%s/kmod-%s.spec", top, o->module);
 	_cleanup_strbuf_ struct strbuf spec = STRBUF_INIT;
-	struct tarw t = {0};
 	int r = mkdir_p(sources, 0755);
 
 	if (r == 0)
 		r = mkdir_p(o->out_dir, 0755);
 	if (r == 0) {
-		r = tarw_open(&t, tarball);
-		if (r == 0)
-			r = tarw_add_tree(&t, src_dir, mv);
-		if (r == 0)
-			r = tarw_close(&t);
-		else
-			tarw_abort(&t);
+		_cleanup_free_ char *why = NULL;
+		r = tarw_tree(tarball, src_dir, mv, &why);
 		if (r < 0)
-			log_error("mkkmod: cannot archive %s: %s", src_dir, t.why ? t.why : strerror(-r));
-		free(t.why);
+			log_error("mkkmod: cannot archive %s: %s", src_dir, why ? why : strerror(-r));
 	}
 	if (r == 0) {
 		const char *keys[] = {"@M@", o->module, "@V@", o->version, "@VER@", ver,

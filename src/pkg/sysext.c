@@ -194,20 +194,13 @@ static int fill(const struct kmod_sysext_opts *s, const struct kmod_kernel *k, s
 static int write_archive(const struct kmod_sysext_opts *s, const char *priv, const char *tree)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s/%s.tar.zst", priv, s->name);
-	struct tarw t = {0};
-	int r = tarw_open(&t, tmp);
+	_cleanup_free_ char *why = NULL;
+	int r = tarw_tree(tmp, tree, ".", &why);
 
-	if (r == 0)
-		r = tarw_add_tree(&t, tree, ".");
-	if (r == 0)
-		r = tarw_close(&t);
-	else
-		tarw_abort(&t);
 	if (r == 0)
 		r = chmod(tmp, 0644) < 0 ? -errno : 0;
 	if (r < 0)
-		log_error("mkkmod: cannot write %s.tar.zst: %s", s->name, t.why ? t.why : strerror(-r));
-	free(t.why);
+		log_error("mkkmod: cannot write %s.tar.zst: %s", s->name, why ? why : strerror(-r));
 	return r;
 }
 

@@ -190,3 +190,18 @@ void tarw_abort(struct tarw *t)
 	free(t->why);
 	t->why = NULL;
 }
+
+int tarw_tree(const char *file, const char *dir, const char *arcdir, char **why)
+{
+	struct tarw t = {0};
+	int r = tarw_open(&t, file);
+
+	if (r == 0)
+		r = tarw_add_tree(&t, dir, arcdir);
+	if (r == 0)
+		r = tarw_close(&t);
+	else
+		tarw_abort(&t);
+	*why = t.why;
+	return r;
+}

@@ -30,3 +30,9 @@ int tarw_add_data(struct tarw *t, const char *arcpath, const void *data, size_t 
 int tarw_close(struct tarw *t);
 /* Drop an unfinished archive (its temporary file too) and t->why. */
 void tarw_abort(struct tarw *t);
+/*
+ * The whole archive file of host folder dir as arcdir/... (tarw_open, tarw_add_tree, tarw_close).
+ * On failure *why is the reason when finishing the archive failed (the caller frees it), NULL when
+ * an earlier step did (the errno then says it).
+ */
+int tarw_tree(const char *file, const char *dir, const char *arcdir, char **why);

@@ -163,14 +163,28 @@ int read_file(const char *path, char **out, size_t *len, size_t max)
 	return 0;
 }
 
-static int fsync_dir_of(const char *path)
+char *read_link(const char *p)
 {
-	_cleanup_free_ char *d = path_dirname(path);
-	_cleanup_close_ int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char buf[PATH_MAX];
+	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
 
-	if (fd < 0)
-		return -errno;
-	return fsync(fd) < 0 && errno != EINVAL ? -errno : 0;
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+bool is_module_file_name(const char *name)
+{
+	static const char *const ext[] = {".ko", ".ko.gz", ".ko.xz", ".ko.zst"};
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
+		size_t l = strlen(ext[i]);
+		if (n > l && streq(name + n - l, ext[i]))
+			return true;
+	}
+	return false;
 }
 
 mode_t copied_mode(mode_t m)

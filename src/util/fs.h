@@ -20,6 +20,10 @@ bool path_exists(const char *p);   /* lstat succeeds */
 bool is_dir(const char *p);        /* stat: a directory (follows links) */
 bool is_reg(const char *p);        /* stat: a regular file (follows links) */
 bool is_symlink(const char *p);
+/* The text of symlink p, or NULL if it is not one (or cannot be read). */
+char *read_link(const char *p);
+/* name ends in .ko, .ko.gz, .ko.xz or .ko.zst after something. */
+bool is_module_file_name(const char *name);
 
 int mkdir_p(const char *path, mode_t mode);
 /* Remove path and everything below it; a missing path is success. */

@@ -110,3 +110,21 @@ void log_debug(const char *fmt, ...)
 		return;
 	EMIT(stderr, "ndkms: ", true);
 }
+
+void log_info_tail(const char *text, size_t len, int lines)
+{
+	const char *start = text + len;
+	int seen = 0;
+
+	while (start > text && seen <= lines)
+		if (*--start == '\n' && start[1])
+			seen++;
+	if (*start == '\n')
+		start++;
+	for (const char *p = start; *p;) {
+		size_t n = strcspn(p, "\n");
+		if (n)
+			log_info("    %.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}

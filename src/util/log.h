@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/macro.h"
 
@@ -30,3 +31,6 @@ void log_debug(const char *fmt, ...) _printf_(1, 2);
  * character, newlines and tabs too, as \xHH.  Returns a new string.
  */
 char *log_escape(const char *s);
+/* The last lines of text (len bytes) through log_info, each indented by four spaces, empty ones left
+ * out (the tail of a failed build's output). */
+void log_info_tail(const char *text, size_t len, int lines);

@@ -59,7 +59,7 @@ int outfile_open(struct outfile *o, const char *path)
 	return r;
 }
 
-static int fsync_dir_of(const char *path)
+int fsync_dir_of(const char *path)
 {
 	_cleanup_free_ char *d = path_dirname(path);
 	_cleanup_close_ int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -28,3 +28,5 @@ int outfile_open(struct outfile *o, const char *path);
 int outfile_commit(struct outfile *o, mode_t mode, int r);
 /* Remove the temporary and release o (a no-op on a released one). */
 void outfile_abort(struct outfile *o);
+/* fsync the folder path is in (a rename or link there is then on disk); EINVAL counts as done. */
+int fsync_dir_of(const char *path);
