@@ -36,6 +36,12 @@ skip_all() {
 	exit 0
 }
 done_testing() { echo "1..$TESTN"; }
+# need_module_signing: skip the whole test unless $KVER's headers are here and that kernel signs modules.
+need_module_signing() {
+	[ -n "$KVER" ] || skip_all "no kernel headers installed"
+	grep -q '^CONFIG_MODULE_SIG_HASH=' "/lib/modules/$KVER/build/include/config/auto.conf" ||
+		skip_all "$KVER is built without module signatures"
+}
 
 # check DESC CMD...: one TAP line from a command's status.
 check() {

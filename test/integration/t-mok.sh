@@ -3,9 +3,7 @@
 # certificate, none, pending, Secure Boot off, mok-variables copies, malformed lists), mok
 # enroll through mokutil, and the one Secure Boot warning of build, install and autoinstall.
 . "$(dirname "$0")/../lib.sh"
-[ -n "$KVER" ] || skip_all "no kernel headers installed"
-grep -q '^CONFIG_MODULE_SIG_HASH=' "/lib/modules/$KVER/build/include/config/auto.conf" ||
-	skip_all "$KVER is built without module signatures"
+need_module_signing
 mkroot
 add_source hello 1.0
 mkdir -p "$ROOT/etc/dkms"

@@ -4,9 +4,7 @@
 # kernel, by the first build; never by an install that builds nothing, a BUILD_EXCLUSIVE
 # refusal, an autoinstall with nothing to build, or the rebuild of a dependant after a build.
 . "$(dirname "$0")/../lib.sh"
-[ -n "$KVER" ] || skip_all "no kernel headers installed"
-grep -q '^CONFIG_MODULE_SIG_HASH=' "/lib/modules/$KVER/build/include/config/auto.conf" ||
-	skip_all "$KVER is built without module signatures"
+need_module_signing
 mkroot
 add_source hello 1.0
 add_source hello 1.1
