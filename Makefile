@@ -135,7 +135,7 @@ demo: deps-demo
 unit: $(UNIT_BINS)
 
 # The package-ownership backends compile on a machine without libalpm or librpm too.
-NOPKG_CFLAGS := $(filter-out -DHAVE_ALPM -DHAVE_RPM -DALPM_SONAME% -DRPM_SONAME%,$(BASE_CFLAGS))
+NOPKG_CFLAGS := $(filter-out -MMD -MP -DHAVE_ALPM -DHAVE_RPM -DALPM_SONAME% -DRPM_SONAME%,$(BASE_CFLAGS))
 check-nopkg:
 	@for f in src/pkg/owner_alpm.c src/pkg/owner_rpm.c; do \
 		$(CC) $(NOPKG_CFLAGS) -fsyntax-only $$f || exit 1; done

@@ -1,2 +1,0 @@
-owner_alpm.o: src/pkg/owner_alpm.c src/pkg/owner.h
-src/pkg/owner.h:
