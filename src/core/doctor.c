@@ -89,6 +89,13 @@ bool doctor_kernel_wanted(const struct doctor_scope *s, const char *kver)
 	return s->kernels.n == 0 || strv_contains(&s->kernels, kver);
 }
 
+bool doctor_version_wanted(const struct doctor_scope *s, const char *v)
+{
+	const char *want = s->ctx->version;
+
+	return !want || !*want || streq(want, v);
+}
+
 void doctor_list_kernels(const struct doctor_scope *s, struct strv *out)
 {
 	DIR *d = opendir(s->ctx->install_tree);

@@ -15,6 +15,8 @@ struct doctor_scope {
 
 /* Whether kver is one the run looks at. */
 bool doctor_kernel_wanted(const struct doctor_scope *s, const char *kver);
+/* Whether version v is one the run looks at (-m M/V names one, else every version). */
+bool doctor_version_wanted(const struct doctor_scope *s, const char *v);
 /* Kernel folders of the install tree that the run looks at, sorted. */
 void doctor_list_kernels(const struct doctor_scope *s, struct strv *out);
 

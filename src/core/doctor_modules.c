@@ -187,7 +187,7 @@ void doctor_check_modules(struct doctor_scope *s)
 		for (size_t j = 0; j < vs.n; j++) {
 			const char *v = vs.v[j];
 			_cleanup_strv_ struct strv kas = STRV_INIT;
-			if (ctx->version && *ctx->version && !streq(ctx->version, v))
+			if (!doctor_version_wanted(s, v))
 				continue;
 			state_list_kernels(ctx, m, v, &kas);
 			for (size_t l = 0; l < kas.n; l++) {

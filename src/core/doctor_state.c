@@ -162,7 +162,7 @@ static void check_active_links(struct doctor_scope *s, const char *m)
 			continue;
 		_cleanup_free_ char *v = state_active_version(ctx, m, k, a);
 		_cleanup_free_ char *link = path_join(mdir, de->d_name);
-		if (v && s->ctx->version && *s->ctx->version && !streq(v, s->ctx->version))
+		if (v && !doctor_version_wanted(s, v))
 			continue;
 		if (v && state_is_built(ctx, m, v, k, a))
 			continue;
@@ -185,7 +185,7 @@ void doctor_check_state(struct doctor_scope *s)
 		state_list_versions(ctx, m, &vs);
 		for (size_t j = 0; j < vs.n; j++) {
 			const char *v = vs.v[j];
-			if (ctx->version && *ctx->version && !streq(ctx->version, v))
+			if (!doctor_version_wanted(s, v))
 				continue;
 			check_source(s, m, v);
 			_cleanup_strv_ struct strv kas = STRV_INIT;
