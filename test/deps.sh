@@ -8,8 +8,8 @@ build_pkgs="gcc make pkg-config libkmod-dev libconfig-dev libarchive-dev libssl-
 # Essential and Priority: required packages): modinfo (kmod); t-demo-deps.sh checks the list
 demo_pkgs="$build_pkgs kmod"
 test_pkgs="$build_pkgs kmod linux-headers-amd64 bc patch dkms xz-utils zstd time"
-# the certificate fields t-sign and t-mok compare with what openssl reads
-test_pkgs="$test_pkgs openssl"
+# the certificate fields t-sign and t-mok compare with what openssl reads; JSON parsed by python3
+test_pkgs="$test_pkgs openssl python3"
 # reliability: libFuzzer (clang + its runtime), valgrind memcheck, unshare/mount for full disks
 test_pkgs="$test_pkgs clang libclang-rt-14-dev valgrind util-linux"
 # hooks and ownership: real pacman and rpm transactions, kernel-install, makepkg
