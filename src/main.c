@@ -86,13 +86,13 @@ static void set_module_arg(struct ndkms_ctx *ctx, const char *v)
 {
 	const char *slash = strchr(v, '/');
 
-	free(ctx->module);
+	free(ctx->opt.module);
 	if (slash) {
-		ctx->module = xstrndup(v, (size_t)(slash - v));
-		free(ctx->version);
-		ctx->version = xstrdup(slash + 1);
+		ctx->opt.module = xstrndup(v, (size_t)(slash - v));
+		free(ctx->opt.version);
+		ctx->opt.version = xstrdup(slash + 1);
 	} else {
-		ctx->module = xstrdup(v);
+		ctx->opt.module = xstrdup(v);
 	}
 }
 
@@ -101,37 +101,37 @@ static int apply_option(struct ndkms_ctx *ctx, struct parsed *p, const char *nam
 	if (streq(name, "module") || streq(name, "m")) {
 		set_module_arg(ctx, val);
 	} else if (streq(name, "v")) {
-		free(ctx->version);
-		ctx->version = xstrdup(val);
+		free(ctx->opt.version);
+		ctx->opt.version = xstrdup(val);
 	} else if (streq(name, "kernelver") || streq(name, "k")) {
 		if (!*val) {
 			log_error("Empty kernel version parameter.");
 			return DKMS_EXIT(16);
 		}
-		strv_push(&ctx->kvers, val);
+		strv_push(&ctx->opt.kvers, val);
 	} else if (streq(name, "arch") || streq(name, "a")) {
 		if (!*val) {
 			log_error("Empty architecture parameter.");
 			return DKMS_EXIT(16);
 		}
-		strv_push(&ctx->arches, val);
+		strv_push(&ctx->opt.arches, val);
 	} else if (streq(name, "c")) {
-		free(ctx->conf_file);
-		ctx->conf_file = xstrdup(val);
+		free(ctx->opt.conf_file);
+		ctx->opt.conf_file = xstrdup(val);
 	} else if (streq(name, "j")) {
-		if (ctx_parse_jobs(val, &ctx->jobs) < 0) {
+		if (ctx_parse_jobs(val, &ctx->opt.jobs) < 0) {
 			log_error("Invalid number of parallel jobs: %s", val);
 			return DKMS_EXIT(2);
 		}
 	} else if (streq(name, "templatekernel")) {
-		free(ctx->templatekernel);
-		ctx->templatekernel = xstrdup(val);
+		free(ctx->opt.templatekernel);
+		ctx->opt.templatekernel = xstrdup(val);
 	} else if (streq(name, "config")) {
-		free(ctx->kconfig_opt);
-		ctx->kconfig_opt = xstrdup(val);
+		free(ctx->opt.kconfig_opt);
+		ctx->opt.kconfig_opt = xstrdup(val);
 	} else if (streq(name, "kernelsourcedir")) {
-		free(ctx->kernel_source_dir_opt);
-		ctx->kernel_source_dir_opt = xstrdup(val);
+		free(ctx->opt.kernel_source_dir_opt);
+		ctx->opt.kernel_source_dir_opt = xstrdup(val);
 	} else if (streq(name, "dkmstree")) {
 		p->dkmstree = val;
 	} else if (streq(name, "sourcetree")) {
@@ -141,14 +141,14 @@ static int apply_option(struct ndkms_ctx *ctx, struct parsed *p, const char *nam
 	} else if (streq(name, "root")) {
 		p->root = val;
 	} else if (streq(name, "archive")) {
-		free(ctx->archive);
-		ctx->archive = xstrdup(val);
+		free(ctx->opt.archive);
+		ctx->opt.archive = xstrdup(val);
 	} else if (streq(name, "directive")) {
 		if (!strchr(val, '=')) {
 			log_error("Invalid directive '%s': expected NAME=value.", val);
 			return DKMS_EXIT(2);
 		}
-		strv_push(&ctx->directives, val);
+		strv_push(&ctx->opt.directives, val);
 	}
 	return 0;
 }
@@ -156,35 +156,35 @@ static int apply_option(struct ndkms_ctx *ctx, struct parsed *p, const char *nam
 static int apply_flag(struct ndkms_ctx *ctx, struct parsed *p, const char *name)
 {
 	if (streq(name, "force"))
-		ctx->force = true;
+		ctx->opt.force = true;
 	else if (streq(name, "force-version-override"))
-		ctx->force_version_override = true;
+		ctx->opt.force_version_override = true;
 	else if (streq(name, "all"))
-		ctx->all = true;
+		ctx->opt.all = true;
 	else if (streq(name, "binaries-only"))
-		ctx->binaries_only = true;
+		ctx->opt.binaries_only = true;
 	else if (streq(name, "source-only"))
-		ctx->source_only = true;
+		ctx->opt.source_only = true;
 	else if (streq(name, "rpm_safe_upgrade"))
-		ctx->rpm_safe_upgrade = true;
+		ctx->opt.rpm_safe_upgrade = true;
 	else if (streq(name, "no-depmod"))
-		ctx->no_depmod = true;
+		ctx->opt.no_depmod = true;
 	else if (streq(name, "modprobe-on-install"))
-		ctx->modprobe_on_install = true;
+		ctx->opt.modprobe_on_install = true;
 	else if (streq(name, "verbose") || streq(name, "debug"))
-		ctx->verbose = true;
+		ctx->opt.verbose = true;
 	else if (streq(name, "quiet") || streq(name, "q"))
-		ctx->quiet = true;
+		ctx->opt.quiet = true;
 	else if (streq(name, "version") || streq(name, "V"))
 		p->version = true;
 	else if (streq(name, "help") || streq(name, "h"))
 		p->help = true;
 	else if (streq(name, "symlink-modules"))
-		ctx->symlink_modules = true;
+		ctx->opt.symlink_modules = true;
 	else if (streq(name, "json"))
-		ctx->json = true;
+		ctx->opt.json = true;
 	else if (streq(name, "repair"))
-		ctx->repair = true;
+		ctx->opt.repair = true;
 	else if (strneq(name, "no-", 3))
 		log_note("Deprecated feature: --%s", name);
 	return 0;
@@ -243,22 +243,22 @@ static void classify_word(struct ndkms_ctx *ctx, const char *w)
 	size_t n = strlen(w);
 
 	if (n >= 9 && streq(w + n - 9, "dkms.conf") && is_reg(w)) {
-		free(ctx->src_tree_arg);
-		ctx->src_tree_arg = path_dirname(w);
+		free(ctx->opt.src_tree_arg);
+		ctx->opt.src_tree_arg = path_dirname(w);
 		return;
 	}
 	_cleanup_free_ char *conf = path_join(w, "dkms.conf");
 	if (is_dir(w) && is_reg(conf)) {
-		free(ctx->src_tree_arg);
-		ctx->src_tree_arg = xstrdup(w);
+		free(ctx->opt.src_tree_arg);
+		ctx->opt.src_tree_arg = xstrdup(w);
 		return;
 	}
 	if (is_reg(w)) {
-		free(ctx->tarball_arg);
-		ctx->tarball_arg = xstrdup(w);
+		free(ctx->opt.tarball_arg);
+		ctx->opt.tarball_arg = xstrdup(w);
 		return;
 	}
-	if (!ctx->module) {
+	if (!ctx->opt.module) {
 		set_module_arg(ctx, w);
 		return;
 	}
@@ -329,8 +329,8 @@ static int parse_args(struct ndkms_ctx *ctx, struct parsed *p, int argc, char **
 			continue;
 		}
 		const struct cmd *c = find_cmd(a);
-		if (c && !ctx->action) {
-			ctx->action = xstrdup(a);
+		if (c && !ctx->opt.action) {
+			ctx->opt.action = xstrdup(a);
 			if (c->flags & CMD_OWN_ARGS) {
 				*own = i;
 				return 0;
@@ -357,11 +357,11 @@ int main(int argc, char **argv)
 	umask(022);
 	ctx_init(&ctx);
 
-	ctx.as_dkms = streq(prog_name, "dkms");
+	ctx.opt.as_dkms = streq(prog_name, "dkms");
 	r = parse_args(&ctx, &p, argc, argv, &own);
 	if (r < 0)
 		goto out;
-	log_setup(ctx.quiet, ctx.verbose);
+	log_setup(ctx.opt.quiet, ctx.opt.verbose);
 	if (p.version) {
 		if (streq(prog_name, "dkms"))
 			printf("dkms-%s\n", DKMS_COMPAT_VERSION);
@@ -373,34 +373,30 @@ int main(int argc, char **argv)
 		usage(stdout);
 		goto out;
 	}
-	if (!ctx.action) {
+	if (!ctx.opt.action) {
 		log_error("No action was specified.");
 		usage(stderr);
 		r = DKMS_EXIT(2);
 		goto out;
 	}
-	const struct cmd *c = find_cmd(ctx.action);
+	const struct cmd *c = find_cmd(ctx.opt.action);
 	if (!c) {
-		log_error("The action %s is not implemented by ndkms yet.", ctx.action);
+		log_error("The action %s is not implemented by ndkms yet.", ctx.opt.action);
 		r = DKMS_EXIT(2);
 		goto out;
-	}
-	if (p.root) {
-		free(ctx.root);
-		ctx.root = xstrdup(p.root);
 	}
 	r = cmd_validate_args(&ctx);
 	if (r < 0)
 		goto out;
-	r = ctx_setup(&ctx, p.dkmstree, p.sourcetree, p.installtree);
+	r = ctx_setup(&ctx, p.root, p.dkmstree, p.sourcetree, p.installtree);
 	if (r < 0)
 		goto out;
-	if ((c->flags & CMD_DKMS_ARGS) && !ctx.distro) {
+	if ((c->flags & CMD_DKMS_ARGS) && !ctx.env->distro) {
 		log_error("System is missing os-release file.");
 		r = DKMS_EXIT(4);
 		goto out;
 	}
-	if ((c->flags & CMD_NEEDS_ROOT) && !ctx.is_root) {
+	if ((c->flags & CMD_NEEDS_ROOT) && !ctx.env->is_root) {
 		log_error("You must be root to use this command.");
 		r = DKMS_EXIT(1);
 		goto out;

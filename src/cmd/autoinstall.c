@@ -129,7 +129,7 @@ static bool report_stuck(const struct batch_job *jobs, size_t n, const struct st
 
 int autoinstall_kernel(struct ndkms_ctx *ctx, struct report *table)
 {
-	_cleanup_free_ char *noauto = path_join(ctx->etc_dkms, "no-autoinstall");
+	_cleanup_free_ char *noauto = path_join(ctx->env->etc_dkms, "no-autoinstall");
 	const char *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
 	_cleanup_strv_ struct strv names = STRV_INIT, vers = STRV_INIT;
 	struct ai_report rep = {STRV_INIT, STRV_INIT, STRV_INIT, STRV_INIT, 0, ctx, table};
@@ -182,12 +182,12 @@ int autoinstall_kernel(struct ndkms_ctx *ctx, struct report *table)
 	if (need_build && (r = kernel_check_headers(ctx, k)) < 0)
 		goto out;
 
-	ctx->defer_depmod = true;
+	ctx->ses.defer_depmod = true;
 	struct batch_opts bo = {.work = jobs_install, .started = ai_started, .ended = ai_ended,
 				.data = &rep};
 	jobs_prepare_keys(ctx, jobs, njobs);
 	r = batch_run(ctx, jobs, njobs, &bo);
-	ctx->defer_depmod = false;
+	ctx->ses.defer_depmod = false;
 	int dr = lifecycle_flush_depmod(ctx);
 	if (r < 0)
 		goto out;
@@ -238,10 +238,10 @@ static int run_autoinstall(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ ch
 
 int need_one_kernel(struct ndkms_ctx *ctx)
 {
-	if (ctx->kvers.n != 1) {
+	if (ctx->opt.kvers.n != 1) {
 		log_error("The action %s requires exactly one kernel version parameter on the command "
 			  "line.",
-			  ctx->action);
+			  ctx->opt.action);
 		return DKMS_EXIT(4);
 	}
 	return ctx_resolve_targets(ctx, false, true);
@@ -263,7 +263,7 @@ int unbuild_kernel(struct ndkms_ctx *ctx, bool only_autoinstall)
 	_cleanup_strv_ struct strv mods = STRV_INIT;
 	struct strbuf failed = STRBUF_INIT;
 
-	ctx->defer_depmod = true;
+	ctx->ses.defer_depmod = true;
 	state_list_modules(ctx, &mods);
 	for (size_t i = 0; i < mods.n; i++) {
 		_cleanup_strv_ struct strv vers = STRV_INIT;
@@ -282,10 +282,10 @@ int unbuild_kernel(struct ndkms_ctx *ctx, bool only_autoinstall)
 					continue;
 			}
 			log_note("dkms: removing module %s/%s for kernel %s (%s)", m, v, k, a);
-			free(ctx->module);
-			free(ctx->version);
-			ctx->module = xstrdup(m);
-			ctx->version = xstrdup(v);
+			free(ctx->opt.module);
+			free(ctx->opt.version);
+			ctx->opt.module = xstrdup(m);
+			ctx->opt.version = xstrdup(v);
 			int lock = lock_module(ctx, m);
 			if (lock >= 0)
 				lifecycle_recover(ctx);
@@ -299,13 +299,13 @@ int unbuild_kernel(struct ndkms_ctx *ctx, bool only_autoinstall)
 				log_info("%s", "");
 		}
 	}
-	ctx->defer_depmod = false;
+	ctx->ses.defer_depmod = false;
 	int r = lifecycle_flush_depmod(ctx);
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 	rmdir_empty_below(kdir);
 	rmdir(kdir);
 	if (failed.len) {
-		log_error("dkms %s for kernel %s (%s) failed for module(s)%s.", ctx->action, k, a,
+		log_error("dkms %s for kernel %s (%s) failed for module(s)%s.", ctx->opt.action, k, a,
 			  sb_str(&failed));
 		r = DKMS_EXIT(14);
 	}

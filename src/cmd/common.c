@@ -26,17 +26,17 @@ int cmd_validate_args(const struct ndkms_ctx *ctx)
 {
 	int r;
 
-	bool m_given = ctx->module && *ctx->module, v_given = ctx->version && *ctx->version;
+	bool m_given = ctx->opt.module && *ctx->opt.module, v_given = ctx->opt.version && *ctx->opt.version;
 
 	/* an empty module (a path that is no source tree, say) is dkms's "not specified"
 	 * error, which the command reports */
-	if (m_given && (!name_valid(ctx->module) || (v_given && !name_valid(ctx->version)))) {
-		log_error("Invalid module name or version: %s/%s", ctx->module ?: "",
-			  ctx->version ?: "");
+	if (m_given && (!name_valid(ctx->opt.module) || (v_given && !name_valid(ctx->opt.version)))) {
+		log_error("Invalid module name or version: %s/%s", ctx->opt.module ?: "",
+			  ctx->opt.version ?: "");
 		return DKMS_EXIT(1);
 	}
-	for (size_t i = 0; i < ctx->kvers.n; i++) {
-		_cleanup_free_ char *k = xstrdup(ctx->kvers.v[i]);
+	for (size_t i = 0; i < ctx->opt.kvers.n; i++) {
+		_cleanup_free_ char *k = xstrdup(ctx->opt.kvers.v[i]);
 		char *slash = strchr(k, '/');
 		if (slash)
 			*slash++ = '\0';
@@ -44,10 +44,10 @@ int cmd_validate_args(const struct ndkms_ctx *ctx)
 		    (slash && (r = cmd_check_kver(slash, "architecture")) < 0))
 			return r;
 	}
-	for (size_t i = 0; i < ctx->arches.n; i++)
-		if ((r = cmd_check_kver(ctx->arches.v[i], "architecture")) < 0)
+	for (size_t i = 0; i < ctx->opt.arches.n; i++)
+		if ((r = cmd_check_kver(ctx->opt.arches.v[i], "architecture")) < 0)
 			return r;
-	if (ctx->templatekernel && (r = cmd_check_kver(ctx->templatekernel, "template kernel")) < 0)
+	if (ctx->opt.templatekernel && (r = cmd_check_kver(ctx->opt.templatekernel, "template kernel")) < 0)
 		return r;
 	return 0;
 }
@@ -58,36 +58,36 @@ int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 
 	if (r < 0)
 		return r;
-	if (ctx->tarball_arg && !ctx->src_tree_arg) {
+	if (ctx->opt.tarball_arg && !ctx->opt.src_tree_arg) {
 		log_error("%s is not a source folder; load archives with add or ldtarball.",
-			  ctx->tarball_arg);
+			  ctx->opt.tarball_arg);
 		return DKMS_EXIT(2);
 	}
-	if (ctx->src_tree_arg && (flags & SOURCE_TREE_OK)) {
+	if (ctx->opt.src_tree_arg && (flags & SOURCE_TREE_OK)) {
 		r = lifecycle_prepare_source(ctx);
 		if (r < 0)
 			return r;
 	}
 	if ((r = state_need_mv(ctx)) < 0)
 		return r;
-	if (path_exists(ctx->dkms_tree) && access(ctx->dkms_tree, W_OK) != 0) {
-		log_error("No write access to DKMS tree at %s", ctx_display(ctx, ctx->dkms_tree));
+	if (path_exists(ctx->env->dkms_tree) && access(ctx->env->dkms_tree, W_OK) != 0) {
+		log_error("No write access to DKMS tree at %s", ctx_display(ctx, ctx->env->dkms_tree));
 		return DKMS_EXIT(1);
 	}
-	int lock = lock_module(ctx, ctx->module);
+	int lock = lock_module(ctx, ctx->opt.module);
 	if (lock < 0)
 		return lock;
 	lifecycle_recover(ctx);
 	if (flags & NEED_ADDED) {
-		r = state_check_not_broken(ctx, ctx->module, ctx->version);
+		r = state_check_not_broken(ctx, ctx->opt.module, ctx->opt.version);
 		if (r == 0)
-			r = state_check_added(ctx, ctx->module, ctx->version);
+			r = state_check_added(ctx, ctx->opt.module, ctx->opt.version);
 		if (r < 0) {
 			lock_release(lock);
 			return r;
 		}
 	}
-	if (ctx->all && flags & ALLOW_ALL) {
+	if (ctx->opt.all && flags & ALLOW_ALL) {
 		/* --all lists the built kernels; re-resolve now that the module is known */
 		r = ctx_resolve_targets(ctx, true, false);
 		if (r < 0) {

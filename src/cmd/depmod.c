@@ -130,7 +130,7 @@ static int do_depmod(struct ndkms_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		o.kver = argv[optind++];
 	else
-		o.kver = ctx->running_kernel;
+		o.kver = ctx->env->running_kernel;
 	if (cmd_check_kver(o.kver, "kernel version") < 0)
 		return -EINVAL;
 	if (optind < argc) {
@@ -139,20 +139,20 @@ static int do_depmod(struct ndkms_ctx *ctx, int argc, char **argv)
 		return -EINVAL;
 	}
 	if (!o.basedir)
-		o.basedir = ctx->root;
-	o.config_root = ctx->root;
+		o.basedir = ctx->env->root;
+	o.config_root = ctx->env->root;
 	if (configs.n)
 		o.config_paths = (const char *const *)strv_get(&configs);
 	/* The cache belongs to the root: "-b DIR" alone (no --root) on another tree writes
 	 * nothing outside DIR, as kmod's depmod, and parses every module instead. */
-	if (ctx->cache_dir && (*ctx->root || same_tree(o.basedir, ctx->root))) {
-		cache = xasprintf("%s/depmod", ctx->cache_dir);
+	if (ctx->env->cache_dir && (*ctx->env->root || same_tree(o.basedir, ctx->env->root))) {
+		cache = xasprintf("%s/depmod", ctx->env->cache_dir);
 		o.cache_dir = cache;
 	}
-	o.program = ctx->depmod_program;
+	o.program = ctx->env->depmod_program;
 	/* on the tree ndkms manages, wait for installs and uninstalls of this kernel to finish */
 	int lock = -1;
-	if (!o.dry_run && streq(o.basedir, ctx->root) && (lock = lock_kernel(ctx, o.kver)) < 0)
+	if (!o.dry_run && streq(o.basedir, ctx->env->root) && (lock = lock_kernel(ctx, o.kver)) < 0)
 		return lock;
 	int r = depmod_run(&o);
 	lock_release(lock);

@@ -45,7 +45,7 @@ static const char *keep(struct hook *h, const char *s)
 
 static bool has_headers(const struct ndkms_ctx *ctx, const char *k)
 {
-	_cleanup_free_ char *p = xasprintf("%s/%s/build/include", ctx->install_tree, k);
+	_cleanup_free_ char *p = xasprintf("%s/%s/build/include", ctx->env->install_tree, k);
 
 	return is_dir(p);
 }
@@ -60,10 +60,10 @@ static void kernels_with_headers(const struct ndkms_ctx *ctx, struct strv *out)
 		if (has_headers(ctx, all.v[i]))
 			strv_push(&ks, all.v[i]);
 	strv_sort_version(&ks);
-	if (strv_contains(&ks, ctx->running_kernel))
-		strv_push(out, ctx->running_kernel);
+	if (strv_contains(&ks, ctx->env->running_kernel))
+		strv_push(out, ctx->env->running_kernel);
 	for (size_t i = ks.n; i-- > 0;)
-		if (!streq(ks.v[i], ctx->running_kernel))
+		if (!streq(ks.v[i], ctx->env->running_kernel))
 			strv_push(out, ks.v[i]);
 }
 
@@ -100,10 +100,10 @@ static int ensure_added(struct hook *h, const char *m, const char *v)
 
 	if (state_is_added(ctx, m, v))
 		return 0;
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = xstrdup(m);
-	ctx->version = xstrdup(v);
+	free(ctx->opt.module);
+	free(ctx->opt.version);
+	ctx->opt.module = xstrdup(m);
+	ctx->opt.version = xstrdup(v);
 	int lock = lock_module(ctx, m);
 	if (lock < 0)
 		return lock;
@@ -121,7 +121,7 @@ static void resolve_new_modules(struct hook *h)
 
 	for (size_t i = 0; i < h->in.srcdirs.n; i++) {
 		const char *dir = h->in.srcdirs.v[i];
-		_cleanup_free_ char *path = xasprintf("%s/%s/dkms.conf", ctx->source_tree, dir);
+		_cleanup_free_ char *path = xasprintf("%s/%s/dkms.conf", ctx->env->source_tree, dir);
 		struct dkms_conf conf = {0};
 
 		if (!is_reg(path)) {
@@ -129,7 +129,7 @@ static void resolve_new_modules(struct hook *h)
 				 ctx_display(ctx, path));
 			continue;
 		}
-		int r = modconf_read(ctx, path, "", "", ctx->running_kernel, ctx->running_arch, false,
+		int r = modconf_read(ctx, path, "", "", ctx->env->running_kernel, ctx->env->running_arch, false,
 				     &conf);
 		_cleanup_free_ char *nv = r == 0 ? xasprintf("%s-%s", conf.package_name ?: "",
 							     conf.package_version ?: "")
@@ -224,7 +224,7 @@ static void plan_install(struct hook *h, const char *m, const char *v, const cha
 			 bool only_autoinstall)
 {
 	struct ndkms_ctx *ctx = h->ctx;
-	const char *a = ctx->running_arch;
+	const char *a = ctx->env->running_arch;
 	struct dkms_conf conf = {0};
 
 	if (job_for_module(h, m, k))
@@ -260,11 +260,11 @@ static int hook_install(struct hook *h)
 		if (has_headers(ctx, k)) {
 			strv_push(&h->kernels, k);
 		} else {
-			_cleanup_free_ char *b = xasprintf("%s/%s/build", ctx->install_tree, k);
+			_cleanup_free_ char *b = xasprintf("%s/%s/build", ctx->env->install_tree, k);
 			log_info("skipping kernel %s: no headers in %s", k, ctx_display(ctx, b));
 		}
 	}
-	_cleanup_free_ char *noauto = path_join(ctx->etc_dkms, "no-autoinstall");
+	_cleanup_free_ char *noauto = path_join(ctx->env->etc_dkms, "no-autoinstall");
 	if (h->kernels.n && path_exists(noauto)) {
 		log_info("Automatic installation of modules has been disabled.");
 		strv_release(&h->kernels);
@@ -284,9 +284,9 @@ static int hook_install(struct hook *h)
 		log_info("No kernel headers were found: the module(s) stay added and are built when "
 			 "a kernel with headers arrives.");
 
-	ctx->defer_depmod = true;
+	ctx->ses.defer_depmod = true;
 	int r = run_jobs(h, false);
-	ctx->defer_depmod = false;
+	ctx->ses.defer_depmod = false;
 	for (size_t i = 0; i < h->njobs; i++) {
 		const struct batch_job *j = &h->jobs[i];
 		struct strbuf sb = STRBUF_INIT;
@@ -345,10 +345,10 @@ static void prune(struct hook *h, const char *m, const char *v)
 {
 	struct ndkms_ctx *ctx = h->ctx;
 
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = xstrdup(m);
-	ctx->version = xstrdup(v);
+	free(ctx->opt.module);
+	free(ctx->opt.version);
+	ctx->opt.module = xstrdup(m);
+	ctx->opt.version = xstrdup(v);
 	int lock = lock_module(ctx, m);
 	if (lock < 0)
 		return;
@@ -375,15 +375,15 @@ static int hook_remove(struct hook *h)
 	for (size_t i = 0; i < h->in.kernels.n; i++)
 		plan_kernel_removal(h, h->in.kernels.v[i]);
 
-	ctx->defer_depmod = true;
+	ctx->ses.defer_depmod = true;
 	int r = run_jobs(h, true);
-	ctx->defer_depmod = false;
+	ctx->ses.defer_depmod = false;
 	for (size_t i = 0; i < h->mod_m.n; i++)
 		prune(h, h->mod_m.v[i], h->mod_v.v[i]);
 	report_print(ctx, &h->table);
 	int dr = 0;
 	if (h->upgrade)
-		strv_release(&ctx->depmod_pending); /* the PostTransaction install hook runs it */
+		strv_release(&ctx->ses.depmod_pending); /* the PostTransaction install hook runs it */
 	else
 		dr = lifecycle_flush_depmod(ctx);
 	if (h->changed || h->mod_m.n)

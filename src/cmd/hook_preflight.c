@@ -276,10 +276,10 @@ struct preflight {
 
 static int build_work(struct ndkms_ctx *ctx, const struct batch_job *j, _unused_ void *data)
 {
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = xstrdup(j->m);
-	ctx->version = xstrdup(j->v);
+	free(ctx->opt.module);
+	free(ctx->opt.version);
+	ctx->opt.module = xstrdup(j->m);
+	ctx->opt.version = xstrdup(j->v);
 	int lock = lock_module(ctx, j->m);
 	if (lock < 0)
 		return lock;
@@ -310,13 +310,13 @@ static void build_ended(const struct batch_job *j, void *data)
 static int build_all(struct preflight *pf, const char *k, const char *ksd)
 {
 	struct ndkms_ctx *ctx = pf->ctx;
-	const char *a = ctx->running_arch;
+	const char *a = ctx->env->running_arch;
 	_cleanup_strv_ struct strv names = STRV_INIT, vers = STRV_INIT;
 	struct batch_job *jobs = NULL;
 	size_t n = 0;
 
-	char *saved = ctx->kernel_source_dir_opt;
-	ctx->kernel_source_dir_opt = xstrdup(ksd);
+	char *saved = ctx->opt.kernel_source_dir_opt;
+	ctx->opt.kernel_source_dir_opt = xstrdup(ksd);
 	jobs_latest_versions(ctx, &names, &vers);
 	for (size_t i = 0; i < names.n; i++) {
 		struct dkms_conf conf = {0};
@@ -354,11 +354,11 @@ static int build_all(struct preflight *pf, const char *k, const char *ksd)
 	int r = 0;
 	if (n) {
 		struct batch_opts o = {.work = build_work, .ended = build_ended, .data = pf};
-		ctx->defer_depmod = true;
+		ctx->ses.defer_depmod = true;
 		jobs_prepare_keys(ctx, jobs, n);
 		r = batch_run(ctx, jobs, n, &o);
-		ctx->defer_depmod = false;
-		strv_release(&ctx->depmod_pending); /* nothing was installed */
+		ctx->ses.defer_depmod = false;
+		strv_release(&ctx->ses.depmod_pending); /* nothing was installed */
 		for (size_t i = 0; i < n; i++)
 			if (jobs[i].state == BATCH_PENDING) {
 				report_add_job(&pf->table, ctx, &jobs[i], REPORT_BUILT);
@@ -367,8 +367,8 @@ static int build_all(struct preflight *pf, const char *k, const char *ksd)
 	}
 	batch_release(jobs, n);
 	free(jobs);
-	free(ctx->kernel_source_dir_opt);
-	ctx->kernel_source_dir_opt = saved;
+	free(ctx->opt.kernel_source_dir_opt);
+	ctx->opt.kernel_source_dir_opt = saved;
 	return r;
 }
 
@@ -392,7 +392,7 @@ static int preflight_kernel(struct preflight *pf, const struct pacman_args *pa,
 			    const struct strv *cachedirs, const char *k)
 {
 	struct ndkms_ctx *ctx = pf->ctx;
-	_cleanup_free_ char *inc = xasprintf("%s/%s/build/include", ctx->install_tree, k);
+	_cleanup_free_ char *inc = xasprintf("%s/%s/build/include", ctx->env->install_tree, k);
 
 	if (is_dir(inc)) {
 		/* a rebuild of the same kernel version: the upgrade and install hooks handle it */
@@ -410,8 +410,8 @@ static int preflight_kernel(struct preflight *pf, const struct pacman_args *pa,
 	}
 	log_info("preflight: building modules for kernel %s against %s", k, shown_path(pkg));
 	/* <dkms_tree>/.preflight: private to root (the tree itself keeps its mode) */
-	_cleanup_free_ char *priv = path_join(ctx->dkms_tree, ".preflight");
-	int r = mkdir_p(ctx->dkms_tree, 0755);
+	_cleanup_free_ char *priv = path_join(ctx->env->dkms_tree, ".preflight");
+	int r = mkdir_p(ctx->env->dkms_tree, 0755);
 	if (r == 0)
 		r = mkdir_private(priv);
 	if (r < 0) {
@@ -463,7 +463,7 @@ int hook_preflight(struct ndkms_ctx *ctx)
 	hook_read_input(stdin, false, &in);
 	if (!in.kernels.n)
 		goto out;
-	noauto = path_join(ctx->etc_dkms, "no-autoinstall");
+	noauto = path_join(ctx->env->etc_dkms, "no-autoinstall");
 	if (path_exists(noauto)) {
 		log_info("Automatic installation of modules has been disabled.");
 		goto out;

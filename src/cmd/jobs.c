@@ -43,10 +43,10 @@ void jobs_latest_versions(struct ndkms_ctx *ctx, struct strv *names, struct strv
 /* Point ctx at the job's module, take its lock and finish any interrupted build. */
 static int enter(struct ndkms_ctx *ctx, const struct batch_job *j)
 {
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = xstrdup(j->m);
-	ctx->version = xstrdup(j->v);
+	free(ctx->opt.module);
+	free(ctx->opt.version);
+	ctx->opt.module = xstrdup(j->m);
+	ctx->opt.version = xstrdup(j->v);
 	int lock = lock_module(ctx, j->m);
 	if (lock >= 0)
 		lifecycle_recover(ctx);
@@ -112,7 +112,7 @@ void jobs_prepare_keys(struct ndkms_ctx *ctx, const struct batch_job *jobs, size
 	 */
 	for (size_t i = 0; i < n; i++) {
 		struct sign_plan p = {0};
-		if (!startable[i] || strv_contains(&ctx->signing_announced, jobs[i].k) ||
+		if (!startable[i] || strv_contains(&ctx->ses.signing_announced, jobs[i].k) ||
 		    state_is_built(ctx, jobs[i].m, jobs[i].v, jobs[i].k, jobs[i].a))
 			continue;
 		signing_prepare(ctx, jobs[i].k, &p); /* marks the kernel announced */

@@ -12,21 +12,21 @@
 
 static int run_add(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
-	if (ctx->tarball_arg && !ctx->src_tree_arg) {
+	if (ctx->opt.tarball_arg && !ctx->opt.src_tree_arg) {
 		/* add FILE.tar.*: dkms loads it like ldtarball */
 		int r = ctx_resolve_targets(ctx, false, false);
-		if (r == 0 && !ctx->is_root) {
+		if (r == 0 && !ctx->env->is_root) {
 			log_error("You must be root to use this command.");
 			r = DKMS_EXIT(1);
 		}
-		return r < 0 ? r : tarball_load(ctx, ctx->tarball_arg);
+		return r < 0 ? r : tarball_load(ctx, ctx->opt.tarball_arg);
 	}
 	int lock = cmd_prologue(ctx, SOURCE_TREE_OK);
 
 	if (lock < 0)
 		return lock;
 	int r = 0;
-	if (ctx->rpm_safe_upgrade && rpmsafe_mark(ctx, ctx->module, ctx->version) < 0)
+	if (ctx->opt.rpm_safe_upgrade && rpmsafe_mark(ctx, ctx->opt.module, ctx->opt.version) < 0)
 		r = DKMS_EXIT(1);
 	if (r == 0)
 		r = lifecycle_add(ctx);
@@ -46,7 +46,7 @@ static int for_targets(struct ndkms_ctx *ctx, unsigned flags, per_kernel_fn fn, 
 	if (lock < 0)
 		return lock;
 	if (!(flags & NEED_ADDED))
-		r = state_check_not_broken(ctx, ctx->module, ctx->version);
+		r = state_check_not_broken(ctx, ctx->opt.module, ctx->opt.version);
 	for (size_t i = 0; r == 0 && i < ctx->ntargets; i++) {
 		if (blank_between && i)
 			log_info("%s", "");
@@ -68,7 +68,7 @@ static int run_install(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char *
 	int r = for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_install, false, true);
 
 	/* not done yet: say so rather than ignore it (dkms modprobes every device's modalias) */
-	if (r == 0 && ctx->modprobe_on_install)
+	if (r == 0 && ctx->opt.modprobe_on_install)
 		log_warn("modprobe_on_install is not supported by this ndkms version; load the new "
 			 "modules with modprobe.");
 	return r;
@@ -107,7 +107,7 @@ static int run_remove(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **
 
 	if (lock < 0)
 		return lock;
-	if (ctx->rpm_safe_upgrade && rpmsafe_cancel(ctx, ctx->module, ctx->version)) {
+	if (ctx->opt.rpm_safe_upgrade && rpmsafe_cancel(ctx, ctx->opt.module, ctx->opt.version)) {
 		lock_release(lock);
 		return 0;
 	}

@@ -75,13 +75,13 @@ static int find_conf(struct ndkms_ctx *ctx, const char *arg, char **out)
 		_cleanup_free_ char *m = xstrndup(arg, strcspn(arg, "/"));
 		const char *v = strchr(arg, '/') + 1;
 
-		c = xasprintf("%s/%s/%s/source/dkms.conf", ctx->dkms_tree, m, v);
+		c = xasprintf("%s/%s/%s/source/dkms.conf", ctx->env->dkms_tree, m, v);
 		if (is_reg(c)) {
 			*out = TAKE_PTR(c);
 			return 0;
 		}
 		free(c);
-		c = xasprintf("%s/%s-%s/dkms.conf", ctx->source_tree, m, v);
+		c = xasprintf("%s/%s-%s/dkms.conf", ctx->env->source_tree, m, v);
 		if (is_reg(c)) {
 			*out = TAKE_PTR(c);
 			return 0;
@@ -97,8 +97,8 @@ static void set_preset(struct ndkms_ctx *ctx, struct shvars *p, const char *kver
 
 	shvars_set(p, "kernelver", -1, kver);
 	shvars_set(p, "arch", -1, arch);
-	shvars_set(p, "dkms_tree", -1, ctx_display(ctx, ctx->dkms_tree));
-	shvars_set(p, "source_tree", -1, ctx_display(ctx, ctx->source_tree));
+	shvars_set(p, "dkms_tree", -1, ctx_display(ctx, ctx->env->dkms_tree));
+	shvars_set(p, "source_tree", -1, ctx_display(ctx, ctx->env->source_tree));
 	shvars_set(p, "kernel_source_dir", -1, ctx_display(ctx, ksd));
 }
 
@@ -285,9 +285,9 @@ static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 		return DKMS_EXIT(2);
 	}
 	if (!kver || !*kver)
-		kver = ctx->running_kernel;
+		kver = ctx->env->running_kernel;
 	if (!arch || !*arch)
-		arch = ctx->running_arch;
+		arch = ctx->env->running_arch;
 	if ((r = cmd_check_kver(kver, "kernel version")) < 0 ||
 	    (r = cmd_check_kver(arch, "architecture")) < 0)
 		return r;
@@ -306,13 +306,13 @@ static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 		.preset = &preset,
 		.names = dkms_directive_order,
 		.reeval = true,
-		.allow_fallback = ctx->shell_fallback && allow_shell,
-		.timeout_ms = ctx->shell_timeout_ms,
+		.allow_fallback = ctx->env->shell_fallback && allow_shell,
+		.timeout_ms = ctx->env->shell_timeout_ms,
 	};
 	struct eval_result res = {0};
 	r = conf_eval_file(&eo, &res);
 	/* refused by lint itself rather than by ndkms.conf: say so, with file, line and construct */
-	bool no_shell = r == -ENOTSUP && ctx->shell_fallback && !allow_shell;
+	bool no_shell = r == -ENOTSUP && ctx->env->shell_fallback && !allow_shell;
 	if (print && no_shell) {
 		if (res.declined_line > 0)
 			log_error("%s:%d: %s needs the shell fallback (/bin/bash); " NO_SHELL_TEXT,
@@ -353,7 +353,7 @@ static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 		/* validate with dkms's rules, in strict mode, with lint's wording */
 		const char *const *dirs = NULL;
 		struct dkms_conf_opts co = {
-			.path = path, .kver = kver, .arch = arch, .distro = ctx->distro,
+			.path = path, .kver = kver, .arch = arch, .distro = ctx->env->distro,
 			.strict = true, .directives = dirs,
 		};
 		struct dkms_conf conf;

@@ -16,7 +16,7 @@ static int run_match(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **a
 
 	if (r < 0)
 		return r;
-	const char *t = ctx->templatekernel, *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
+	const char *t = ctx->opt.templatekernel, *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
 	if (!t || !*t) {
 		log_error("Invalid number of parameters passed.\nUsage: match "
 			  "--templatekernel=<kernel-version> -k <kernel-version>\n    or:    match "
@@ -27,14 +27,14 @@ static int run_match(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **a
 		log_error("The templatekernel and the specified kernel version are the same.");
 		return DKMS_EXIT(2);
 	}
-	if (ctx->module) {
+	if (ctx->opt.module) {
 		_cleanup_strv_ struct strv all = STRV_INIT;
 		state_list_modules(ctx, &all);
-		if (!strv_contains(&all, ctx->module)) {
-			log_error("The module: %s is not located in the DKMS tree.", ctx->module);
+		if (!strv_contains(&all, ctx->opt.module)) {
+			log_error("The module: %s is not located in the DKMS tree.", ctx->opt.module);
 			return DKMS_EXIT(3);
 		}
-		strv_push(&mods, ctx->module);
+		strv_push(&mods, ctx->opt.module);
 	} else {
 		state_list_modules(ctx, &mods);
 	}
@@ -54,15 +54,15 @@ static int run_match(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **a
 	}
 	for (size_t i = 0; i < todo.n && r == 0; i++) {
 		char *slash = strchr(todo.v[i], '/');
-		free(ctx->module);
-		free(ctx->version);
-		ctx->module = xstrndup(todo.v[i], (size_t)(slash - todo.v[i]));
-		ctx->version = xstrdup(slash + 1);
-		int lock = lock_module(ctx, ctx->module);
+		free(ctx->opt.module);
+		free(ctx->opt.version);
+		ctx->opt.module = xstrndup(todo.v[i], (size_t)(slash - todo.v[i]));
+		ctx->opt.version = xstrdup(slash + 1);
+		int lock = lock_module(ctx, ctx->opt.module);
 		if (lock < 0)
 			return lock;
-		log_info("Module:  %s", ctx->module);
-		log_info("Version: %s", ctx->version);
+		log_info("Module:  %s", ctx->opt.module);
+		log_info("Version: %s", ctx->opt.version);
 		r = lifecycle_maybe_install(ctx, k, a);
 		lock_release(lock);
 	}

@@ -68,7 +68,7 @@ static char *built_arch(struct ndkms_ctx *ctx, const char *m, const char *v, con
 		if (!slash || strncmp(kas.v[i], k, (size_t)(slash - kas.v[i])) ||
 		    k[slash - kas.v[i]] || !state_is_built(ctx, m, v, k, slash + 1))
 			continue;
-		if (!found || streq(slash + 1, ctx->running_arch)) {
+		if (!found || streq(slash + 1, ctx->env->running_arch)) {
 			free(found);
 			found = xstrdup(slash + 1);
 		}
@@ -167,9 +167,9 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	if (streq(format, "srpm") || streq(format, "pkgbuild")) {
 		/* the sources only: the build farm builds them for its own kernels */
 		_cleanup_free_ char *mv = xasprintf("%s-%s", m, v);
-		_cleanup_free_ char *src = path_join(ctx->source_tree, mv);
+		_cleanup_free_ char *src = path_join(ctx->env->source_tree, mv);
 		struct kmod_pkg_opts so = {.module = m, .version = v, .release = "1",
-					   .out_dir = out, .tmp_dir = ctx->tmp_dir,
+					   .out_dir = out, .tmp_dir = ctx->env->tmp_dir,
 					   .kabi = streq(style, "kabi")};
 		if (kvers.n)
 			log_warn("mkkmod: --format %s builds for the kernels named at build time; "
@@ -221,12 +221,12 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	}
 	if (r == 0) {
 		struct kmod_pkg_opts o = {.module = m, .version = v, .release = "1", .arch = arch,
-					  .out_dir = out, .tmp_dir = ctx->tmp_dir,
+					  .out_dir = out, .tmp_dir = ctx->env->tmp_dir,
 					  .kabi = streq(style, "kabi")};
 		_cleanup_free_ char *name = xasprintf("kmod-%s", m);
-		struct kmod_sysext_opts so = {.pkg = &o, .name = name, .root = ctx->root,
-					      .modules_dir = ctx->install_tree,
-					      .config_root = ctx->root, .archive = archive};
+		struct kmod_sysext_opts so = {.pkg = &o, .name = name, .root = ctx->env->root,
+					      .modules_dir = ctx->env->install_tree,
+					      .config_root = ctx->env->root, .archive = archive};
 		if (streq(format, "rpm"))
 			r = kmod_rpm_build(&o, k, kvers.n);
 		else if (streq(format, "pacman"))

@@ -147,7 +147,7 @@ static int enroll(const struct ndkms_ctx *ctx, const struct sb_status *s)
 static int mok_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	const char *sub = NULL, *kver = NULL;
-	bool json = ctx->json;
+	bool json = ctx->opt.json;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -177,7 +177,7 @@ static int mok_run(struct ndkms_ctx *ctx, int argc, char **argv)
 		return DKMS_EXIT(2);
 	}
 	if (!kver || !*kver)
-		kver = ctx->running_kernel;
+		kver = ctx->env->running_kernel;
 	if (!kver_valid(kver)) {
 		log_error("Invalid kernel version: %s", kver);
 		return DKMS_EXIT(2);

@@ -15,7 +15,7 @@ static char *warned; /* the last m/v warned about, so that each is flagged once 
 
 void status_owner_begin(const struct ndkms_ctx *ctx)
 {
-	db = owner_open(ctx->root);
+	db = owner_open(ctx->env->root);
 }
 
 void status_owner_end(void)
@@ -30,7 +30,7 @@ void status_owner_end(void)
 /* The package owning the module's sources in the root (their in-root path asked). */
 static char *source_owner(const struct ndkms_ctx *ctx, const char *m, const char *v)
 {
-	_cleanup_free_ char *host = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
+	_cleanup_free_ char *host = xasprintf("%s/%s-%s", ctx->env->source_tree, m, v);
 
 	return owner_of_source(db, ctx_display(ctx, host));
 }
@@ -46,9 +46,9 @@ void status_owner_text(const struct ndkms_ctx *ctx, const char *m, const char *v
 {
 	if (!db)
 		return;
-	_cleanup_free_ char *src = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
+	_cleanup_free_ char *src = xasprintf("%s/%s-%s", ctx->env->source_tree, m, v);
 	_cleanup_free_ char *so = source_owner(ctx, m, v);
-	if (ctx->verbose) {
+	if (ctx->opt.verbose) {
 		log_info("  source %s: %s", ctx_display(ctx, src), so ? so : "owned by no package");
 		if (k) {
 			_cleanup_free_ char *ko = owner_of_kernel(db, k);

@@ -20,7 +20,7 @@ static int run_mktarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char
 
 static int run_ldtarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
-	const char *file = ctx->archive ? ctx->archive : ctx->tarball_arg;
+	const char *file = ctx->opt.archive ? ctx->opt.archive : ctx->opt.tarball_arg;
 	int r = ctx_resolve_targets(ctx, false, false);
 
 	if (r < 0)

@@ -179,7 +179,7 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	struct weak_result res = {0};
 	struct weakhook_opts w;
 	const char *basedir = NULL;
-	bool dry = false, verbose = ctx->verbose;
+	bool dry = false, verbose = ctx->opt.verbose;
 	int op = -1, c, r;
 
 	if (!argv || argc < 1)
@@ -229,7 +229,7 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		return DKMS_EXIT(1);
 	}
 	if (op == WEAK_ADD_KERNEL || op == WEAK_REMOVE_KERNEL) {
-		const char *k = optind < argc ? argv[optind] : ctx->running_kernel;
+		const char *k = optind < argc ? argv[optind] : ctx->env->running_kernel;
 		if (!kver_valid(k)) {
 			log_error("weak-modules: bad kernel version '%s'.", k ? k : "");
 			return DKMS_EXIT(1);
@@ -242,7 +242,7 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		if (!args.n)
 			return 0;
 	}
-	log_setup(ctx->quiet, verbose);
+	log_setup(ctx->opt.quiet, verbose);
 	weakhook_opts_init(ctx, basedir, &w);
 	w.o.dry_run = dry;
 	w.o.verbose = verbose;

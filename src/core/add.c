@@ -13,20 +13,20 @@
 
 int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 {
-	_cleanup_free_ char *from = realpath(ctx->src_tree_arg, NULL);
+	_cleanup_free_ char *from = realpath(ctx->opt.src_tree_arg, NULL);
 	_cleanup_free_ char *conf_path = from ? path_join(from, "dkms.conf") : NULL;
 	struct dkms_conf conf = {0};
 
 	if (!from || !is_reg(conf_path)) {
-		log_error("%s must contain a dkms.conf file!", ctx->src_tree_arg);
+		log_error("%s must contain a dkms.conf file!", ctx->opt.src_tree_arg);
 		return DKMS_EXIT(9);
 	}
-	if (!ctx->is_root) {
+	if (!ctx->env->is_root) {
 		log_error("You must be root to use this command.");
 		return DKMS_EXIT(1);
 	}
-	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->running_kernel;
-	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->running_arch;
+	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->env->running_kernel;
+	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->env->running_arch;
 	int r = modconf_read(ctx, conf_path, "", "", k, a, false, &conf);
 	if (r < 0) /* dkms's read_conf_or_die: "Bad conf file.", exit 8 */
 		return r;
@@ -35,22 +35,22 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 		log_error("Malformed dkms.conf file. Cannot load source tree.");
 		return DKMS_EXIT(10);
 	}
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = xstrdup(conf.package_name);
-	ctx->version = xstrdup(conf.package_version);
+	free(ctx->opt.module);
+	free(ctx->opt.version);
+	ctx->opt.module = xstrdup(conf.package_name);
+	ctx->opt.version = xstrdup(conf.package_version);
 	dkms_conf_release(&conf);
 
-	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->source_tree, ctx->module, ctx->version);
-	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
+	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->env->source_tree, ctx->opt.module, ctx->opt.version);
+	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
 	_cleanup_free_ char *mv_src = path_join(mv, "source");
 	_cleanup_free_ char *mv_build = path_join(mv, "build");
 	_cleanup_free_ char *dest_real = realpath(dest, NULL);
 	if ((dest_real && streq(dest_real, from)) || streq(from, mv_src) || streq(from, mv_build))
 		return 0; /* already in place; never delete the tree being added */
-	if (ctx->force && is_dir(dest)) {
+	if (ctx->opt.force && is_dir(dest)) {
 		log_note("%s", "");
-		log_info("Forcing install of %s/%s", ctx->module, ctx->version);
+		log_info("Forcing install of %s/%s", ctx->opt.module, ctx->opt.version);
 		r = rm_rf(dest);
 		if (r < 0) {
 			log_error("Could not remove %s: %s", ctx_display(ctx, dest), strerror(-r));
@@ -60,10 +60,10 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 	if (is_dir(dest))
 		return 0; /* dkms copies over it; an existing /usr/src tree is kept as it is */
 	/* Copy beside the destination, then rename: /usr/src/M-V appears complete or not at all. */
-	r = mkdir_p(ctx->source_tree, 0755);
+	r = mkdir_p(ctx->env->source_tree, 0755);
 	_cleanup_free_ char *tmp = NULL;
 	if (r == 0) {
-		tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->source_tree, ctx->module, ctx->version);
+		tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->env->source_tree, ctx->opt.module, ctx->opt.version);
 		rm_rf(tmp);
 		r = copy_tree(from, tmp);
 		if (r == 0)
@@ -80,7 +80,7 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 
 int lifecycle_add(struct ndkms_ctx *ctx)
 {
-	const char *m = ctx->module, *v = ctx->version;
+	const char *m = ctx->opt.module, *v = ctx->opt.version;
 	struct dkms_conf conf = {0};
 	int r, status;
 
@@ -94,16 +94,16 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 			  m, v);
 		return DKMS_EXIT(3);
 	}
-	_cleanup_free_ char *src = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
+	_cleanup_free_ char *src = xasprintf("%s/%s-%s", ctx->env->source_tree, m, v);
 	if (!is_dir(src)) {
 		log_error("Could not find module source directory.\nDirectory: %s does not exist.",
 			  ctx_display(ctx, src));
 		return DKMS_EXIT(2);
 	}
-	_cleanup_free_ char *conf_path = ctx->conf_file ? xstrdup(ctx->conf_file)
+	_cleanup_free_ char *conf_path = ctx->opt.conf_file ? xstrdup(ctx->opt.conf_file)
 							: path_join(src, "dkms.conf");
-	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->running_kernel;
-	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->running_arch;
+	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->env->running_kernel;
+	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->env->running_arch;
 	r = modconf_read(ctx, conf_path, m, v, k, a, true, &conf);
 	dkms_conf_release(&conf);
 	if (r < 0)
@@ -117,7 +117,7 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 	if (r == 0)
 		r = symlink_atomic(ctx_display(ctx, src), link);
 	if (r < 0) {
-		log_error("Could not register %s/%s in %s: %s", m, v, ctx_display(ctx, ctx->dkms_tree),
+		log_error("Could not register %s/%s in %s: %s", m, v, ctx_display(ctx, ctx->env->dkms_tree),
 			  strerror(-r));
 		return DKMS_EXIT(1);
 	}
@@ -132,7 +132,7 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 
 int lifecycle_maybe_add(struct ndkms_ctx *ctx)
 {
-	if (state_is_added(ctx, ctx->module, ctx->version))
+	if (state_is_added(ctx, ctx->opt.module, ctx->opt.version))
 		return 0;
 	int r = lifecycle_add(ctx);
 	if (r == 0)

@@ -28,7 +28,7 @@ static long now_ms(void)
 /* An unlinked file in the temporary folder that collects one worker's output. */
 static int output_file(const struct ndkms_ctx *ctx)
 {
-	const char *dir = ctx->tmp_dir && *ctx->tmp_dir ? ctx->tmp_dir : "/tmp";
+	const char *dir = ctx->env->tmp_dir && *ctx->env->tmp_dir ? ctx->env->tmp_dir : "/tmp";
 	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 
 	if (fd >= 0)
@@ -84,8 +84,8 @@ static _noreturn_ void worker(struct ndkms_ctx *ctx, struct batch_job *j, int fd
 {
 	dup2(fd, STDOUT_FILENO);
 	dup2(fd, STDERR_FILENO);
-	ctx->jobs = j->share;
-	ctx->defer_depmod = true;
+	ctx->opt.jobs = j->share;
+	ctx->ses.defer_depmod = true;
 	int r = o->work(ctx, j, o->data);
 	fflush(stdout);
 	fflush(stderr);

@@ -37,7 +37,7 @@ struct batch_opts {
 /*
  * Run every job whose dependencies are met, in array order, each in a forked worker that gets
  * a share of ctx_jobs() as its make -j; two jobs of one module never overlap (they share the
- * module's build folder).  Kernels of jobs that ran are queued in ctx->depmod_pending; nothing
+ * module's build folder).  Kernels of jobs that ran are queued in ctx->ses.depmod_pending; nothing
  * else of the workers' ctx comes back.  Jobs left BATCH_PENDING could not start because a
  * dependency failed or is absent.  Returns 0, or a negative errno when no worker could start.
  */

@@ -69,8 +69,8 @@ static char *with_dkms_vars(const struct build *b, const char *cmd)
 	struct strbuf sb = STRBUF_INIT;
 	const char *names[] = {"kernelver", "arch", "kernel_source_dir", "dkms_tree", "source_tree",
 			       "install_tree", "module", "module_version"};
-	const char *vals[] = {b->k, b->a, b->ksd, b->ctx->dkms_tree, b->ctx->source_tree,
-			      b->ctx->install_tree, b->m, b->v};
+	const char *vals[] = {b->k, b->a, b->ksd, b->ctx->env->dkms_tree, b->ctx->env->source_tree,
+			      b->ctx->env->install_tree, b->m, b->v};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		sb_addf(&sb, "%s=", names[i]);
@@ -94,7 +94,7 @@ static int check_build_depends(const struct build *b)
 	if (!missing.len)
 		return 0;
 	int r = 0;
-	if (b->ctx->force) {
+	if (b->ctx->opt.force) {
 		log_warn("Trying to build module %s/%s for kernel %s (%s) despite of missing "
 			 "BUILD_DEPENDS:%s.",
 			 b->m, b->v, b->k, b->a, sb_str(&missing));
@@ -292,9 +292,9 @@ static int store_module(struct build *b, const char *built, const char *dest_nam
 			const char *moddir)
 {
 	const char *sfx = kernel_compress_suffix(b->ctx, b->k);
-	const char *opts = streq(sfx, ".gz")   ? b->ctx->compress_gzip_opts
-			   : streq(sfx, ".xz") ? b->ctx->compress_xz_opts
-					       : b->ctx->compress_zstd_opts;
+	const char *opts = streq(sfx, ".gz")   ? b->ctx->env->compress_gzip_opts
+			   : streq(sfx, ".xz") ? b->ctx->env->compress_xz_opts
+					       : b->ctx->env->compress_zstd_opts;
 	_cleanup_free_ char *dst = xasprintf("%s/%s.ko%s", moddir, dest_name, sfx);
 	_cleanup_free_ char *why = NULL;
 	unsigned char *data = NULL;
@@ -425,7 +425,7 @@ static int do_build(struct build *b, bool replace)
 			  ctx_display(ctx, b->bdir), strerror(-r));
 		return DKMS_EXIT(1);
 	}
-	_cleanup_free_ char *etc_patches = xasprintf("%s/%s/patches", ctx->etc_dkms, b->m);
+	_cleanup_free_ char *etc_patches = xasprintf("%s/%s/patches", ctx->env->etc_dkms, b->m);
 	if (is_dir(etc_patches)) {
 		_cleanup_free_ char *dst = path_join(b->bdir, "patches");
 		rm_rf(dst);
@@ -527,7 +527,7 @@ static int do_build(struct build *b, bool replace)
 	fault_point("rename");
 	rename(b->log, final_log);
 	rm_rf(b->bdir);
-	if (b->conf.build_depends_rebuild && !ctx->force)
+	if (b->conf.build_depends_rebuild && !ctx->opt.force)
 		write_dep_versions(b);
 	return 0;
 }
@@ -552,13 +552,13 @@ static void record_result(const struct build *b, int r, long ms)
 
 static int build_one(struct ndkms_ctx *ctx, const char *k, const char *a, bool replace)
 {
-	struct build b = {.ctx = ctx, .m = ctx->module, .v = ctx->version, .k = k, .a = a};
+	struct build b = {.ctx = ctx, .m = ctx->opt.module, .v = ctx->opt.version, .k = k, .a = a};
 	int r = lifecycle_maybe_add(ctx);
 
 	if (r < 0)
 		return r;
-	b.m = ctx->module;
-	b.v = ctx->version;
+	b.m = ctx->opt.module;
+	b.v = ctx->opt.version;
 	b.mv = state_mv_dir(ctx, b.m, b.v);
 	b.src = state_source_dir(ctx, b.m, b.v);
 	b.bdir = path_join(b.mv, "build");
@@ -589,11 +589,11 @@ int lifecycle_build(struct ndkms_ctx *ctx, const char *k, const char *a)
 
 int lifecycle_maybe_build(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
-	if (state_is_built(ctx, ctx->module, ctx->version, k, a)) {
-		if (!ctx->force) {
+	if (state_is_built(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
+		if (!ctx->opt.force) {
 			log_info("Module %s/%s already built for kernel %s (%s), skip. You may override "
 				 "by specifying --force.",
-				 ctx->module, ctx->version, k, a);
+				 ctx->opt.module, ctx->opt.version, k, a);
 			return 0;
 		}
 		return build_one(ctx, k, a, true);

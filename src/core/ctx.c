@@ -18,44 +18,58 @@ extern char **environ;
 
 void ctx_init(struct ndkms_ctx *ctx)
 {
+	struct ndkms_env *env = xcalloc(1, sizeof(*env));
 	struct utsname u;
 	const char *e;
 
 	memset(ctx, 0, sizeof(*ctx));
-	ctx->root = xstrdup((e = getenv("NDKMS_ROOT")) ? e : "");
-	ctx->jobs = -1;
-	if ((e = getenv("parallel_jobs")) && *e && ctx_parse_jobs(e, &ctx->jobs) < 0)
+	ctx->env = ctx->env_setup = env;
+	env->root = xstrdup((e = getenv("NDKMS_ROOT")) ? e : "");
+	ctx->opt.jobs = -1;
+	if ((e = getenv("parallel_jobs")) && *e && ctx_parse_jobs(e, &ctx->opt.jobs) < 0)
 		log_warn("Ignoring the invalid parallel_jobs value '%s' in the environment.", e);
 	if (uname(&u) == 0) {
-		ctx->running_kernel = xstrdup(u.release);
-		ctx->running_arch = xstrdup(u.machine);
+		env->running_kernel = xstrdup(u.release);
+		env->running_arch = xstrdup(u.machine);
 	} else {
-		ctx->running_kernel = xstrdup("");
-		ctx->running_arch = xstrdup("");
+		env->running_kernel = xstrdup("");
+		env->running_arch = xstrdup("");
 	}
-	ctx->is_root = geteuid() == 0;
-	ctx->shell_fallback = true;
-	ctx->shell_timeout_ms = 10000;
-	ctx->weak_modules = true;
-	ctx->compress_xz_opts = xstrdup("--check=crc32 --lzma2=dict=1MiB");
-	ctx->compress_zstd_opts = xstrdup("-q --rm -T0");
-	ctx->compress_gzip_opts = xstrdup("");
+	env->is_root = geteuid() == 0;
+	env->shell_fallback = true;
+	env->shell_timeout_ms = 10000;
+	env->weak_modules = true;
+	env->compress_xz_opts = xstrdup("--check=crc32 --lzma2=dict=1MiB");
+	env->compress_zstd_opts = xstrdup("-q --rm -T0");
+	env->compress_gzip_opts = xstrdup("");
 	/* DKMS_DIRECTIVE*=NAME=value in the environment behave like --directive (dkms 3.x). */
-	for (char **env = environ; env && *env; env++)
-		if (strneq(*env, "DKMS_DIRECTIVE", 14) && strchr(strchr(*env, '=') + 1, '='))
-			strv_push(&ctx->directives, strchr(*env, '=') + 1);
+	for (char **v = environ; v && *v; v++)
+		if (strneq(*v, "DKMS_DIRECTIVE", 14) && strchr(strchr(*v, '=') + 1, '='))
+			strv_push(&ctx->opt.directives, strchr(*v, '=') + 1);
+}
+
+static void env_release(struct ndkms_env *env)
+{
+	char **strs[] = {
+		&env->root, &env->dkms_tree, &env->source_tree, &env->install_tree,
+		&env->etc_dkms, &env->etc_ndkms, &env->cache_dir, &env->tmp_dir, &env->distro,
+		&env->running_kernel, &env->running_arch, &env->post_transaction,
+		&env->compress_gzip_opts, &env->compress_xz_opts, &env->compress_zstd_opts,
+		&env->depmod_program,
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+		free(*strs[i]);
+	strv_release(&env->required);
+	free(env);
 }
 
 void ctx_release(struct ndkms_ctx *ctx)
 {
+	struct ndkms_opts *o = &ctx->opt;
 	char **strs[] = {
-		&ctx->root, &ctx->dkms_tree, &ctx->source_tree, &ctx->install_tree, &ctx->etc_dkms,
-		&ctx->etc_ndkms, &ctx->cache_dir, &ctx->tmp_dir, &ctx->action, &ctx->module,
-		&ctx->version, &ctx->src_tree_arg, &ctx->tarball_arg, &ctx->kernel_source_dir_opt,
-		&ctx->conf_file, &ctx->kconfig_opt, &ctx->templatekernel, &ctx->archive,
-		&ctx->distro, &ctx->running_kernel, &ctx->running_arch, &ctx->post_transaction,
-		&ctx->compress_gzip_opts, &ctx->compress_xz_opts, &ctx->compress_zstd_opts,
-		&ctx->depmod_program,
+		&o->action, &o->module, &o->version, &o->src_tree_arg, &o->tarball_arg,
+		&o->kernel_source_dir_opt, &o->conf_file, &o->kconfig_opt, &o->templatekernel,
+		&o->archive,
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
 		free(*strs[i]);
@@ -68,28 +82,31 @@ void ctx_release(struct ndkms_ctx *ctx)
 	free(ctx->targets);
 	ctx->targets = NULL;
 	ctx->ntargets = 0;
-	strv_release(&ctx->kvers);
-	strv_release(&ctx->arches);
-	strv_release(&ctx->directives);
-	strv_release(&ctx->depmod_pending);
-	strv_release(&ctx->signing_announced);
-	strv_release(&ctx->required);
-	strv_release(&ctx->initrd_pending);
-	strv_release(&ctx->initrd_exempt);
+	strv_release(&o->kvers);
+	strv_release(&o->arches);
+	strv_release(&o->directives);
+	strv_release(&ctx->ses.depmod_pending);
+	strv_release(&ctx->ses.signing_announced);
+	strv_release(&ctx->ses.initrd_pending);
+	strv_release(&ctx->ses.initrd_exempt);
+	/* the one place the environment is written after ctx_setup: its end */
+	if (ctx->env)
+		env_release((struct ndkms_env *)ctx->env);
+	ctx->env = ctx->env_setup = NULL;
 }
 
 char *ctx_path(const struct ndkms_ctx *ctx, const char *abs)
 {
-	if (!*ctx->root)
+	if (!*ctx->env->root)
 		return xstrdup(abs);
-	return path_join(ctx->root, abs);
+	return path_join(ctx->env->root, abs);
 }
 
 const char *ctx_display(const struct ndkms_ctx *ctx, const char *host)
 {
-	size_t n = strlen(ctx->root);
+	size_t n = strlen(ctx->env->root);
 
-	if (n && strneq(host, ctx->root, n) && (host[n] == '/' || !host[n]))
+	if (n && strneq(host, ctx->env->root, n) && (host[n] == '/' || !host[n]))
 		return host[n] ? host + n : "/";
 	return host;
 }
@@ -97,28 +114,28 @@ const char *ctx_display(const struct ndkms_ctx *ctx, const char *host)
 char *ctx_depmod_basedir(const struct ndkms_ctx *ctx)
 {
 	static const char *const tails[] = {"/usr/lib/modules", "/lib/modules"};
-	size_t n = strlen(ctx->install_tree);
+	size_t n = strlen(ctx->env->install_tree);
 
 	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
 		size_t t = strlen(tails[i]);
-		if (n >= t && streq(ctx->install_tree + n - t, tails[i]))
-			return xstrndup(ctx->install_tree, n - t);
+		if (n >= t && streq(ctx->env->install_tree + n - t, tails[i]))
+			return xstrndup(ctx->env->install_tree, n - t);
 	}
 	return NULL;
 }
 
 char *ctx_kernel_source_dir(const struct ndkms_ctx *ctx, const char *kver)
 {
-	if (ctx->kernel_source_dir_opt)
-		return xstrdup(ctx->kernel_source_dir_opt);
-	_cleanup_free_ char *k = path_join(ctx->install_tree, kver);
+	if (ctx->opt.kernel_source_dir_opt)
+		return xstrdup(ctx->opt.kernel_source_dir_opt);
+	_cleanup_free_ char *k = path_join(ctx->env->install_tree, kver);
 	return path_join(k, "build");
 }
 
 char *ctx_kernel_config(const struct ndkms_ctx *ctx, const char *kver)
 {
-	if (ctx->kconfig_opt)
-		return xstrdup(ctx->kconfig_opt);
+	if (ctx->opt.kconfig_opt)
+		return xstrdup(ctx->opt.kconfig_opt);
 	_cleanup_free_ char *ksd = ctx_kernel_source_dir(ctx, kver);
 	char *p = path_join(ksd, "include/config/auto.conf");
 	if (is_reg(p))
@@ -142,8 +159,8 @@ int ctx_parse_jobs(const char *s, int *jobs)
 
 int ctx_jobs(const struct ndkms_ctx *ctx)
 {
-	if (ctx->jobs >= 0)
-		return ctx->jobs;
+	if (ctx->opt.jobs >= 0)
+		return ctx->opt.jobs;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
 }
@@ -159,7 +176,7 @@ static void add_target(struct ndkms_ctx *ctx, const char *kver, const char *arch
 /* Every K/A the module/version is built for (dkms: kernel dirs start with a digit), sort -V. */
 static void targets_all(struct ndkms_ctx *ctx)
 {
-	_cleanup_free_ char *mv = xasprintf("%s/%s/%s", ctx->dkms_tree, ctx->module, ctx->version);
+	_cleanup_free_ char *mv = xasprintf("%s/%s/%s", ctx->env->dkms_tree, ctx->opt.module, ctx->opt.version);
 	_cleanup_strv_ struct strv ks = STRV_INIT;
 	DIR *d = opendir(mv);
 
@@ -189,26 +206,26 @@ static void targets_all(struct ndkms_ctx *ctx)
 
 int ctx_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one)
 {
-	if (ctx->all && !allow_all) {
-		log_error("The action %s does not support the --all parameter.", ctx->action);
+	if (ctx->opt.all && !allow_all) {
+		log_error("The action %s does not support the --all parameter.", ctx->opt.action);
 		return DKMS_EXIT(5);
 	}
-	if (ctx->all && ctx->kvers.n) {
+	if (ctx->opt.all && ctx->opt.kvers.n) {
 		log_error("You cannot specify a kernel version and also specify\n"
 			  "--all on the command line.");
 		return DKMS_EXIT(2);
 	}
-	if (ctx->all && ctx->arches.n) {
+	if (ctx->opt.all && ctx->opt.arches.n) {
 		log_error("You cannot specify an arch and also specify\n--all on the command line.");
 		return DKMS_EXIT(3);
 	}
-	if (need_one && ctx->kvers.n > 1) {
+	if (need_one && ctx->opt.kvers.n > 1) {
 		log_error("The action %s does not support multiple kernel version parameters on the "
 			  "command line.",
-			  ctx->action);
+			  ctx->opt.action);
 		return DKMS_EXIT(4);
 	}
-	if (ctx->arches.n > 1 && ctx->arches.n != ctx->kvers.n) {
+	if (ctx->opt.arches.n > 1 && ctx->opt.arches.n != ctx->opt.kvers.n) {
 		log_error("If more than one arch is specified on the command line, then there\n"
 			  "must be an equal number of kernel versions also specified (1:1 "
 			  "relationship).");
@@ -219,19 +236,19 @@ int ctx_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one)
 		free(ctx->targets[i].arch);
 	}
 	ctx->ntargets = 0;
-	if (ctx->all) {
-		if (ctx->module && ctx->version)
+	if (ctx->opt.all) {
+		if (ctx->opt.module && ctx->opt.version)
 			targets_all(ctx);
 		return 0;
 	}
-	if (!ctx->kvers.n)
-		strv_push(&ctx->kvers, ctx->running_kernel);
-	for (size_t i = 0; i < ctx->kvers.n; i++) {
-		_cleanup_free_ char *k = xstrdup(ctx->kvers.v[i]);
+	if (!ctx->opt.kvers.n)
+		strv_push(&ctx->opt.kvers, ctx->env->running_kernel);
+	for (size_t i = 0; i < ctx->opt.kvers.n; i++) {
+		_cleanup_free_ char *k = xstrdup(ctx->opt.kvers.v[i]);
 		char *slash = strchr(k, '/');
-		const char *arch = ctx->arches.n > 1 ? ctx->arches.v[i]
-				   : ctx->arches.n   ? ctx->arches.v[0]
-						     : ctx->running_arch;
+		const char *arch = ctx->opt.arches.n > 1 ? ctx->opt.arches.v[i]
+				   : ctx->opt.arches.n   ? ctx->opt.arches.v[0]
+						     : ctx->env->running_arch;
 		if (slash) {
 			*slash = '\0';
 			arch = slash + 1;

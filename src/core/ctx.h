@@ -17,12 +17,15 @@ struct kernel_target {
 };
 
 /*
- * Every path ndkms touches is derived from this struct.  Tree paths are host paths with the
- * root already applied ("/mnt/sys/var/lib/dkms" for --root /mnt/sys); symlinks written into
- * the trees and every path shown to the user are in-root paths ("/var/lib/dkms/..."), so a
- * root prepared here is valid once booted or chrooted into.
+ * The environment: root, trees, host facts and the settings of framework.conf and ndkms.conf.
+ * ctx_init and ctx_setup build it once; everything after reads it through a const pointer.
+ *
+ * Every path ndkms touches is derived from it.  Tree paths are host paths with the root
+ * already applied ("/mnt/sys/var/lib/dkms" for --root /mnt/sys); symlinks written into the
+ * trees and every path shown to the user are in-root paths ("/var/lib/dkms/..."), so a root
+ * prepared here is valid once booted or chrooted into.
  */
-struct ndkms_ctx {
+struct ndkms_env {
 	char *root; /* "" for the real / */
 
 	char *dkms_tree;
@@ -33,7 +36,32 @@ struct ndkms_ctx {
 	char *cache_dir;
 	char *tmp_dir;
 
-	/* command line */
+	/* host facts */
+	char *distro;           /* "debian", "fedora", ... (dkms's running_distribution) */
+	char *running_kernel;
+	char *running_arch;
+	bool is_root;
+
+	/* framework.conf (the signing settings are read per kernel: core/signing.c) */
+	char *post_transaction;
+	char *compress_gzip_opts;
+	char *compress_xz_opts;
+	char *compress_zstd_opts;
+
+	/* ndkms.conf */
+	bool shell_fallback;    /* evaluate dkms.conf files outside the native subset with bash */
+	int shell_timeout_ms;   /* bound on one bash evaluation */
+	char *depmod_program;   /* NULL: ndkms's own depmod */
+	bool weak_modules;
+	struct strv required;   /* required = [...]: module names or globs (core/required.h) */
+};
+
+/*
+ * The command line, with framework.conf's defaults for the options it also sets (verbose,
+ * symlink_modules, modprobe_on_install, parallel_jobs).  Only the command layer reads module
+ * and version: it turns them into the explicit targets the lifecycle functions take.
+ */
+struct ndkms_opts {
 	char *action;
 	char *module;
 	char *version;
@@ -41,8 +69,6 @@ struct ndkms_ctx {
 	char *tarball_arg;      /* an existing non-tree file named on the line */
 	struct strv kvers;      /* -k, as given (KVER or KVER/ARCH) */
 	struct strv arches;     /* -a */
-	struct kernel_target *targets; /* resolved by ctx_resolve_targets() */
-	size_t ntargets;
 	struct strv directives; /* --directive NAME=value, then DKMS_DIRECTIVE* */
 	char *kernel_source_dir_opt;
 	char *conf_file;
@@ -64,7 +90,10 @@ struct ndkms_ctx {
 	bool verbose;
 	bool quiet;
 	bool as_dkms; /* invoked as "dkms": no output of ndkms's own (the result table) */
+};
 
+/* Run state: what one command has done so far that later steps of it depend on. */
+struct ndkms_session {
 	/* kernels whose signing prologue was printed already (builds then stay quiet about it) */
 	struct strv signing_announced;
 	/* the Secure Boot warning (certificate not trusted by the firmware) was printed */
@@ -75,37 +104,32 @@ struct ndkms_ctx {
 	struct strv initrd_pending;
 	struct strv initrd_exempt;
 
-	/* depmod batching: kernels whose indexes are due once the command ends */
+	/* depmod batching: kernels whose indexes are due once the command ends; batch workers
+	 * hand these back to the parent */
 	bool defer_depmod;
 	struct strv depmod_pending;
+};
 
-	/* environment */
-	char *distro;           /* "debian", "fedora", ... (dkms's running_distribution) */
-	char *running_kernel;
-	char *running_arch;
-	bool is_root;
-
-	/* framework.conf (the signing settings are read per kernel: core/signing.c) */
-	char *post_transaction;
-	char *compress_gzip_opts;
-	char *compress_xz_opts;
-	char *compress_zstd_opts;
-
-	/* ndkms.conf */
-	bool shell_fallback;    /* evaluate dkms.conf files outside the native subset with bash */
-	int shell_timeout_ms;   /* bound on one bash evaluation */
-	char *depmod_program;   /* NULL: ndkms's own depmod */
-	bool weak_modules;
-	struct strv required;   /* required = [...]: module names or globs (core/required.h) */
+struct ndkms_ctx {
+	const struct ndkms_env *env;
+	struct ndkms_opts opt;
+	struct kernel_target *targets; /* -k/-a resolved by ctx_resolve_targets() */
+	size_t ntargets;
+	struct ndkms_session ses;
+	/* the environment while ctx_init and ctx_setup build it; NULL once ctx_setup returned */
+	struct ndkms_env *env_setup;
 };
 
 /* Defaults, environment (NDKMS_ROOT, TMPDIR, parallel_jobs, DKMS_DIRECTIVE*) and host facts. */
 void ctx_init(struct ndkms_ctx *ctx);
 void ctx_release(struct ndkms_ctx *ctx);
 
-/* Apply the root to every default tree not overridden on the command line; read configuration. */
-int ctx_setup(struct ndkms_ctx *ctx, const char *dkmstree, const char *sourcetree,
-	      const char *installtree);
+/*
+ * Apply root (NULL: NDKMS_ROOT or "/") to every default tree not overridden on the command
+ * line and read the configuration: the last step that writes the environment.
+ */
+int ctx_setup(struct ndkms_ctx *ctx, const char *root, const char *dkmstree,
+	      const char *sourcetree, const char *installtree);
 
 /* Host path of an in-root absolute path ("/etc/dkms" -> "<root>/etc/dkms"). */
 char *ctx_path(const struct ndkms_ctx *ctx, const char *abs);

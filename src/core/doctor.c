@@ -91,21 +91,21 @@ bool doctor_kernel_wanted(const struct doctor_scope *s, const char *kver)
 
 bool doctor_version_wanted(const struct doctor_scope *s, const char *v)
 {
-	const char *want = s->ctx->version;
+	const char *want = s->ctx->opt.version;
 
 	return !want || !*want || streq(want, v);
 }
 
 void doctor_list_kernels(const struct doctor_scope *s, struct strv *out)
 {
-	DIR *d = opendir(s->ctx->install_tree);
+	DIR *d = opendir(s->ctx->env->install_tree);
 
 	if (!d)
 		return;
 	for (struct dirent *de; (de = readdir(d));) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9' || !doctor_kernel_wanted(s, de->d_name))
 			continue;
-		_cleanup_free_ char *p = path_join(s->ctx->install_tree, de->d_name);
+		_cleanup_free_ char *p = path_join(s->ctx->env->install_tree, de->d_name);
 		if (is_dir(p) && !is_symlink(p))
 			strv_push(out, de->d_name);
 	}
@@ -124,7 +124,7 @@ int doctor_conf(const struct doctor_scope *s, const char *m, const char *v, cons
 		return -ENOENT;
 	log_setup(true, false);
 	int r = modconf_read(s->ctx, NULL, m, v, k, a, false, conf);
-	log_setup(s->ctx->quiet, s->ctx->verbose);
+	log_setup(s->ctx->opt.quiet, s->ctx->opt.verbose);
 	if (r < 0)
 		dkms_conf_release(conf);
 	return r;
@@ -135,7 +135,7 @@ char *doctor_installed_file(const struct doctor_scope *s, const struct dkms_conf
 {
 	const struct dkms_module_rec *rec = &conf->mods[i];
 	const char *locs[] = {rec->install_location, rec->dest_location};
-	_cleanup_free_ char *kdir = path_join(s->ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(s->ctx->env->install_tree, k);
 
 	for (size_t j = 0; j < ARRAY_SIZE(locs); j++) {
 		if (!locs[j])

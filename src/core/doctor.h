@@ -35,7 +35,7 @@ struct doctor_report {
 	size_t n, cap;
 };
 
-/* Every check, for ctx->module[/version] and the -k kernels (all when none is named). */
+/* Every check, for ctx->opt.module[/version] and the -k kernels (all when none is named). */
 void doctor_check(struct ndkms_ctx *ctx, struct doctor_report *rep);
 /* Carry out every fix but DOCTOR_PERSON (taking the module and kernel locks); 0 or a code. */
 int doctor_repair(struct ndkms_ctx *ctx, struct doctor_report *rep);

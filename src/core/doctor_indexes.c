@@ -50,7 +50,7 @@ static bool sorted_has(const struct strv *sv, const char *s)
 static void check_kernel(struct doctor_scope *s, const char *k)
 {
 	const struct ndkms_ctx *ctx = s->ctx;
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 	_cleanup_free_ char *dep = path_join(kdir, "modules.dep");
 	_cleanup_free_ char *text = NULL;
 	_cleanup_strv_ struct strv entries = STRV_INIT, files = STRV_INIT;
@@ -119,7 +119,7 @@ void doctor_check_indexes(struct doctor_scope *s)
 {
 	_cleanup_strv_ struct strv ks = STRV_INIT;
 
-	if (s->ctx->module && *s->ctx->module)
+	if (s->ctx->opt.module && *s->ctx->opt.module)
 		return;
 	doctor_list_kernels(s, &ks);
 	for (size_t i = 0; i < ks.n; i++)

@@ -12,7 +12,7 @@
 static void check_module(struct doctor_scope *s, const char *m)
 {
 	const struct ndkms_ctx *ctx = s->ctx;
-	_cleanup_free_ char *mdir = path_join(ctx->dkms_tree, m);
+	_cleanup_free_ char *mdir = path_join(ctx->env->dkms_tree, m);
 	DIR *d = opendir(mdir);
 
 	if (!d)
@@ -42,7 +42,7 @@ static void check_module(struct doctor_scope *s, const char *m)
 static void check_pending_depmod(struct doctor_scope *s)
 {
 	const struct ndkms_ctx *ctx = s->ctx;
-	DIR *d = opendir(ctx->dkms_tree);
+	DIR *d = opendir(ctx->env->dkms_tree);
 
 	if (!d)
 		return;
@@ -51,7 +51,7 @@ static void check_pending_depmod(struct doctor_scope *s)
 		if (!strneq(de->d_name, ".ndkms-depmod-", 14) || !*k || !path_is_contained(k) ||
 		    !doctor_kernel_wanted(s, k))
 			continue;
-		_cleanup_free_ char *p = path_join(ctx->dkms_tree, de->d_name);
+		_cleanup_free_ char *p = path_join(ctx->env->dkms_tree, de->d_name);
 		doctor_add(s, "depmod-pending", DOCTOR_DEPMOD, NULL, NULL, k, NULL, p,
 			   "a deferred depmod for kernel %s never ran (%s)", k, ctx_display(ctx, p));
 	}
@@ -62,7 +62,7 @@ static void check_pending_depmod(struct doctor_scope *s)
 static void check_locks(struct doctor_scope *s)
 {
 	const struct ndkms_ctx *ctx = s->ctx;
-	_cleanup_free_ char *dir = path_join(ctx->dkms_tree, ".ndkms-lock");
+	_cleanup_free_ char *dir = path_join(ctx->env->dkms_tree, ".ndkms-lock");
 	struct stat st;
 
 	if (lstat(dir, &st) < 0)
@@ -104,7 +104,7 @@ void doctor_check_leftovers(struct doctor_scope *s)
 {
 	for (size_t i = 0; i < s->modules.n; i++)
 		check_module(s, s->modules.v[i]);
-	if (s->ctx->module && *s->ctx->module)
+	if (s->ctx->opt.module && *s->ctx->opt.module)
 		return;
 	check_pending_depmod(s);
 	check_locks(s);

@@ -157,7 +157,7 @@ static void check_enrolled(struct doctor_scope *s)
 	struct sb_status st;
 
 	doctor_list_kernels(s, &ks);
-	secureboot_status(s->ctx, ks.n ? ks.v[ks.n - 1] : s->ctx->running_kernel, &st);
+	secureboot_status(s->ctx, ks.n ? ks.v[ks.n - 1] : s->ctx->env->running_kernel, &st);
 	if (secureboot_untrusted(&st)) {
 		_cleanup_free_ char *host = ctx_path(s->ctx, st.cert);
 		struct doctor_problem *p = doctor_add(

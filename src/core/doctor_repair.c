@@ -49,7 +49,7 @@ static int drop_installed(struct doctor_scope *s, const char *m, const char *v, 
 	if (r == 0)
 		log_info("Removed %s", ctx_display(ctx, link));
 	lock_release(klock);
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 	return r < 0 || !is_dir(kdir) ? r : lifecycle_depmod(ctx, k);
 }
 
@@ -72,11 +72,11 @@ static int drop_build(struct doctor_scope *s, const struct doctor_problem *p)
 static int reinstall(struct doctor_scope *s, const struct doctor_problem *p)
 {
 	struct ndkms_ctx *ctx = s->ctx;
-	bool force = ctx->force;
+	bool force = ctx->opt.force;
 
-	ctx->force = true;
+	ctx->opt.force = true;
 	int r = lifecycle_install(ctx, p->kver, p->arch);
-	ctx->force = force;
+	ctx->opt.force = force;
 	return r;
 }
 
@@ -128,8 +128,8 @@ static int repair_one(struct doctor_scope *s, struct doctor_problem *p)
 		if (lock < 0)
 			return lock;
 	}
-	ctx->module = p->module;
-	ctx->version = p->version;
+	ctx->opt.module = p->module;
+	ctx->opt.version = p->version;
 	switch (p->fix) {
 	case DOCTOR_UNREGISTER:
 		r = unregister(s, p);
@@ -182,11 +182,11 @@ static bool done_already(const struct doctor_report *rep, size_t upto, const str
 int doctor_repair(struct ndkms_ctx *ctx, struct doctor_report *rep)
 {
 	struct doctor_scope s = {.ctx = ctx, .rep = rep};
-	char *save_m = ctx->module, *save_v = ctx->version;
-	bool defer = ctx->defer_depmod;
+	char *save_m = ctx->opt.module, *save_v = ctx->opt.version;
+	bool defer = ctx->ses.defer_depmod;
 	int err = 0;
 
-	ctx->defer_depmod = true;
+	ctx->ses.defer_depmod = true;
 	for (size_t o = 0; o < ARRAY_SIZE(order); o++) {
 		bool recovered = false;
 		for (size_t i = 0; i < rep->n; i++) {
@@ -197,7 +197,7 @@ int doctor_repair(struct ndkms_ctx *ctx, struct doctor_report *rep)
 			if (p->fix == DOCTOR_RECOVER) {
 				/* one pass finishes every marked change, each under its module's lock */
 				if (!recovered) {
-					ctx->module = ctx->version = NULL;
+					ctx->opt.module = ctx->opt.version = NULL;
 					lifecycle_recover_all(ctx);
 					recovered = true;
 				}
@@ -210,9 +210,9 @@ int doctor_repair(struct ndkms_ctx *ctx, struct doctor_report *rep)
 				err = r;
 		}
 	}
-	ctx->module = save_m;
-	ctx->version = save_v;
-	ctx->defer_depmod = defer;
+	ctx->opt.module = save_m;
+	ctx->opt.version = save_v;
+	ctx->ses.defer_depmod = defer;
 	int r = lifecycle_flush_depmod(ctx);
 	if (r < 0) {
 		for (size_t i = 0; i < rep->n; i++)

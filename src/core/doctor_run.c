@@ -10,15 +10,15 @@ void doctor_check(struct ndkms_ctx *ctx, struct doctor_report *rep)
 {
 	struct doctor_scope s = {.ctx = ctx, .modules = STRV_INIT, .kernels = STRV_INIT, .rep = rep};
 
-	if (ctx->module && *ctx->module) {
-		_cleanup_free_ char *mdir = path_join(ctx->dkms_tree, ctx->module);
+	if (ctx->opt.module && *ctx->opt.module) {
+		_cleanup_free_ char *mdir = path_join(ctx->env->dkms_tree, ctx->opt.module);
 		if (is_dir(mdir))
-			strv_push(&s.modules, ctx->module);
+			strv_push(&s.modules, ctx->opt.module);
 	} else {
 		state_list_modules(ctx, &s.modules);
 	}
-	for (size_t i = 0; i < ctx->kvers.n; i++) {
-		const char *k = ctx->kvers.v[i];
+	for (size_t i = 0; i < ctx->opt.kvers.n; i++) {
+		const char *k = ctx->opt.kvers.v[i];
 		strv_push_take(&s.kernels, xstrndup(k, strcspn(k, "/")));
 	}
 	doctor_check_leftovers(&s);

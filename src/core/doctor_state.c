@@ -106,7 +106,7 @@ static void check_build(struct doctor_scope *s, const char *m, const char *v, co
 			dkms_conf_release(&conf);
 		return;
 	}
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 	if (installed && !is_dir(kdir)) {
 		doctor_add(s, "kernel-gone", DOCTOR_DROP_INSTALLED, m, v, k, a, kdir,
 			   "%s/%s is installed for %s (%s), but that kernel's tree %s is gone", m, v,
@@ -144,7 +144,7 @@ static void check_build(struct doctor_scope *s, const char *m, const char *v, co
 static void check_active_links(struct doctor_scope *s, const char *m)
 {
 	const struct ndkms_ctx *ctx = s->ctx;
-	_cleanup_free_ char *mdir = path_join(ctx->dkms_tree, m);
+	_cleanup_free_ char *mdir = path_join(ctx->env->dkms_tree, m);
 	DIR *d = opendir(mdir);
 
 	if (!d)

@@ -19,13 +19,13 @@ static void owned_on(const struct doctor_scope *s, const char *k, struct strv *f
 {
 	const struct ndkms_ctx *ctx = s->ctx;
 	_cleanup_strv_ struct strv mods = STRV_INIT;
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 	_cleanup_free_ char *prefix = xasprintf("kernel-%s-", k);
 
 	state_list_modules(ctx, &mods);
 	for (size_t i = 0; i < mods.n; i++) {
 		const char *m = mods.v[i];
-		_cleanup_free_ char *mdir = path_join(ctx->dkms_tree, m);
+		_cleanup_free_ char *mdir = path_join(ctx->env->dkms_tree, m);
 		DIR *d = opendir(mdir);
 		for (struct dirent *de; d && (de = readdir(d));) {
 			if (!strneq(de->d_name, prefix, strlen(prefix)))
@@ -67,7 +67,7 @@ static void check_unowned(struct doctor_scope *s, const char *k)
 {
 	const struct ndkms_ctx *ctx = s->ctx;
 	_cleanup_strv_ struct strv files = STRV_INIT, dirs = STRV_INIT;
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 
 	strv_push(&dirs, "updates/dkms");
 	owned_on(s, k, &files, &dirs);
@@ -162,7 +162,7 @@ static void walk_weak(struct weak_scan *w, const char *dir, int depth)
 
 static void check_weak(struct doctor_scope *s, const char *k)
 {
-	_cleanup_free_ char *kdir = path_join(s->ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(s->ctx->env->install_tree, k);
 	_cleanup_free_ char *wdir = path_join(kdir, "weak-updates");
 	_cleanup_free_ char *base = ctx_depmod_basedir(s->ctx);
 	const char *none = NULL;
@@ -186,7 +186,7 @@ void doctor_check_tree(struct doctor_scope *s)
 {
 	_cleanup_strv_ struct strv ks = STRV_INIT;
 
-	if (s->ctx->module && *s->ctx->module)
+	if (s->ctx->opt.module && *s->ctx->opt.module)
 		return; /* kernel-wide checks: only when no module is named */
 	doctor_list_kernels(s, &ks);
 	for (size_t i = 0; i < ks.n; i++) {

@@ -41,8 +41,8 @@ static int cmp_str(const void *a, const void *b)
 /* framework.conf, then framework.conf.d/ *.conf in glob (C collation) order. */
 static void framework_files(const struct ndkms_ctx *ctx, struct strv *files)
 {
-	_cleanup_free_ char *main_conf = path_join(ctx->etc_dkms, "framework.conf");
-	_cleanup_free_ char *dir = path_join(ctx->etc_dkms, "framework.conf.d");
+	_cleanup_free_ char *main_conf = path_join(ctx->env->etc_dkms, "framework.conf");
+	_cleanup_free_ char *dir = path_join(ctx->env->etc_dkms, "framework.conf.d");
 	struct strv d = STRV_INIT;
 	DIR *dh;
 
@@ -80,8 +80,8 @@ static int read_files(const struct ndkms_ctx *ctx, const char *kver, struct fram
 			.preset = &state,
 			.names = fw_names,
 			.reeval = true,
-			.allow_fallback = ctx->shell_fallback,
-			.timeout_ms = ctx->shell_timeout_ms,
+			.allow_fallback = ctx->env->shell_fallback,
+			.timeout_ms = ctx->env->shell_timeout_ms,
 		};
 		struct eval_result res = {0};
 
@@ -129,22 +129,22 @@ static void take(char **dst, char *src)
 	*dst = xstrdup(src);
 }
 
-void framework_apply(struct ndkms_ctx *ctx, const struct framework *fw)
+void framework_apply(struct ndkms_env *env, struct ndkms_opts *opt, const struct framework *fw)
 {
 	if (fw->verbose && *fw->verbose)
-		ctx->verbose = true;
+		opt->verbose = true;
 	if (fw->symlink_modules && *fw->symlink_modules)
-		ctx->symlink_modules = true;
+		opt->symlink_modules = true;
 	if (fw->modprobe_on_install && *fw->modprobe_on_install)
-		ctx->modprobe_on_install = true;
-	if (fw->parallel_jobs && *fw->parallel_jobs && ctx->jobs < 0 &&
-	    ctx_parse_jobs(fw->parallel_jobs, &ctx->jobs) < 0)
+		opt->modprobe_on_install = true;
+	if (fw->parallel_jobs && *fw->parallel_jobs && opt->jobs < 0 &&
+	    ctx_parse_jobs(fw->parallel_jobs, &opt->jobs) < 0)
 		log_warn("Ignoring the invalid parallel_jobs value '%s' in framework.conf.",
 			 fw->parallel_jobs);
-	take(&ctx->compress_gzip_opts, fw->compress_gzip_opts);
-	take(&ctx->compress_xz_opts, fw->compress_xz_opts);
-	take(&ctx->compress_zstd_opts, fw->compress_zstd_opts);
-	take(&ctx->post_transaction, fw->post_transaction);
+	take(&env->compress_gzip_opts, fw->compress_gzip_opts);
+	take(&env->compress_xz_opts, fw->compress_xz_opts);
+	take(&env->compress_zstd_opts, fw->compress_zstd_opts);
+	take(&env->post_transaction, fw->post_transaction);
 }
 
 void framework_release(struct framework *fw)

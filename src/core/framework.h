@@ -28,6 +28,7 @@ struct framework {
 int framework_read(const struct ndkms_ctx *ctx, struct framework *fw);
 /* The same with $kernelver set, as dkms reads the signing settings for each target kernel. */
 int framework_read_kernel(const struct ndkms_ctx *ctx, const char *kver, struct framework *fw);
-/* Copy the non-tree settings into ctx, where the command line has not set them. */
-void framework_apply(struct ndkms_ctx *ctx, const struct framework *fw);
+/* Copy the non-tree settings into the environment being built, and into the options the
+ * command line has not set. */
+void framework_apply(struct ndkms_env *env, struct ndkms_opts *opt, const struct framework *fw);
 void framework_release(struct framework *fw);

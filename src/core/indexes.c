@@ -46,17 +46,17 @@ static void drop_empty_indexes(const struct ndkms_ctx *ctx, const char *kdir)
  */
 static char *pending_marker(const struct ndkms_ctx *ctx, const char *kver)
 {
-	return xasprintf("%s/.ndkms-depmod-%s", ctx->dkms_tree, kver);
+	return xasprintf("%s/.ndkms-depmod-%s", ctx->env->dkms_tree, kver);
 }
 
 static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
 {
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, kver);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, kver);
 	_cleanup_free_ char *dep = path_join(kdir, "modules.dep");
 	_cleanup_free_ char *base = ctx_depmod_basedir(ctx);
 	_cleanup_free_ char *map_rel = xasprintf("/boot/System.map-%s", kver);
 	_cleanup_free_ char *map = ctx_path(ctx, map_rel);
-	_cleanup_free_ char *cache = path_join(ctx->cache_dir, "depmod");
+	_cleanup_free_ char *cache = path_join(ctx->env->cache_dir, "depmod");
 
 	log_partial("Running depmod...");
 	if (!is_reg(dep)) {
@@ -72,7 +72,7 @@ static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
 		log_info("(bad exit status: 1)");
 		log_error("Cannot run depmod for the install tree %s: it does not end in "
 			  "/lib/modules.",
-			  ctx->install_tree);
+			  ctx->env->install_tree);
 		return DKMS_EXIT(6);
 	}
 	int lock = lock_kernel(ctx, kver);
@@ -83,7 +83,7 @@ static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
 		.kver = kver,
 		.system_map = is_reg(map) ? map : NULL,
 		.cache_dir = cache,
-		.program = ctx->depmod_program,
+		.program = ctx->env->depmod_program,
 	};
 	int r = depmod_run(&o);
 	if (r == 0) {
@@ -99,9 +99,9 @@ static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
 
 int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver)
 {
-	if (ctx->no_depmod)
+	if (ctx->opt.no_depmod)
 		return 0;
-	if (ctx->defer_depmod) {
+	if (ctx->ses.defer_depmod) {
 		_cleanup_free_ char *marker = pending_marker(ctx, kver);
 		/* empty, so no temporary name is needed: it exists or it does not */
 		fault_point("create");
@@ -113,8 +113,8 @@ int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver)
 			log_error("Could not write %s: %s", ctx_display(ctx, marker), strerror(-r));
 			return DKMS_EXIT(6);
 		}
-		if (!strv_contains(&ctx->depmod_pending, kver))
-			strv_push(&ctx->depmod_pending, kver);
+		if (!strv_contains(&ctx->ses.depmod_pending, kver))
+			strv_push(&ctx->ses.depmod_pending, kver);
 		return 0;
 	}
 	return run_depmod(ctx, kver);
@@ -123,7 +123,7 @@ int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver)
 /* Queue the depmods an interrupted command left pending. */
 static void queue_pending(struct ndkms_ctx *ctx)
 {
-	DIR *d = opendir(ctx->dkms_tree);
+	DIR *d = opendir(ctx->env->dkms_tree);
 
 	if (!d)
 		return;
@@ -131,8 +131,8 @@ static void queue_pending(struct ndkms_ctx *ctx)
 		const char *k = de->d_name + 14;
 		if (!strneq(de->d_name, ".ndkms-depmod-", 14) || !*k || !path_is_contained(k))
 			continue;
-		if (!strv_contains(&ctx->depmod_pending, k))
-			strv_push(&ctx->depmod_pending, k);
+		if (!strv_contains(&ctx->ses.depmod_pending, k))
+			strv_push(&ctx->ses.depmod_pending, k);
 	}
 	closedir(d);
 }
@@ -140,7 +140,7 @@ static void queue_pending(struct ndkms_ctx *ctx)
 int lifecycle_pending_depmod(struct ndkms_ctx *ctx)
 {
 	queue_pending(ctx);
-	return ctx->defer_depmod || ctx->no_depmod ? 0 : lifecycle_flush_depmod(ctx);
+	return ctx->ses.defer_depmod || ctx->opt.no_depmod ? 0 : lifecycle_flush_depmod(ctx);
 }
 
 int lifecycle_flush_depmod(struct ndkms_ctx *ctx)
@@ -149,23 +149,23 @@ int lifecycle_flush_depmod(struct ndkms_ctx *ctx)
 
 	queue_pending(ctx);
 
-	for (size_t i = 0; i < ctx->depmod_pending.n; i++) {
-		int q = run_depmod(ctx, ctx->depmod_pending.v[i]);
+	for (size_t i = 0; i < ctx->ses.depmod_pending.n; i++) {
+		int q = run_depmod(ctx, ctx->ses.depmod_pending.v[i]);
 		if (q < 0 && !r)
 			r = q;
 	}
-	strv_release(&ctx->depmod_pending);
+	strv_release(&ctx->ses.depmod_pending);
 	return r;
 }
 
 void lifecycle_post_transaction(struct ndkms_ctx *ctx)
 {
-	const char *kver = ctx->ntargets ? ctx->targets[0].kver : ctx->running_kernel;
-	_cleanup_free_ char *log = path_join(ctx->dkms_tree, "post_transaction.log");
+	const char *kver = ctx->ntargets ? ctx->targets[0].kver : ctx->env->running_kernel;
+	_cleanup_free_ char *log = path_join(ctx->env->dkms_tree, "post_transaction.log");
 	struct framework fw;
 	int status;
 
-	if (!ctx->post_transaction || !*ctx->post_transaction)
+	if (!ctx->env->post_transaction || !*ctx->env->post_transaction)
 		return;
 	/*
 	 * dkms reads post_transaction only now, with $kernelver set to the first target kernel,
@@ -174,7 +174,7 @@ void lifecycle_post_transaction(struct ndkms_ctx *ctx)
 	if (framework_read_kernel(ctx, kver, &fw) < 0)
 		return;
 	struct strbuf cmd = STRBUF_INIT;
-	const char *text = fw.post_transaction ? fw.post_transaction : ctx->post_transaction;
+	const char *text = fw.post_transaction ? fw.post_transaction : ctx->env->post_transaction;
 	sb_adds(&cmd, "kernelver=");
 	sb_add_shell_quoted(&cmd, kver);
 	sb_adds(&cmd, "; ");

@@ -13,8 +13,8 @@
 
 void initrd_note(struct ndkms_ctx *ctx, const char *k)
 {
-	if (!strv_contains(&ctx->initrd_exempt, k) && !strv_contains(&ctx->initrd_pending, k))
-		strv_push(&ctx->initrd_pending, k);
+	if (!strv_contains(&ctx->ses.initrd_exempt, k) && !strv_contains(&ctx->ses.initrd_pending, k))
+		strv_push(&ctx->ses.initrd_pending, k);
 }
 
 void initrd_note_module(struct ndkms_ctx *ctx, const char *m, const char *v, const char *k,
@@ -22,11 +22,11 @@ void initrd_note_module(struct ndkms_ctx *ctx, const char *m, const char *v, con
 {
 	struct dkms_conf conf = {0};
 
-	if (strv_contains(&ctx->initrd_exempt, k) || strv_contains(&ctx->initrd_pending, k))
+	if (strv_contains(&ctx->ses.initrd_exempt, k) || strv_contains(&ctx->ses.initrd_pending, k))
 		return;
 	log_setup(true, false);
 	int r = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
-	log_setup(ctx->quiet, ctx->verbose);
+	log_setup(ctx->opt.quiet, ctx->opt.verbose);
 	if (r == 0 && conf.remake_initrd)
 		initrd_note(ctx, k);
 	dkms_conf_release(&conf);
@@ -34,8 +34,8 @@ void initrd_note_module(struct ndkms_ctx *ctx, const char *m, const char *v, con
 
 void initrd_exempt(struct ndkms_ctx *ctx, const char *k)
 {
-	if (!strv_contains(&ctx->initrd_exempt, k))
-		strv_push(&ctx->initrd_exempt, k);
+	if (!strv_contains(&ctx->ses.initrd_exempt, k))
+		strv_push(&ctx->ses.initrd_exempt, k);
 }
 
 /* The first of the in-root paths that is an executable file, as an in-root path. */
@@ -54,16 +54,16 @@ static int run_tool(const struct ndkms_ctx *ctx, const char *k, struct strv *arg
 	_cleanup_strv_ struct strv full = STRV_INIT;
 	int status = 0;
 
-	if (*ctx->root) {
+	if (*ctx->env->root) {
 		strv_push(&full, "chroot");
-		strv_push(&full, ctx->root);
+		strv_push(&full, ctx->env->root);
 	}
 	for (size_t i = 0; i < argv->n; i++)
 		strv_push(&full, argv->v[i]);
 	/* called as dkms, the output stays dkms's: the tool's is shown only when it fails */
 	_cleanup_free_ char *out = NULL;
 	struct spawn_opts so = {.argv = (const char *const *)strv_get(&full), .cwd = "/"};
-	if (ctx->as_dkms) {
+	if (ctx->opt.as_dkms) {
 		so.capture = &out;
 		so.capture_max = 1 << 20;
 	} else {
@@ -90,7 +90,7 @@ static int regenerate(struct ndkms_ctx *ctx, const char *k)
 	const char *tool;
 
 	if ((tool = find_tool(ctx, debian))) {
-		_cleanup_free_ char *img = xasprintf("%s/boot/initrd.img-%s", ctx->root, k);
+		_cleanup_free_ char *img = xasprintf("%s/boot/initrd.img-%s", ctx->env->root, k);
 		if (!path_exists(img)) {
 			log_info("Kernel %s has no initramfs (/boot/initrd.img-%s): none is made.", k, k);
 			return 0;
@@ -105,7 +105,7 @@ static int regenerate(struct ndkms_ctx *ctx, const char *k)
 		strv_push(&argv, "--kver");
 		strv_push(&argv, k);
 	} else if ((tool = find_tool(ctx, arch))) {
-		_cleanup_free_ char *pb = xasprintf("%s/%s/pkgbase", ctx->install_tree, k);
+		_cleanup_free_ char *pb = xasprintf("%s/%s/pkgbase", ctx->env->install_tree, k);
 		_cleanup_free_ char *base = NULL;
 		size_t len;
 		if (read_file(pb, &base, &len, 256) < 0 || !len) {
@@ -129,11 +129,11 @@ int initrd_flush(struct ndkms_ctx *ctx)
 {
 	int r = 0;
 
-	for (size_t i = 0; i < ctx->initrd_pending.n; i++) {
-		const char *k = ctx->initrd_pending.v[i];
-		if (!strv_contains(&ctx->initrd_exempt, k) && regenerate(ctx, k) < 0)
+	for (size_t i = 0; i < ctx->ses.initrd_pending.n; i++) {
+		const char *k = ctx->ses.initrd_pending.v[i];
+		if (!strv_contains(&ctx->ses.initrd_exempt, k) && regenerate(ctx, k) < 0)
 			r = DKMS_EXIT(1);
 	}
-	strv_release(&ctx->initrd_pending);
+	strv_release(&ctx->ses.initrd_pending);
 	return r;
 }

@@ -84,7 +84,7 @@ static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *
 			return false;
 		}
 	}
-	if (!found->n || ctx->force_version_override)
+	if (!found->n || ctx->opt.force_version_override)
 		return true;
 	if (found->n > 1) {
 		log_warn("Cannot do version sanity checking because multiple %s.ko modules were found "
@@ -131,7 +131,7 @@ static int archive_originals(const struct ndkms_ctx *ctx, const struct dkms_modu
 			     const char *m, const char *k, const char *a, bool active,
 			     const struct strv *found_before)
 {
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 	_cleanup_free_ char *backup = state_original_dir(ctx, m, k, a);
 	const struct strv found = *found_before;
 	int r;
@@ -189,7 +189,7 @@ static int place(const struct ndkms_ctx *ctx, const char *built, const char *des
 
 	log_info("Installing %s", ctx_display(ctx, dest));
 	rm_stale_tmp(dest_dir, path_basename(built));
-	if (r == 0 && ctx->symlink_modules) {
+	if (r == 0 && ctx->opt.symlink_modules) {
 		/* relative, so that the link is right both inside the root and seen from the host */
 		_cleanup_free_ char *rel = path_relative(dest_dir, built);
 		r = symlink_atomic(rel, dest);
@@ -212,10 +212,10 @@ static void rebuild_one(struct ndkms_ctx *ctx, const char *m, const char *v, con
 
 	if (lock < 0)
 		return;
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = xstrdup(m);
-	ctx->version = xstrdup(v);
+	free(ctx->opt.module);
+	free(ctx->opt.version);
+	ctx->opt.module = xstrdup(m);
+	ctx->opt.version = xstrdup(v);
 	log_info("%s", "");
 	log_info("Rebuilding module %s/%s due to updated dependencies", m, v);
 	log_info("%s", "");
@@ -230,9 +230,9 @@ static void rebuild_dependents(struct ndkms_ctx *ctx, const char *k, const char 
 {
 	static bool running; /* a rebuild's own install does not start another round */
 	_cleanup_strv_ struct strv todo = STRV_INIT;
-	_cleanup_free_ char *saved_m = xstrdup(ctx->module), *saved_v = xstrdup(ctx->version);
+	_cleanup_free_ char *saved_m = xstrdup(ctx->opt.module), *saved_v = xstrdup(ctx->opt.version);
 
-	if (running || ctx->force)
+	if (running || ctx->opt.force)
 		return;
 	running = true;
 	lifecycle_stale_dependents(ctx, k, a, &todo);
@@ -241,16 +241,16 @@ static void rebuild_dependents(struct ndkms_ctx *ctx, const char *k, const char 
 		*slash = '\0';
 		rebuild_one(ctx, todo.v[i], slash + 1, k, a);
 	}
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = TAKE_PTR(saved_m);
-	ctx->version = TAKE_PTR(saved_v);
+	free(ctx->opt.module);
+	free(ctx->opt.version);
+	ctx->opt.module = TAKE_PTR(saved_m);
+	ctx->opt.version = TAKE_PTR(saved_v);
 	running = false;
 }
 
 static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
-	const char *m = ctx->module, *v = ctx->version;
+	const char *m = ctx->opt.module, *v = ctx->opt.version;
 	struct dkms_conf conf = {0};
 	_cleanup_free_ char *target = NULL;
 	bool txn = false;
@@ -260,10 +260,10 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		r = lifecycle_build(ctx, k, a);
 		if (r < 0)
 			return r;
-		m = ctx->module;
-		v = ctx->version;
+		m = ctx->opt.module;
+		v = ctx->opt.version;
 	}
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 	_cleanup_free_ char *base = state_mvka_dir(ctx, m, v, k, a);
 	_cleanup_free_ char *moddir = path_join(base, "module");
 	_cleanup_free_ char *link = state_active_link(ctx, m, k, a);
@@ -288,7 +288,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		}
 	}
 	/* an RPM upgrade must not end with nothing installed: dkms forces the install then */
-	bool force = ctx->force || ctx->rpm_safe_upgrade;
+	bool force = ctx->opt.force || ctx->opt.rpm_safe_upgrade;
 	r = script_run(ctx, m, v, "pre_install", conf.pre_install, NULL, NULL, &status);
 	if (r < 0)
 		goto out;
@@ -391,11 +391,11 @@ int lifecycle_maybe_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 
 	if (r < 0)
 		return r;
-	if (state_is_installed(ctx, ctx->module, ctx->version, k, a)) {
-		if (!ctx->force) {
+	if (state_is_installed(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
+		if (!ctx->opt.force) {
 			log_info("Module %s/%s already installed on kernel %s (%s), skip. You may "
 				 "override by specifying --force.",
-				 ctx->module, ctx->version, k, a);
+				 ctx->opt.module, ctx->opt.version, k, a);
 			return 0;
 		}
 		r = lifecycle_uninstall(ctx, k, a);

@@ -15,7 +15,7 @@
 
 void kernel_list_installed(const struct ndkms_ctx *ctx, bool warn, struct strv *out)
 {
-	DIR *d = opendir(ctx->install_tree);
+	DIR *d = opendir(ctx->env->install_tree);
 
 	if (!d)
 		return;
@@ -25,7 +25,7 @@ void kernel_list_installed(const struct ndkms_ctx *ctx, bool warn, struct strv *
 		if (!kver_valid(de->d_name)) {
 			if (warn)
 				log_warn("Skipping %s/%s: not a valid kernel version.",
-					 ctx_display(ctx, ctx->install_tree), de->d_name);
+					 ctx_display(ctx, ctx->env->install_tree), de->d_name);
 			continue;
 		}
 		strv_push(out, de->d_name);
@@ -40,7 +40,7 @@ int kernel_check_headers(const struct ndkms_ctx *ctx, const char *kver)
 
 	if (path_exists(inc))
 		return 0;
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, kver);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, kver);
 	const char *shown = ctx_display(ctx, kdir);
 	log_error("Your kernel headers for kernel %s cannot be found at %s/build or %s/source.\n"
 		  "Please install your distribution's kernel headers package matching %s, or use "
@@ -238,7 +238,7 @@ const char *kernel_compress_suffix(const struct ndkms_ctx *ctx, const char *kver
 	static const char *const sym[] = {NULL, "CONFIG_MODULE_COMPRESS_GZIP",
 					  "CONFIG_MODULE_COMPRESS_XZ", "CONFIG_MODULE_COMPRESS_ZSTD"};
 	_cleanup_free_ char *config = ctx_kernel_config(ctx, kver);
-	_cleanup_free_ char *dir = path_join(ctx->install_tree, kver);
+	_cleanup_free_ char *dir = path_join(ctx->env->install_tree, kver);
 	int found = 0;
 
 	/* What the kernel was built to load first; then dkms's look at the installed modules. */

@@ -8,12 +8,12 @@
 #include "util/macro.h"
 
 /*
- * Every function works on ctx->module/ctx->version (set by add from a source tree) and logs
+ * Every function works on ctx->opt.module/ctx->opt.version (set by add from a source tree) and logs
  * its own messages in dkms's words; each returns 0 or a code for main().  The caller holds
  * the module lock (lock_module, core/lock.h) around them.
  */
 
-/* Resolve a source-tree argument (copy it to /usr/src/M-V, set ctx->module/version). */
+/* Resolve a source-tree argument (copy it to /usr/src/M-V, set ctx->opt.module/version). */
 int lifecycle_prepare_source(struct ndkms_ctx *ctx);
 /* Register M/V: the source link and M/V/build, then POST_ADD. */
 int lifecycle_add(struct ndkms_ctx *ctx);
@@ -32,7 +32,7 @@ int lifecycle_maybe_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 void lifecycle_prune(struct ndkms_ctx *ctx);
 
 /*
- * Mark an install or uninstall of ctx->module/version on K/A as under way (M/.ndkms-txn-K-A);
+ * Mark an install or uninstall of ctx->opt.module/version on K/A as under way (M/.ndkms-txn-K-A);
  * lifecycle_recover finishes a marked change as an uninstall.  End removes the mark.
  */
 _must_check_ int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a);
@@ -44,7 +44,7 @@ void lifecycle_txn_abort(struct ndkms_ctx *ctx, const char *k, const char *a);
 
 /* Roll back the interrupted installs and uninstalls of every module (autoinstall's start). */
 void lifecycle_recover_all(struct ndkms_ctx *ctx);
-/* Finish or roll back an interrupted build of ctx->module/version (caller holds the lock). */
+/* Finish or roll back an interrupted build of ctx->opt.module/version (caller holds the lock). */
 void lifecycle_recover(struct ndkms_ctx *ctx);
 
 /*
@@ -54,7 +54,7 @@ void lifecycle_recover(struct ndkms_ctx *ctx);
 void lifecycle_stale_dependents(struct ndkms_ctx *ctx, const char *k, const char *a,
 				struct strv *todo);
 
-/* Regenerate kver's indexes now, or once at the end when ctx->defer_depmod is set. */
+/* Regenerate kver's indexes now, or once at the end when ctx->ses.defer_depmod is set. */
 int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver);
 /* Run every deferred depmod, and those an interrupted command left pending. */
 int lifecycle_flush_depmod(struct ndkms_ctx *ctx);

@@ -16,7 +16,7 @@
 
 static int take(const struct ndkms_ctx *ctx, const char *kind, const char *name)
 {
-	_cleanup_free_ char *dir = path_join(ctx->dkms_tree, ".ndkms-lock");
+	_cleanup_free_ char *dir = path_join(ctx->env->dkms_tree, ".ndkms-lock");
 	_cleanup_free_ char *path = xasprintf("%s/%s-%s.lock", dir, kind, name);
 	int r = mkdir_private(dir);
 
@@ -80,7 +80,7 @@ static struct held held[32];
 
 static int take_reentrant(const struct ndkms_ctx *ctx, const char *kind, const char *name)
 {
-	_cleanup_free_ char *key = xasprintf("%s/%s-%s", ctx->dkms_tree, kind, name);
+	_cleanup_free_ char *key = xasprintf("%s/%s-%s", ctx->env->dkms_tree, kind, name);
 	pid_t self = getpid();
 	size_t i, free_slot = ARRAY_SIZE(held);
 

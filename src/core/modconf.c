@@ -23,8 +23,8 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, c
 	_cleanup_free_ char *srcdir = NULL;
 	_cleanup_free_ char *shown = NULL;
 
-	if (!path && ctx->conf_file)
-		path = ctx->conf_file;
+	if (!path && ctx->opt.conf_file)
+		path = ctx->opt.conf_file;
 	if (!path) {
 		/* read through the resolved link (in-root), named as dkms names it: M/V/source/ */
 		srcdir = state_source_dir(ctx, m, v);
@@ -32,7 +32,7 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, c
 			_cleanup_free_ char *mv = state_mv_dir(ctx, m, v);
 			shown = xasprintf("%s/source/dkms.conf", ctx_display(ctx, mv));
 		} else {
-			srcdir = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
+			srcdir = xasprintf("%s/%s-%s", ctx->env->source_tree, m, v);
 		}
 		path = owned = path_join(srcdir, "dkms.conf");
 	}
@@ -57,30 +57,30 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, c
 	preset(&vs, "arch", arch);
 	preset(&vs, "kernel_source_dir", ksd);
 	preset(&vs, "kernel_config", kconf);
-	preset(&vs, "dkms_tree", ctx->dkms_tree);
-	preset(&vs, "source_tree", ctx->source_tree);
-	preset(&vs, "install_tree", ctx->install_tree);
-	preset(&vs, "tmp_location", ctx->tmp_dir);
+	preset(&vs, "dkms_tree", ctx->env->dkms_tree);
+	preset(&vs, "source_tree", ctx->env->source_tree);
+	preset(&vs, "install_tree", ctx->env->install_tree);
+	preset(&vs, "tmp_location", ctx->env->tmp_dir);
 	preset(&vs, "module", m);
 	preset(&vs, "module_version", v);
 	preset(&vs, "parallel_jobs", jobs);
-	preset(&vs, "running_distribution", ctx->distro);
-	preset(&vs, "current_kernel", ctx->running_kernel);
+	preset(&vs, "running_distribution", ctx->env->distro);
+	preset(&vs, "current_kernel", ctx->env->running_kernel);
 	preset(&vs, "current_os", "Linux");
-	if (ctx->verbose)
+	if (ctx->opt.verbose)
 		preset(&vs, "verbose", "true");
 
 	struct strv ov = STRV_INIT;
-	strv_pushf(&ov, "%s/%s.conf", ctx->etc_dkms, m);
-	strv_pushf(&ov, "%s/%s-%s.conf", ctx->etc_dkms, m, v);
-	strv_pushf(&ov, "%s/%s-%s-%s.conf", ctx->etc_dkms, m, v, kver);
-	strv_pushf(&ov, "%s/%s-%s-%s-%s.conf", ctx->etc_dkms, m, v, kver, arch);
-	strv_pushf(&ov, "%s/%s--%s.conf", ctx->etc_dkms, m, kver);
-	strv_pushf(&ov, "%s/%s--%s-%s.conf", ctx->etc_dkms, m, kver, arch);
+	strv_pushf(&ov, "%s/%s.conf", ctx->env->etc_dkms, m);
+	strv_pushf(&ov, "%s/%s-%s.conf", ctx->env->etc_dkms, m, v);
+	strv_pushf(&ov, "%s/%s-%s-%s.conf", ctx->env->etc_dkms, m, v, kver);
+	strv_pushf(&ov, "%s/%s-%s-%s-%s.conf", ctx->env->etc_dkms, m, v, kver, arch);
+	strv_pushf(&ov, "%s/%s--%s.conf", ctx->env->etc_dkms, m, kver);
+	strv_pushf(&ov, "%s/%s--%s-%s.conf", ctx->env->etc_dkms, m, kver, arch);
 
 	struct strv dirs = STRV_INIT;
-	for (size_t i = 0; i < ctx->directives.n; i++)
-		strv_push(&dirs, ctx->directives.v[i]);
+	for (size_t i = 0; i < ctx->opt.directives.n; i++)
+		strv_push(&dirs, ctx->opt.directives.v[i]);
 
 	struct dkms_conf_opts o = {
 		.path = path,
@@ -90,12 +90,12 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, c
 		.directives = (const char *const *)strv_get(&dirs),
 		.kver = kver,
 		.arch = arch,
-		.distro = ctx->distro,
+		.distro = ctx->env->distro,
 		.addon_modules_dir = getenv("ADDON_MODULES_DIR"),
 		.cwd = srcdir,
 		.strict = strict,
-		.allow_fallback = ctx->shell_fallback,
-		.timeout_ms = ctx->shell_timeout_ms,
+		.allow_fallback = ctx->env->shell_fallback,
+		.timeout_ms = ctx->env->shell_timeout_ms,
 	};
 	int r = dkms_conf_read(&o, conf);
 	shvars_release(&vs);

@@ -57,5 +57,5 @@ void lifecycle_stale_dependents(struct ndkms_ctx *ctx, const char *k, const char
 			dkms_conf_release(&conf);
 		}
 	}
-	log_setup(ctx->quiet, ctx->verbose);
+	log_setup(ctx->opt.quiet, ctx->opt.verbose);
 }

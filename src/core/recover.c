@@ -54,7 +54,7 @@ static void recover_kernel(const struct ndkms_ctx *ctx, const char *kdir)
 static void txn_rollback(struct ndkms_ctx *ctx, const char *marker)
 {
 	_cleanup_free_ char *text = NULL;
-	char *save = ctx->version, *f[3] = {NULL, NULL, NULL};
+	char *save = ctx->opt.version, *f[3] = {NULL, NULL, NULL};
 
 	if (read_file(marker, &text, NULL, 4096) < 0)
 		return;
@@ -73,28 +73,28 @@ static void txn_rollback(struct ndkms_ctx *ctx, const char *marker)
 	}
 	char *v = f[0], *k = f[1], *a = f[2];
 	log_note("ndkms: rolling back the interrupted change of %s/%s on kernel %s (%s)",
-		 ctx->module, v, k, a);
-	if (!state_is_built(ctx, ctx->module, v, k, a)) {
+		 ctx->opt.module, v, k, a);
+	if (!state_is_built(ctx, ctx->opt.module, v, k, a)) {
 		unlink(marker);
 		return;
 	}
-	_cleanup_free_ char *link = state_active_link(ctx, ctx->module, k, a);
+	_cleanup_free_ char *link = state_active_link(ctx, ctx->opt.module, k, a);
 	_cleanup_free_ char *target = xasprintf("%s/%s/%s", v, k, a);
-	_cleanup_free_ char *av = state_active_version(ctx, ctx->module, k, a);
+	_cleanup_free_ char *av = state_active_version(ctx, ctx->opt.module, k, a);
 	if ((!av || !streq(av, v)) && symlink_atomic(target, link) < 0)
 		return;
-	ctx->version = v;
-	bool defer = ctx->defer_depmod;
-	ctx->defer_depmod = false;
+	ctx->opt.version = v;
+	bool defer = ctx->ses.defer_depmod;
+	ctx->ses.defer_depmod = false;
 	if (lifecycle_uninstall(ctx, k, a) == 0)
 		unlink(marker);
-	ctx->defer_depmod = defer;
-	ctx->version = save;
+	ctx->ses.defer_depmod = defer;
+	ctx->opt.version = save;
 }
 
 void lifecycle_txn_abort(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
-	_cleanup_free_ char *p = lifecycle_txn_path(ctx, ctx->module, k, a);
+	_cleanup_free_ char *p = lifecycle_txn_path(ctx, ctx->opt.module, k, a);
 
 	if (path_exists(p))
 		txn_rollback(ctx, p);
@@ -130,7 +130,7 @@ static void recover_module(struct ndkms_ctx *ctx, const char *mdir)
 
 void lifecycle_recover(struct ndkms_ctx *ctx)
 {
-	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
+	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
 	_cleanup_free_ char *mdir = path_dirname(mv);
 
 	recover_module(ctx, mdir);
@@ -164,23 +164,23 @@ static bool module_needs_recovery(const char *mdir)
 void lifecycle_recover_all(struct ndkms_ctx *ctx)
 {
 	_cleanup_strv_ struct strv mods = STRV_INIT;
-	char *save_m = ctx->module, *save_v = ctx->version;
+	char *save_m = ctx->opt.module, *save_v = ctx->opt.version;
 
 	state_list_modules(ctx, &mods);
 	for (size_t i = 0; i < mods.n; i++) {
-		_cleanup_free_ char *mdir = path_join(ctx->dkms_tree, mods.v[i]);
+		_cleanup_free_ char *mdir = path_join(ctx->env->dkms_tree, mods.v[i]);
 		if (!module_needs_recovery(mdir))
 			continue;
 		int lock = lock_module(ctx, mods.v[i]);
 		if (lock < 0)
 			continue;
-		ctx->module = mods.v[i];
-		ctx->version = NULL;
+		ctx->opt.module = mods.v[i];
+		ctx->opt.version = NULL;
 		recover_module(ctx, mdir);
 		lock_release(lock);
 	}
-	ctx->module = save_m;
-	ctx->version = save_v;
+	ctx->opt.module = save_m;
+	ctx->opt.version = save_v;
 	/* a depmod an earlier autoinstall could not run (killed, a full disk) even when this one
 	 * finds nothing to install */
 	lifecycle_pending_depmod(ctx);

@@ -6,8 +6,8 @@
 
 bool required_module(const struct ndkms_ctx *ctx, const char *m)
 {
-	for (size_t i = 0; i < ctx->required.n; i++)
-		if (fnmatch(ctx->required.v[i], m, 0) == 0)
+	for (size_t i = 0; i < ctx->env->required.n; i++)
+		if (fnmatch(ctx->env->required.v[i], m, 0) == 0)
 			return true;
 	return false;
 }

@@ -30,7 +30,7 @@ int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const 
 			  first, m, v);
 		return DKMS_EXIT(8);
 	}
-	_cleanup_free_ char *etc_mod = path_join(ctx->etc_dkms, m);
+	_cleanup_free_ char *etc_mod = path_join(ctx->env->etc_dkms, m);
 	_cleanup_free_ char *override = path_join(etc_mod, first);
 	if (access(override, X_OK) == 0 && is_reg(override)) {
 		free(run_dir);

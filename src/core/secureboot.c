@@ -85,7 +85,7 @@ void secureboot_warn_once(struct ndkms_ctx *ctx, const char *kver)
 {
 	struct sb_status s;
 
-	if (ctx->secureboot_warned)
+	if (ctx->ses.secureboot_warned)
 		return;
 	secureboot_status(ctx, kver, &s);
 	if (secureboot_untrusted(&s)) {
@@ -94,7 +94,7 @@ void secureboot_warn_once(struct ndkms_ctx *ctx, const char *kver)
 			 "signed with it will not load until it is.\nEnroll it with: ndkms mok enroll "
 			 "(then reboot and confirm the enrollment in the MOK manager)",
 			 s.cert);
-		ctx->secureboot_warned = true;
+		ctx->ses.secureboot_warned = true;
 	}
 	sb_status_release(&s);
 }

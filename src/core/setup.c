@@ -57,49 +57,55 @@ static void set_tree(const struct ndkms_ctx *ctx, char **dst, const char *cli, c
 		*dst = ctx_path(ctx, framework && *framework ? framework : def);
 }
 
-int ctx_setup(struct ndkms_ctx *ctx, const char *dkmstree, const char *sourcetree,
-	      const char *installtree)
+int ctx_setup(struct ndkms_ctx *ctx, const char *root, const char *dkmstree,
+	      const char *sourcetree, const char *installtree)
 {
-	size_t n = strlen(ctx->root);
+	struct ndkms_env *env = ctx->env_setup;
 
-	while (n > 0 && ctx->root[n - 1] == '/')
-		ctx->root[--n] = '\0';
-	if (n && !is_dir(ctx->root)) {
-		log_error("The root directory %s does not exist.", ctx->root);
+	if (root) {
+		free(env->root);
+		env->root = xstrdup(root);
+	}
+	size_t n = strlen(env->root);
+	while (n > 0 && env->root[n - 1] == '/')
+		env->root[--n] = '\0';
+	if (n && !is_dir(env->root)) {
+		log_error("The root directory %s does not exist.", env->root);
 		return DKMS_EXIT(2);
 	}
-	ctx->etc_dkms = ctx_path(ctx, "/etc/dkms");
-	ctx->etc_ndkms = ctx_path(ctx, "/etc/ndkms");
-	ctx->cache_dir = ctx_path(ctx, "/var/cache/ndkms");
-	ctx->distro = detect_distro(ctx);
+	env->etc_dkms = ctx_path(ctx, "/etc/dkms");
+	env->etc_ndkms = ctx_path(ctx, "/etc/ndkms");
+	env->cache_dir = ctx_path(ctx, "/var/cache/ndkms");
+	env->distro = detect_distro(ctx);
 
 	struct ndkms_settings s;
-	_cleanup_free_ char *ncpath = path_join(ctx->etc_ndkms, "ndkms.conf");
+	_cleanup_free_ char *ncpath = path_join(env->etc_ndkms, "ndkms.conf");
 	int r = ndkms_settings_read(ncpath, &s);
 	if (r < 0) {
 		ndkms_settings_release(&s);
 		return DKMS_EXIT(8);
 	}
-	ctx->shell_fallback = s.shell_fallback;
-	ctx->shell_timeout_ms = s.shell_timeout_ms;
-	ctx->weak_modules = s.weak_modules;
-	ctx->depmod_program = s.depmod_program;
-	ctx->required = s.required;
+	env->shell_fallback = s.shell_fallback;
+	env->shell_timeout_ms = s.shell_timeout_ms;
+	env->weak_modules = s.weak_modules;
+	env->depmod_program = s.depmod_program;
+	env->required = s.required;
 
 	struct framework fw;
 	r = framework_read(ctx, &fw);
 	if (r < 0)
 		return r;
-	set_tree(ctx, &ctx->dkms_tree, dkmstree, fw.dkms_tree, "/var/lib/dkms");
-	set_tree(ctx, &ctx->source_tree, sourcetree, fw.source_tree, "/usr/src");
-	set_tree(ctx, &ctx->install_tree, installtree, fw.install_tree, "/lib/modules");
+	set_tree(ctx, &env->dkms_tree, dkmstree, fw.dkms_tree, "/var/lib/dkms");
+	set_tree(ctx, &env->source_tree, sourcetree, fw.source_tree, "/usr/src");
+	set_tree(ctx, &env->install_tree, installtree, fw.install_tree, "/lib/modules");
 	const char *tmp = getenv("TMPDIR");
-	ctx->tmp_dir = xstrdup(fw.tmp_location && *fw.tmp_location ? fw.tmp_location
+	env->tmp_dir = xstrdup(fw.tmp_location && *fw.tmp_location ? fw.tmp_location
 			       : tmp && *tmp                        ? tmp
 								    : "/tmp");
-	framework_apply(ctx, &fw);
+	framework_apply(env, &ctx->opt, &fw);
 	framework_release(&fw);
-	if (ctx->verbose)
-		log_setup(ctx->quiet, true);
+	if (ctx->opt.verbose)
+		log_setup(ctx->opt.quiet, true);
+	ctx->env_setup = NULL;
 	return 0;
 }

@@ -95,7 +95,7 @@ static void mok_paths_release(struct mok_paths *m)
 static int mok_paths_get(const struct ndkms_ctx *ctx, const char *kver, struct mok_paths *m)
 {
 	struct framework fw;
-	bool ubuntu = ctx->distro && streq(ctx->distro, "ubuntu");
+	bool ubuntu = ctx->env->distro && streq(ctx->env->distro, "ubuntu");
 	int r = framework_read_kernel(ctx, kver ? kver : "", &fw);
 
 	memset(m, 0, sizeof(*m));
@@ -203,15 +203,15 @@ int signing_prepare(struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p
 {
 	/* dkms's prepare_kernel_and_signing: announced once per run and kernel; later builds
 	 * (a dependant rebuilt, the next module) prepare again, silently */
-	bool announced = strv_contains(&ctx->signing_announced, kver);
-	bool quiet = announced && !ctx->quiet;
+	bool announced = strv_contains(&ctx->ses.signing_announced, kver);
+	bool quiet = announced && !ctx->opt.quiet;
 	if (quiet)
 		log_setup(true, false);
 	int r = prepare(ctx, kver, p);
 	if (quiet)
-		log_setup(ctx->quiet, ctx->verbose);
+		log_setup(ctx->opt.quiet, ctx->opt.verbose);
 	if (!announced)
-		strv_push(&ctx->signing_announced, kver);
+		strv_push(&ctx->ses.signing_announced, kver);
 	return r;
 }
 
@@ -363,7 +363,7 @@ void signing_release(struct sign_plan *p)
 int signing_generate_mok(const struct ndkms_ctx *ctx)
 {
 	struct mok_paths m;
-	int r = mok_paths_get(ctx, ctx->kvers.n ? ctx->kvers.v[0] : ctx->running_kernel, &m);
+	int r = mok_paths_get(ctx, ctx->opt.kvers.n ? ctx->opt.kvers.v[0] : ctx->env->running_kernel, &m);
 
 	if (r < 0)
 		return r;

@@ -26,7 +26,7 @@ struct sign_plan {
  * destroyed), or build unsigned with dkms's message when none can be made, and load them.  An
  * unsupported hash, an unreadable key or certificate, or a pair that does not match is an
  * error: the build stops before anything is built.  Prints dkms's blank line after the
- * prologue.  The prologue is printed once per run and kernel (ctx->signing_announced): later
+ * prologue.  The prologue is printed once per run and kernel (ctx->ses.signing_announced): later
  * calls for that kernel prepare silently.
  */
 int signing_prepare(struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p);

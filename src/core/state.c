@@ -16,23 +16,23 @@
 
 char *state_mv_dir(const struct ndkms_ctx *ctx, const char *m, const char *v)
 {
-	return xasprintf("%s/%s/%s", ctx->dkms_tree, m, v);
+	return xasprintf("%s/%s/%s", ctx->env->dkms_tree, m, v);
 }
 
 char *state_mvka_dir(const struct ndkms_ctx *ctx, const char *m, const char *v, const char *k,
 		     const char *a)
 {
-	return xasprintf("%s/%s/%s/%s/%s", ctx->dkms_tree, m, v, k, a);
+	return xasprintf("%s/%s/%s/%s/%s", ctx->env->dkms_tree, m, v, k, a);
 }
 
 char *state_active_link(const struct ndkms_ctx *ctx, const char *m, const char *k, const char *a)
 {
-	return xasprintf("%s/%s/kernel-%s-%s", ctx->dkms_tree, m, k, a);
+	return xasprintf("%s/%s/kernel-%s-%s", ctx->env->dkms_tree, m, k, a);
 }
 
 char *state_original_dir(const struct ndkms_ctx *ctx, const char *m, const char *k, const char *a)
 {
-	return xasprintf("%s/%s/original_module/%s/%s", ctx->dkms_tree, m, k, a);
+	return xasprintf("%s/%s/original_module/%s/%s", ctx->env->dkms_tree, m, k, a);
 }
 
 char *state_source_dir(const struct ndkms_ctx *ctx, const char *m, const char *v)
@@ -45,7 +45,7 @@ char *state_source_dir(const struct ndkms_ctx *ctx, const char *m, const char *v
 		return NULL;
 	/* Links written by ndkms hold in-root paths; resolve them inside the root. */
 	char *host = target[0] == '/' ? ctx_path(ctx, target) : path_join(mv, target);
-	if (!is_dir(host) && target[0] == '/' && *ctx->root && is_dir(target)) {
+	if (!is_dir(host) && target[0] == '/' && *ctx->env->root && is_dir(target)) {
 		free(host);
 		host = xstrdup(target); /* a host path written by another tool */
 	}
@@ -79,7 +79,7 @@ bool state_is_broken(const struct ndkms_ctx *ctx, const char *m, const char *v)
 		src = state_source_dir(ctx, m, v);
 		return src == NULL;
 	}
-	_cleanup_free_ char *usr = xasprintf("%s/%s-%s", ctx->source_tree, m, v);
+	_cleanup_free_ char *usr = xasprintf("%s/%s-%s", ctx->env->source_tree, m, v);
 	return is_dir(usr);
 }
 
@@ -108,7 +108,7 @@ char *state_active_version(const struct ndkms_ctx *ctx, const char *m, const cha
 	t[n - ns] = '\0';
 	const char *slash = strrchr(t, '/');
 	if (slash) {
-		_cleanup_free_ char *mdir = xasprintf("%s/%s", ctx->dkms_tree, m);
+		_cleanup_free_ char *mdir = xasprintf("%s/%s", ctx->env->dkms_tree, m);
 		_cleanup_free_ char *parent = xstrndup(t, (size_t)(slash - t));
 		if (!streq(ctx_display(ctx, mdir), parent) && !streq(mdir, parent))
 			return NULL;
@@ -153,7 +153,7 @@ static bool keep_dir(const char *name, void *data)
 
 void state_list_modules(const struct ndkms_ctx *ctx, struct strv *out)
 {
-	list_dir(ctx->dkms_tree, out, keep_dir, ctx->dkms_tree);
+	list_dir(ctx->env->dkms_tree, out, keep_dir, ctx->env->dkms_tree);
 }
 
 static bool keep_version(const char *name, void *data)
@@ -169,7 +169,7 @@ static bool keep_version(const char *name, void *data)
 
 void state_list_versions(const struct ndkms_ctx *ctx, const char *m, struct strv *out)
 {
-	_cleanup_free_ char *d = path_join(ctx->dkms_tree, m);
+	_cleanup_free_ char *d = path_join(ctx->env->dkms_tree, m);
 
 	list_dir(d, out, keep_version, d);
 }
@@ -202,13 +202,13 @@ void state_list_kernels(const struct ndkms_ctx *ctx, const char *m, const char *
 
 int state_need_mv(const struct ndkms_ctx *ctx)
 {
-	if (ctx->module && *ctx->module && ctx->version && *ctx->version)
+	if (ctx->opt.module && *ctx->opt.module && ctx->opt.version && *ctx->opt.version)
 		return 0;
 	log_error("Arguments <module> and <module-version> are not specified.\n"
 		  "Usage: %s <module>/<module-version> or\n"
 		  "       %s -m <module>/<module-version> or\n"
 		  "       %s -m <module> -v <module-version>",
-		  ctx->action, ctx->action, ctx->action);
+		  ctx->opt.action, ctx->opt.action, ctx->opt.action);
 	return DKMS_EXIT(1);
 }
 

@@ -8,7 +8,7 @@
 #include "util/strv.h"
 
 /*
- * Layout (dkms-compat §5.1), under ctx->dkms_tree:
+ * Layout (dkms-compat §5.1), under ctx->env->dkms_tree:
  *   M/V/source -> /usr/src/M-V      added
  *   M/V/K/A/module/                 built
  *   M/kernel-K-A -> V/K/A           installed (V active on K/A)

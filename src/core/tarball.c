@@ -24,37 +24,37 @@ static char *default_name(const struct ndkms_ctx *ctx)
 {
 	_cleanup_strbuf_ struct strbuf ks = STRBUF_INIT;
 
-	if (ctx->source_only)
-		return xasprintf("%s-%s-source-only.dkms.tar.gz", ctx->module, ctx->version);
+	if (ctx->opt.source_only)
+		return xasprintf("%s-%s-source-only.dkms.tar.gz", ctx->opt.module, ctx->opt.version);
 	for (size_t i = 0; i < ctx->ntargets; i++)
 		sb_addf(&ks, "-kernel%s-%s", ctx->targets[i].kver, ctx->targets[i].arch);
 	if (ks.len > 200)
-		return xasprintf("%s-%s-manykernels.dkms.tar.gz", ctx->module, ctx->version);
-	return xasprintf("%s-%s%s.dkms.tar.gz", ctx->module, ctx->version, sb_str(&ks));
+		return xasprintf("%s-%s-manykernels.dkms.tar.gz", ctx->opt.module, ctx->opt.version);
+	return xasprintf("%s-%s%s.dkms.tar.gz", ctx->opt.module, ctx->opt.version, sb_str(&ks));
 }
 
 static int write_contents(const struct ndkms_ctx *ctx, struct tarw *t, const char *src)
 {
-	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
+	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
 	int r = 0;
 
-	if (!ctx->source_only) {
+	if (!ctx->opt.source_only) {
 		for (size_t i = 0; i < ctx->ntargets && r == 0; i++) {
 			const char *k = ctx->targets[i].kver, *a = ctx->targets[i].arch;
 			_cleanup_free_ char *base =
-				state_mvka_dir(ctx, ctx->module, ctx->version, k, a);
+				state_mvka_dir(ctx, ctx->opt.module, ctx->opt.version, k, a);
 			log_info("Marking modules for %s (%s) for archiving...", k, a);
 			_cleanup_free_ char *arc = xasprintf("./dkms_main_tree/%s/%s", k, a);
 			r = tarw_add_tree(t, base, arc);
 		}
 	}
-	if (r == 0 && ctx->binaries_only) {
+	if (r == 0 && ctx->opt.binaries_only) {
 		_cleanup_free_ char *conf = path_join(src, "dkms.conf");
 		_cleanup_free_ char *text = NULL;
 		size_t n;
 		log_info("Marking dkms.conf for archiving...");
-		_cleanup_free_ char *mname = xasprintf("%s\n", ctx->module);
-		_cleanup_free_ char *vname = xasprintf("%s\n", ctx->version);
+		_cleanup_free_ char *mname = xasprintf("%s\n", ctx->opt.module);
+		_cleanup_free_ char *vname = xasprintf("%s\n", ctx->opt.version);
 		r = read_file(conf, &text, &n, 16 << 20);
 		if (r < 0)
 			t->why = xasprintf("cannot read %s: %s", ctx_display(ctx, conf),
@@ -76,20 +76,20 @@ static int write_contents(const struct ndkms_ctx *ctx, struct tarw *t, const cha
 
 int tarball_make(struct ndkms_ctx *ctx)
 {
-	_cleanup_free_ char *src = state_source_dir(ctx, ctx->module, ctx->version);
+	_cleanup_free_ char *src = state_source_dir(ctx, ctx->opt.module, ctx->opt.version);
 	_cleanup_free_ char *name = NULL, *dir = NULL;
 	struct tarw t = {0};
 	int r;
 
-	if (ctx->source_only && ctx->binaries_only) {
+	if (ctx->opt.source_only && ctx->opt.binaries_only) {
 		log_error("You cannot specify both --source-only and --binaries-only on the same "
 			  "command line.");
 		return DKMS_EXIT(8);
 	}
-	if (!ctx->source_only) {
+	if (!ctx->opt.source_only) {
 		for (size_t i = 0; i < ctx->ntargets; i++) {
 			const char *k = ctx->targets[i].kver, *a = ctx->targets[i].arch;
-			if (!state_is_built(ctx, ctx->module, ctx->version, k, a)) {
+			if (!state_is_built(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
 				log_error("No modules built for %s (%s).\nModules must already "
 					  "be in the built state before using mktarball.",
 					  k, a);
@@ -99,17 +99,17 @@ int tarball_make(struct ndkms_ctx *ctx)
 		if (!ctx->ntargets) {
 			log_error("No modules built for %s/%s.\nModules must already be in "
 				  "the built state before using mktarball.",
-				  ctx->module, ctx->version);
+				  ctx->opt.module, ctx->opt.version);
 			return DKMS_EXIT(6);
 		}
 	}
-	if (ctx->archive && strchr(ctx->archive, '/')) {
-		dir = path_dirname(ctx->archive);
-		name = xstrdup(path_basename(ctx->archive));
+	if (ctx->opt.archive && strchr(ctx->opt.archive, '/')) {
+		dir = path_dirname(ctx->opt.archive);
+		name = xstrdup(path_basename(ctx->opt.archive));
 	} else {
-		_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
+		_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
 		dir = path_join(mv, "tarball");
-		name = ctx->archive ? xstrdup(ctx->archive) : default_name(ctx);
+		name = ctx->opt.archive ? xstrdup(ctx->opt.archive) : default_name(ctx);
 	}
 	if (!*name || mkdir_p(dir, 0755) < 0 || access(dir, W_OK) != 0) {
 		log_error("Unable to write the tarball to %s.", ctx_display(ctx, dir));
@@ -281,10 +281,10 @@ static int load_builds(struct ndkms_ctx *ctx, const char *main_tree, const struc
 		*a++ = '\0';
 		const char *k = ka;
 		_cleanup_free_ char *from = path_join(main_tree, kas->v[i]);
-		_cleanup_free_ char *to = state_mvka_dir(ctx, ctx->module, ctx->version, k, a);
+		_cleanup_free_ char *to = state_mvka_dir(ctx, ctx->opt.module, ctx->opt.version, k, a);
 		_cleanup_free_ char *parent = path_dirname(to);
 		_cleanup_free_ char *tmp = xasprintf("%s/.%s.ndkms-tmp", parent, a);
-		if (path_exists(to) && !ctx->force) {
+		if (path_exists(to) && !ctx->opt.force) {
 			log_warn("%s already exists. Skipping...", ctx_display(ctx, to));
 			continue;
 		}
@@ -308,8 +308,8 @@ static int load_builds(struct ndkms_ctx *ctx, const char *main_tree, const struc
 static int read_names(struct ndkms_ctx *ctx, const char *conf_path)
 {
 	struct dkms_conf conf = {0};
-	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->running_kernel;
-	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->running_arch;
+	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->env->running_kernel;
+	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->env->running_arch;
 	int r = modconf_read(ctx, conf_path, "", "", k, a, false, &conf);
 
 	if (r < 0 || !name_valid(conf.package_name) || !name_valid(conf.package_version)) {
@@ -318,10 +318,10 @@ static int read_names(struct ndkms_ctx *ctx, const char *conf_path)
 			  "installed.");
 		return DKMS_EXIT(7);
 	}
-	free(ctx->module);
-	free(ctx->version);
-	ctx->module = xstrdup(conf.package_name);
-	ctx->version = xstrdup(conf.package_version);
+	free(ctx->opt.module);
+	free(ctx->opt.version);
+	ctx->opt.module = xstrdup(conf.package_name);
+	ctx->opt.version = xstrdup(conf.package_version);
 	dkms_conf_release(&conf);
 	return 0;
 }
@@ -330,20 +330,20 @@ static int read_names(struct ndkms_ctx *ctx, const char *conf_path)
 static int load_source(struct ndkms_ctx *ctx, const char *from, bool conf_only,
 		       struct staged *st)
 {
-	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->source_tree, ctx->module,
-					      ctx->version);
-	_cleanup_free_ char *tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->source_tree, ctx->module,
-					     ctx->version);
+	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->env->source_tree, ctx->opt.module,
+					      ctx->opt.version);
+	_cleanup_free_ char *tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->env->source_tree, ctx->opt.module,
+					     ctx->opt.version);
 	int r;
 
-	if (is_dir(dest) && !ctx->force) {
+	if (is_dir(dest) && !ctx->opt.force) {
 		log_info("%s already exists; keeping it.", ctx_display(ctx, dest));
 		return 0;
 	}
-	log_info("Loading tarball for %s-%s", ctx->module, ctx->version);
+	log_info("Loading tarball for %s-%s", ctx->opt.module, ctx->opt.version);
 	log_info("Loading %s...", ctx_display(ctx, dest));
 	rm_rf(tmp);
-	r = mkdir_p(ctx->source_tree, 0755);
+	r = mkdir_p(ctx->env->source_tree, 0755);
 	if (r == 0 && conf_only) {
 		_cleanup_free_ char *c = path_join(from, "dkms.conf");
 		_cleanup_free_ char *d = path_join(tmp, "dkms.conf");
@@ -392,12 +392,12 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *to
 		}
 		if (kept_tree_ok(top, conf_dir, &why) < 0)
 			return refuse_tarball(file, why);
-		free(ctx->src_tree_arg);
-		ctx->src_tree_arg = TAKE_PTR(conf_dir);
+		free(ctx->opt.src_tree_arg);
+		ctx->opt.src_tree_arg = TAKE_PTR(conf_dir);
 		r = lifecycle_prepare_source(ctx);
 		if (r < 0)
 			return r;
-		int lock = lock_module(ctx, ctx->module);
+		int lock = lock_module(ctx, ctx->opt.module);
 		if (lock < 0)
 			return lock;
 		r = lifecycle_add(ctx);
@@ -416,21 +416,21 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *to
 	if (kept_tree_ok(top, has_src ? srct : bino, &why) < 0 ||
 	    plan_builds(top, main_tree, &kas, &why) < 0)
 		return refuse_tarball(file, why);
-	int lock = lock_module(ctx, ctx->module);
+	int lock = lock_module(ctx, ctx->opt.module);
 	if (lock < 0)
 		return lock;
-	if (state_is_added(ctx, ctx->module, ctx->version) && !ctx->force) {
+	if (state_is_added(ctx, ctx->opt.module, ctx->opt.version) && !ctx->opt.force) {
 		log_error("Module %s/%s is already added.\nYou may override by specifying --force.",
-			  ctx->module, ctx->version);
+			  ctx->opt.module, ctx->opt.version);
 		lock_release(lock);
 		return DKMS_EXIT(8);
 	}
-	struct staged st = {STRV_INIT, STRV_INIT, ctx->dkms_tree};
+	struct staged st = {STRV_INIT, STRV_INIT, ctx->env->dkms_tree};
 	r = load_source(ctx, has_src ? srct : bino, !has_src, &st);
 	if (r == 0)
 		r = load_builds(ctx, main_tree, &kas, &st);
 	stage_end(&st, r == 0);
-	if (r == 0 && !state_is_added(ctx, ctx->module, ctx->version))
+	if (r == 0 && !state_is_added(ctx, ctx->opt.module, ctx->opt.version))
 		r = lifecycle_add(ctx);
 	lock_release(lock);
 	return r;
@@ -450,14 +450,14 @@ int tarball_load(struct ndkms_ctx *ctx, const char *file)
 		log_error("%s is an RPM package: install it with your package manager.", file);
 		return DKMS_EXIT(9);
 	}
-	if ((r = mkdir_p(ctx->dkms_tree, 0755)) < 0) {
-		log_error("Cannot create %s: %s", ctx_display(ctx, ctx->dkms_tree), strerror(-r));
+	if ((r = mkdir_p(ctx->env->dkms_tree, 0755)) < 0) {
+		log_error("Cannot create %s: %s", ctx_display(ctx, ctx->env->dkms_tree), strerror(-r));
 		return DKMS_EXIT(1);
 	}
-	_cleanup_free_ char *tmp = mkdtemp_in(ctx->dkms_tree, ".ndkms-ldtarball-");
+	_cleanup_free_ char *tmp = mkdtemp_in(ctx->env->dkms_tree, ".ndkms-ldtarball-");
 	if (!tmp) {
 		log_error("Unable to make temporary directory in %s.",
-			  ctx_display(ctx, ctx->dkms_tree));
+			  ctx_display(ctx, ctx->env->dkms_tree));
 		return DKMS_EXIT(1);
 	}
 	r = extract_archive(file, tmp, &why);

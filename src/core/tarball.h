@@ -5,7 +5,7 @@
 #include "core/ctx.h"
 
 /*
- * mktarball of ctx->module/version for ctx->targets (or none with --source-only), in dkms's
+ * mktarball of ctx->opt.module/version for ctx->targets (or none with --source-only), in dkms's
  * layout (./dkms_main_tree/K/A/{module,log}, ./dkms_source_tree or ./dkms_binaries_only),
  * written atomically to --archive or <dkms_tree>/M/V/tarball/<dkms's default name>.
  */

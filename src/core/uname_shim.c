@@ -37,7 +37,7 @@ static char *shim_script(const char *real, const char *kver, const char *arch)
 
 int uname_shim_create(const struct ndkms_ctx *ctx, const char *kver, const char *arch, char **dir)
 {
-	const char *tmp = ctx->tmp_dir && *ctx->tmp_dir ? ctx->tmp_dir : "/tmp";
+	const char *tmp = ctx->env->tmp_dir && *ctx->env->tmp_dir ? ctx->env->tmp_dir : "/tmp";
 	_cleanup_free_ char *real = spawn_which("uname");
 	char *d = mkdtemp_in(tmp, "ndkms-uname.");
 	int r;

@@ -5,7 +5,7 @@
 #include "core/ctx.h"
 
 /*
- * Make a private (0700, mkdtemp) folder below ctx->tmp_dir holding an executable `uname`
+ * Make a private (0700, mkdtemp) folder below ctx->env->tmp_dir holding an executable `uname`
  * that prints kver for -r (--kernel-release), arch for -m (--machine), both for -rm/-mr or
  * -r -m, and passes every other call to the real uname (found in the PATH children get).
  * Builds put the folder first in PATH, so that Makefiles asking $(shell uname -r) build for

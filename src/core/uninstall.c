@@ -52,8 +52,8 @@ static void prune_install_dir(const struct ndkms_ctx *ctx, const char *kdir, con
 {
 	_cleanup_free_ char *dir = path_join(kdir, loc);
 
-	if (ctx->distro && (strneq(ctx->distro, "debian", 6) || strneq(ctx->distro, "ubuntu", 6) ||
-			    strneq(ctx->distro, "arch", 4) || strneq(ctx->distro, "gentoo", 6)))
+	if (ctx->env->distro && (strneq(ctx->env->distro, "debian", 6) || strneq(ctx->env->distro, "ubuntu", 6) ||
+			    strneq(ctx->env->distro, "arch", 4) || strneq(ctx->env->distro, "gentoo", 6)))
 		rmdir_parents(dir, kdir);
 }
 
@@ -133,7 +133,7 @@ static int restore_originals(const struct ndkms_ctx *ctx, const char *backup, co
 
 static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
-	const char *m = ctx->module, *v = ctx->version;
+	const char *m = ctx->opt.module, *v = ctx->opt.version;
 	struct dkms_conf conf = {0};
 	int status;
 
@@ -141,7 +141,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	int r = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
 	if (r < 0)
 		return r;
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 	_cleanup_free_ char *link = state_active_link(ctx, m, k, a);
 	_cleanup_free_ char *backup = state_original_dir(ctx, m, k, a);
 	_cleanup_free_ char *active = state_active_version(ctx, m, k, a);
@@ -239,7 +239,7 @@ static bool has_exclusive(const struct ndkms_ctx *ctx, const char *k, const char
 	bool excl = false;
 
 	log_setup(true, false);
-	if (modconf_read(ctx, NULL, ctx->module, ctx->version, k, a, false, &conf) == 0) {
+	if (modconf_read(ctx, NULL, ctx->opt.module, ctx->opt.version, k, a, false, &conf) == 0) {
 		excl = conf.excl_kernel || conf.excl_kernel_min || conf.excl_kernel_max ||
 		       conf.excl_arch || conf.excl_config;
 		for (size_t i = 0; i < conf.nmods && !excl; i++) {
@@ -248,17 +248,17 @@ static bool has_exclusive(const struct ndkms_ctx *ctx, const char *k, const char
 			       r->excl_arch || r->excl_config;
 		}
 	}
-	log_setup(ctx->quiet, ctx->verbose);
+	log_setup(ctx->opt.quiet, ctx->opt.verbose);
 	dkms_conf_release(&conf);
 	return excl;
 }
 
 int lifecycle_maybe_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
-	if (!state_is_installed(ctx, ctx->module, ctx->version, k, a)) {
+	if (!state_is_installed(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
 		if (!has_exclusive(ctx, k, a))
 			log_info("Module %s/%s is not installed for kernel %s (%s). Skipping...",
-				 ctx->module, ctx->version, k, a);
+				 ctx->opt.module, ctx->opt.version, k, a);
 		return 0;
 	}
 	return do_uninstall(ctx, k, a);
@@ -266,7 +266,7 @@ int lifecycle_maybe_uninstall(struct ndkms_ctx *ctx, const char *k, const char *
 
 int lifecycle_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
-	_cleanup_free_ char *base = state_mvka_dir(ctx, ctx->module, ctx->version, k, a);
+	_cleanup_free_ char *base = state_mvka_dir(ctx, ctx->opt.module, ctx->opt.version, k, a);
 	_cleanup_free_ char *kdir = path_dirname(base);
 	int r = rm_rf_atomic(base, ".tmp_");
 
@@ -280,9 +280,9 @@ int lifecycle_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 
 int lifecycle_maybe_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
-	if (!state_is_built(ctx, ctx->module, ctx->version, k, a)) {
-		log_info("Module %s/%s is not built for kernel %s (%s). Skipping...", ctx->module,
-			 ctx->version, k, a);
+	if (!state_is_built(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
+		log_info("Module %s/%s is not built for kernel %s (%s). Skipping...", ctx->opt.module,
+			 ctx->opt.version, k, a);
 		return 0;
 	}
 	return lifecycle_unbuild(ctx, k, a);
@@ -291,7 +291,7 @@ int lifecycle_maybe_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 void lifecycle_prune(struct ndkms_ctx *ctx)
 {
 	static const char *const keep[] = {"build", "tarball", "driver_disk", "rpm", "deb", "source"};
-	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->module, ctx->version);
+	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
 	_cleanup_free_ char *mdir = path_dirname(mv);
 	bool kernels_left = false;
 	DIR *d = opendir(mv);
@@ -330,8 +330,8 @@ void lifecycle_prune(struct ndkms_ctx *ctx)
 	}
 	closedir(d);
 	if (!kernels_left) {
-		log_info("Deleting module %s/%s completely from the DKMS tree.", ctx->module,
-			 ctx->version);
+		log_info("Deleting module %s/%s completely from the DKMS tree.", ctx->opt.module,
+			 ctx->opt.version);
 		rm_rf_atomic(mv, ".tmp_");
 	}
 	if (dir_count(mdir) == 0)

@@ -23,14 +23,14 @@ void weakhook_opts_init(const struct ndkms_ctx *ctx, const char *basedir,
 
 	memset(w, 0, sizeof(*w));
 	if (!basedir)
-		basedir = ctx->root;
+		basedir = ctx->env->root;
 	if (basedir[0] && basedir[0] != '/' && getcwd(cwd, sizeof(cwd)))
 		w->base = xasprintf("%s/%s", cwd, basedir);
 	else
 		w->base = xstrdup(basedir);
 	for (size_t n = strlen(w->base); n > 0 && w->base[n - 1] == '/'; n--)
 		w->base[n - 1] = '\0';
-	w->cache = path_join(ctx->cache_dir, "depmod");
+	w->cache = path_join(ctx->env->cache_dir, "depmod");
 	w->o.base = w->base;
 	w->o.cache_dir = w->cache;
 	w->o.lock = take_lock;
@@ -52,7 +52,7 @@ int weakhook_depmod(const struct ndkms_ctx *ctx, const struct weakhook_opts *w, 
 		.kver = kver,
 		.system_map = is_reg(map) ? map : NULL,
 		.cache_dir = w->cache,
-		.program = ctx->depmod_program,
+		.program = ctx->env->depmod_program,
 		.config_root = w->base,
 	};
 	if (w->o.verbose || w->o.dry_run)
@@ -74,10 +74,10 @@ bool weakhook_enabled(const struct ndkms_ctx *ctx, const struct dkms_conf *conf)
 					     "ol"};
 	bool rhel = false;
 
-	if (!ctx->weak_modules || conf->no_weak_modules || !ctx->distro)
+	if (!ctx->env->weak_modules || conf->no_weak_modules || !ctx->env->distro)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(family); i++)
-		rhel = rhel || strneq(ctx->distro, family[i], strlen(family[i]));
+		rhel = rhel || strneq(ctx->env->distro, family[i], strlen(family[i]));
 	return rhel;
 }
 
@@ -86,7 +86,7 @@ static void installed_paths(const struct ndkms_ctx *ctx, const struct dkms_conf 
 			    const char *k, const char *a, bool all_suffixes, struct strv *out)
 {
 	static const char *const sfx[] = {"", ".gz", ".xz", ".zst"};
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 
 	for (size_t i = 0; i < conf->nmods; i++) {
 		const struct dkms_module_rec *rec = &conf->mods[i];
@@ -119,10 +119,10 @@ static void run_hook(struct ndkms_ctx *ctx, const struct dkms_conf *conf, const 
 	if (!base)
 		return;
 	weakhook_opts_init(ctx, base, &w);
-	w.o.verbose = ctx->verbose;
+	w.o.verbose = ctx->opt.verbose;
 	int r = weak_run(&w.o, op, &paths, &res);
 	if (r < 0)
-		log_warn("weak-modules failed for %s/%s on kernel %s.", ctx->module, ctx->version,
+		log_warn("weak-modules failed for %s/%s on kernel %s.", ctx->opt.module, ctx->opt.version,
 			 k);
 	for (size_t i = 0; i < res.changed.n; i++)
 		if (!streq(res.changed.v[i], k))
@@ -147,14 +147,14 @@ bool weakhook_installed_weak(const struct ndkms_ctx *ctx, const struct dkms_conf
 			     const char *k, const char *a, const char *k_built)
 {
 	_cleanup_strv_ struct strv paths = STRV_INIT;
-	_cleanup_free_ char *kdir = path_join(ctx->install_tree, k_built);
+	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k_built);
 
 	installed_paths(ctx, conf, k_built, a, false, &paths);
 	if (!paths.n)
 		return false;
 	for (size_t i = 0; i < paths.n; i++) {
 		const char *rel = paths.v[i] + strlen(kdir) + 1;
-		_cleanup_free_ char *link = weak_link_path(ctx->install_tree, k, rel);
+		_cleanup_free_ char *link = weak_link_path(ctx->env->install_tree, k, rel);
 		char buf[PATH_MAX], rbuf[PATH_MAX], rreal[PATH_MAX];
 		ssize_t n = link ? readlink(link, buf, sizeof(buf) - 1) : -1;
 		if (n < 0)
