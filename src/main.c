@@ -8,9 +8,9 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/exitcode.h"
 #include "core/ctx.h"
 #include "core/initrd.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -356,6 +356,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	umask(022);
 	ctx_init(&ctx);
+	ctx.exit_status = exit_status_of;
 
 	ctx.opt.as_dkms = streq(prog_name, "dkms");
 	r = parse_args(&ctx, &p, argc, argv, &own);

@@ -5,6 +5,7 @@
 
 #include "cmd/autoinstall.h"
 #include "cmd/cmd.h"
+#include "cmd/exitcode.h"
 #include "cmd/jobs.h"
 #include "cmd/report.h"
 #include "core/initrd.h"
@@ -13,7 +14,6 @@
 #include "core/lock.h"
 #include "core/modconf.h"
 #include "core/state.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strbuf.h"

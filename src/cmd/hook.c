@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/exitcode.h"
 #include "cmd/hook.h"
 #include "cmd/jobs.h"
 #include "cmd/report.h"
@@ -15,7 +16,6 @@
 #include "core/lock.h"
 #include "core/modconf.h"
 #include "core/state.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strbuf.h"

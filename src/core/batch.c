@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "core/batch.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -89,7 +88,7 @@ static _noreturn_ void worker(struct ndkms_ctx *ctx, struct batch_job *j, int fd
 	int r = o->work(ctx, j, o->data);
 	fflush(stdout);
 	fflush(stderr);
-	_exit(exit_status_of(r));
+	_exit(ctx->exit_status(r));
 }
 
 static int start(struct ndkms_ctx *ctx, struct batch_job *j, const struct batch_opts *o,

@@ -541,7 +541,7 @@ static void record_result(const struct build *b, int r, long ms)
 		.kernel = (char *)b->k,
 		.arch = (char *)b->a,
 		.result = (char *)(r == 0 ? "built" : r == DKMS_EXIT(77) ? "skipped" : "failed"),
-		.exit = r == 0 ? 0 : exit_status_of(r),
+		.exit = r == 0 ? 0 : b->ctx->exit_status(r),
 		.time = (long long)time(NULL),
 		.ms = ms,
 		.log = log ? (char *)ctx_display(b->ctx, log) : NULL,

@@ -118,6 +118,9 @@ struct ndkms_ctx {
 	struct ndkms_session ses;
 	/* the environment while ctx_init and ctx_setup build it; NULL once ctx_setup returned */
 	struct ndkms_env *env_setup;
+	/* the command layer's map of a result code to its dkms exit status (cmd/exitcode.c):
+	 * what a batch worker exits with and a build's record keeps */
+	int (*exit_status)(int r);
 };
 
 /* Defaults, environment (NDKMS_ROOT, TMPDIR, parallel_jobs, DKMS_DIRECTIVE*) and host facts. */

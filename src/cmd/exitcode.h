@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* exitcode.h - the dkms exit status of a result code: the one map from codes to statuses. */
+#pragma once
+
+#include "util/errors.h"
+
+/*
+ * The rule: the layers below return 0, -errno or an error kind (util/errors.h) and log the
+ * cause; here, and only here, a code becomes the exit status dkms gives for the same failure
+ * (reference: dkms-compat §2.4).  A command's own checks may return DKMS_EXIT(n) directly.
+ * main() exits with exit_status_of() of the command's result, a batch worker with the same
+ * map (ctx->exit_status), so a failure means the same number wherever it ends.
+ */
+
+/* 0 for r >= 0; the kind's status; a script's own status; DKMS_EXIT(n)'s n; 1 for -errno. */
+int exit_status_of(int r);
