@@ -208,28 +208,28 @@ int ctx_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one)
 {
 	if (ctx->opt.all && !allow_all) {
 		log_error("The action %s does not support the --all parameter.", ctx->opt.action);
-		return DKMS_EXIT(5);
+		return NDKMS_E_ALL_BANNED;
 	}
 	if (ctx->opt.all && ctx->opt.kvers.n) {
 		log_error("You cannot specify a kernel version and also specify\n"
 			  "--all on the command line.");
-		return DKMS_EXIT(2);
+		return NDKMS_E_ALL_KERNEL;
 	}
 	if (ctx->opt.all && ctx->opt.arches.n) {
 		log_error("You cannot specify an arch and also specify\n--all on the command line.");
-		return DKMS_EXIT(3);
+		return NDKMS_E_ALL_ARCH;
 	}
 	if (need_one && ctx->opt.kvers.n > 1) {
 		log_error("The action %s does not support multiple kernel version parameters on the "
 			  "command line.",
 			  ctx->opt.action);
-		return DKMS_EXIT(4);
+		return NDKMS_E_KERNELS;
 	}
 	if (ctx->opt.arches.n > 1 && ctx->opt.arches.n != ctx->opt.kvers.n) {
 		log_error("If more than one arch is specified on the command line, then there\n"
 			  "must be an equal number of kernel versions also specified (1:1 "
 			  "relationship).");
-		return DKMS_EXIT(1);
+		return NDKMS_E_USAGE;
 	}
 	for (size_t i = 0; i < ctx->ntargets; i++) {
 		free(ctx->targets[i].kver);
@@ -255,7 +255,7 @@ int ctx_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one)
 		}
 		if (!*k || !*arch) {
 			log_error("Empty kernel version or architecture parameter.");
-			return DKMS_EXIT(16);
+			return NDKMS_E_EMPTY_TARGET;
 		}
 		add_target(ctx, k, arch);
 	}

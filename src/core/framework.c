@@ -89,7 +89,7 @@ static int read_files(const struct ndkms_ctx *ctx, const char *kver, struct fram
 		if (r < 0) {
 			log_error("Could not read %s: %s", ctx_display(ctx, files.v[i]),
 				  res.diag ? res.diag : strerror(-r));
-			r = DKMS_EXIT(8);
+			r = NDKMS_E_BADCONF;
 		} else {
 			for (size_t j = 0; j < res.vars.n; j++) {
 				const struct shvar *v = &res.vars.v[j];

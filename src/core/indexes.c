@@ -73,7 +73,7 @@ static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
 		log_error("Cannot run depmod for the install tree %s: it does not end in "
 			  "/lib/modules.",
 			  ctx->env->install_tree);
-		return DKMS_EXIT(6);
+		return NDKMS_E_INSTALL;
 	}
 	int lock = lock_kernel(ctx, kver);
 	if (lock < 0)
@@ -111,7 +111,7 @@ int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver)
 			close(fd);
 		if (r < 0) {
 			log_error("Could not write %s: %s", ctx_display(ctx, marker), strerror(-r));
-			return DKMS_EXIT(6);
+			return NDKMS_E_INSTALL;
 		}
 		if (!strv_contains(&ctx->ses.depmod_pending, kver))
 			strv_push(&ctx->ses.depmod_pending, kver);

@@ -75,7 +75,7 @@ static int run_tool(const struct ndkms_ctx *ctx, const char *k, struct strv *arg
 	if (r < 0 || status) {
 		log_error("%s failed for kernel %s (%s); the old initramfs stays.", argv->v[0], k,
 			  r < 0 ? strerror(-r) : "see its output above");
-		return DKMS_EXIT(1);
+		return r < 0 ? r : NDKMS_E_FAILED;
 	}
 	return 0;
 }
@@ -132,7 +132,7 @@ int initrd_flush(struct ndkms_ctx *ctx)
 	for (size_t i = 0; i < ctx->ses.initrd_pending.n; i++) {
 		const char *k = ctx->ses.initrd_pending.v[i];
 		if (!strv_contains(&ctx->ses.initrd_exempt, k) && regenerate(ctx, k) < 0)
-			r = DKMS_EXIT(1);
+			r = NDKMS_E_FAILED;
 	}
 	strv_release(&ctx->ses.initrd_pending);
 	return r;

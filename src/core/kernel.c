@@ -46,7 +46,7 @@ int kernel_check_headers(const struct ndkms_ctx *ctx, const char *kver)
 		  "Please install your distribution's kernel headers package matching %s, or use "
 		  "the --kernelsourcedir option to tell DKMS where it's located.",
 		  kver, shown, shown, kver);
-	return DKMS_EXIT(21);
+	return NDKMS_E_NOHEADERS;
 }
 
 bool kernel_config_has(const char *config_path, const char *sym)

@@ -40,7 +40,7 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, c
 		shown = xstrdup(ctx_display(ctx, path));
 	if (!is_reg(path)) {
 		log_error("Could not locate dkms.conf file.\nFile: %s does not exist.", shown);
-		return DKMS_EXIT(4);
+		return NDKMS_E_NOCONF;
 	}
 	if (!srcdir)
 		srcdir = path_dirname(path);
@@ -103,12 +103,12 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, c
 	strv_release(&dirs);
 	if (r == -ENOENT) {
 		log_error("Could not locate dkms.conf file.\nFile: %s does not exist.", shown);
-		return DKMS_EXIT(4);
+		return NDKMS_E_NOCONF;
 	}
 	if (r < 0) {
 		log_error("Bad conf file.\nFile: %s does not represent a valid dkms.conf file.",
 			  shown);
-		return DKMS_EXIT(8);
+		return NDKMS_E_BADCONF;
 	}
 	return 0;
 }

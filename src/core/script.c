@@ -28,7 +28,7 @@ int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const 
 	if (!path_is_contained(first)) {
 		log_error("The %s script %s of %s/%s is outside its folder; refusing to run it.", type,
 			  first, m, v);
-		return DKMS_EXIT(8);
+		return NDKMS_E_BADCONF;
 	}
 	_cleanup_free_ char *etc_mod = path_join(ctx->env->etc_dkms, m);
 	_cleanup_free_ char *override = path_join(etc_mod, first);

@@ -71,7 +71,7 @@ int ctx_setup(struct ndkms_ctx *ctx, const char *root, const char *dkmstree,
 		env->root[--n] = '\0';
 	if (n && !is_dir(env->root)) {
 		log_error("The root directory %s does not exist.", env->root);
-		return DKMS_EXIT(2);
+		return NDKMS_E_NOROOTDIR;
 	}
 	env->etc_dkms = ctx_path(ctx, "/etc/dkms");
 	env->etc_ndkms = ctx_path(ctx, "/etc/ndkms");
@@ -83,7 +83,7 @@ int ctx_setup(struct ndkms_ctx *ctx, const char *root, const char *dkmstree,
 	int r = ndkms_settings_read(ncpath, &s);
 	if (r < 0) {
 		ndkms_settings_release(&s);
-		return DKMS_EXIT(8);
+		return NDKMS_E_BADCONF;
 	}
 	env->shell_fallback = s.shell_fallback;
 	env->shell_timeout_ms = s.shell_timeout_ms;

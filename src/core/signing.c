@@ -378,7 +378,7 @@ int signing_generate_mok(const struct ndkms_ctx *ctx)
 		if (r == 0)
 			log_info("Created %s and %s.", m.key, m.cert);
 		else if (r == 1)
-			r = DKMS_EXIT(1);
+			r = NDKMS_E_FAILED;
 	}
 	mok_paths_release(&m);
 	return r;

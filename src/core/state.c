@@ -209,7 +209,7 @@ int state_need_mv(const struct ndkms_ctx *ctx)
 		  "       %s -m <module>/<module-version> or\n"
 		  "       %s -m <module> -v <module-version>",
 		  ctx->opt.action, ctx->opt.action, ctx->opt.action);
-	return DKMS_EXIT(1);
+	return NDKMS_E_USAGE;
 }
 
 int state_check_not_broken(const struct ndkms_ctx *ctx, const char *m, const char *v)
@@ -219,7 +219,7 @@ int state_check_not_broken(const struct ndkms_ctx *ctx, const char *m, const cha
 	log_error("%s/%s is broken!\nMissing the source directory or the symbolic link pointing to "
 		  "it.\nManual intervention is required!",
 		  m, v);
-	return DKMS_EXIT(4);
+	return NDKMS_E_BROKEN;
 }
 
 int state_check_added(const struct ndkms_ctx *ctx, const char *m, const char *v)
@@ -227,7 +227,7 @@ int state_check_added(const struct ndkms_ctx *ctx, const char *m, const char *v)
 	if (state_is_added(ctx, m, v))
 		return 0;
 	log_error("The module/version combo: %s/%s is not located in the DKMS tree.", m, v);
-	return DKMS_EXIT(3);
+	return NDKMS_E_NOTADDED;
 }
 
 char *state_newest_built(const struct ndkms_ctx *ctx, const char *m, const char *k, const char *a)
