@@ -19,11 +19,11 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 
 	if (!from || !is_reg(conf_path)) {
 		log_error("%s must contain a dkms.conf file!", ctx->opt.src_tree_arg);
-		return DKMS_EXIT(9);
+		return NDKMS_E_TREE_NOCONF;
 	}
 	if (!ctx->env->is_root) {
 		log_error("You must be root to use this command.");
-		return DKMS_EXIT(1);
+		return NDKMS_E_NOTROOT;
 	}
 	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->env->running_kernel;
 	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->env->running_arch;
@@ -33,7 +33,7 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 	if (!name_valid(conf.package_name) || !name_valid(conf.package_version)) {
 		dkms_conf_release(&conf);
 		log_error("Malformed dkms.conf file. Cannot load source tree.");
-		return DKMS_EXIT(10);
+		return NDKMS_E_TREE_BADCONF;
 	}
 	free(ctx->opt.module);
 	free(ctx->opt.version);
@@ -54,7 +54,7 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 		r = rm_rf(dest);
 		if (r < 0) {
 			log_error("Could not remove %s: %s", ctx_display(ctx, dest), strerror(-r));
-			return DKMS_EXIT(1);
+			return r;
 		}
 	}
 	if (is_dir(dest))
@@ -73,7 +73,7 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 	}
 	if (r < 0) {
 		log_error("Could not copy %s to %s: %s", from, ctx_display(ctx, dest), strerror(-r));
-		return DKMS_EXIT(1);
+		return r;
 	}
 	return 0;
 }
@@ -86,19 +86,19 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 
 	if (!name_valid(m) || !name_valid(v)) {
 		log_error("Invalid module name or version: %s/%s", m, v);
-		return DKMS_EXIT(1);
+		return NDKMS_E_USAGE;
 	}
 	if (state_is_added(ctx, m, v)) {
 		log_error("DKMS tree already contains: %s/%s\n"
 			  "You cannot add the same module/version combo more than once.",
 			  m, v);
-		return DKMS_EXIT(3);
+		return NDKMS_E_ADDED;
 	}
 	_cleanup_free_ char *src = xasprintf("%s/%s-%s", ctx->env->source_tree, m, v);
 	if (!is_dir(src)) {
 		log_error("Could not find module source directory.\nDirectory: %s does not exist.",
 			  ctx_display(ctx, src));
-		return DKMS_EXIT(2);
+		return NDKMS_E_NOSOURCE;
 	}
 	_cleanup_free_ char *conf_path = ctx->opt.conf_file ? xstrdup(ctx->opt.conf_file)
 							: path_join(src, "dkms.conf");
@@ -119,7 +119,7 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 	if (r < 0) {
 		log_error("Could not register %s/%s in %s: %s", m, v, ctx_display(ctx, ctx->env->dkms_tree),
 			  strerror(-r));
-		return DKMS_EXIT(1);
+		return r;
 	}
 	r = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
 	if (r == 0)
@@ -127,7 +127,7 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 	dkms_conf_release(&conf);
 	if (r < 0)
 		return r;
-	return status ? DKMS_EXIT(status) : 0;
+	return status ? NDKMS_E_SCRIPT(status) : 0;
 }
 
 int lifecycle_maybe_add(struct ndkms_ctx *ctx)

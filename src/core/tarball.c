@@ -84,7 +84,7 @@ int tarball_make(struct ndkms_ctx *ctx)
 	if (ctx->opt.source_only && ctx->opt.binaries_only) {
 		log_error("You cannot specify both --source-only and --binaries-only on the same "
 			  "command line.");
-		return DKMS_EXIT(8);
+		return NDKMS_E_TAR_OPTS;
 	}
 	if (!ctx->opt.source_only) {
 		for (size_t i = 0; i < ctx->ntargets; i++) {
@@ -93,14 +93,14 @@ int tarball_make(struct ndkms_ctx *ctx)
 				log_error("No modules built for %s (%s).\nModules must already "
 					  "be in the built state before using mktarball.",
 					  k, a);
-				return DKMS_EXIT(6);
+				return NDKMS_E_NOTBUILT;
 			}
 		}
 		if (!ctx->ntargets) {
 			log_error("No modules built for %s/%s.\nModules must already be in "
 				  "the built state before using mktarball.",
 				  ctx->opt.module, ctx->opt.version);
-			return DKMS_EXIT(6);
+			return NDKMS_E_NOTBUILT;
 		}
 	}
 	if (ctx->opt.archive && strchr(ctx->opt.archive, '/')) {
@@ -113,7 +113,7 @@ int tarball_make(struct ndkms_ctx *ctx)
 	}
 	if (!*name || mkdir_p(dir, 0755) < 0 || access(dir, W_OK) != 0) {
 		log_error("Unable to write the tarball to %s.", ctx_display(ctx, dir));
-		return DKMS_EXIT(9);
+		return NDKMS_E_TAR_DEST;
 	}
 	_cleanup_free_ char *final = path_join(dir, name);
 	r = tarw_open(&t, final);
@@ -125,7 +125,7 @@ int tarball_make(struct ndkms_ctx *ctx)
 		log_error("Failed to make tarball %s: %s", ctx_display(ctx, final),
 			  t.why ? t.why : strerror(-r));
 		tarw_abort(&t);
-		return DKMS_EXIT(6);
+		return NDKMS_E_TARBALL;
 	}
 	tarw_abort(&t);
 	log_info("%s", "");
@@ -298,7 +298,7 @@ static int load_builds(struct ndkms_ctx *ctx, const char *main_tree, const struc
 		if (r < 0) {
 			rm_rf(tmp);
 			log_error("Could not load %s: %s", ctx_display(ctx, to), strerror(-r));
-			r = DKMS_EXIT(6);
+			r = NDKMS_E_TARBALL;
 		}
 	}
 	return r;
@@ -316,7 +316,7 @@ static int read_names(struct ndkms_ctx *ctx, const char *conf_path)
 		dkms_conf_release(&conf);
 		log_error("Malformed dkms.conf in the tarball; cannot load it.\nNothing was "
 			  "installed.");
-		return DKMS_EXIT(7);
+		return NDKMS_E_TAR_BADCONF;
 	}
 	free(ctx->opt.module);
 	free(ctx->opt.version);
@@ -358,7 +358,7 @@ static int load_source(struct ndkms_ctx *ctx, const char *from, bool conf_only,
 	if (r < 0) {
 		rm_rf(tmp);
 		log_error("Could not write %s: %s", ctx_display(ctx, dest), strerror(-r));
-		return DKMS_EXIT(6);
+		return NDKMS_E_TARBALL;
 	}
 	return 0;
 }
@@ -366,7 +366,7 @@ static int load_source(struct ndkms_ctx *ctx, const char *from, bool conf_only,
 static int refuse_tarball(const char *file, const char *why)
 {
 	log_error("Refusing to load %s: %s.\nNothing was installed.", file, why);
-	return DKMS_EXIT(6);
+	return NDKMS_E_TARBALL;
 }
 
 /*
@@ -388,7 +388,7 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *to
 		_cleanup_free_ char *conf_dir = find_conf(top, 0);
 		if (!conf_dir) {
 			log_error("Cannot find a dkms.conf file in the tarball.");
-			return DKMS_EXIT(3);
+			return NDKMS_E_TAR_NOCONF;
 		}
 		if (kept_tree_ok(top, conf_dir, &why) < 0)
 			return refuse_tarball(file, why);
@@ -409,7 +409,7 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *to
 	bool has_src = is_reg(c1) && !is_symlink(c1), has_bin = is_reg(c2) && !is_symlink(c2);
 	if (!has_src && !has_bin) {
 		log_error("Cannot find a dkms.conf file in the tarball.");
-		return DKMS_EXIT(3);
+		return NDKMS_E_TAR_NOCONF;
 	}
 	if ((r = read_names(ctx, has_src ? c1 : c2)) < 0)
 		return r;
@@ -423,7 +423,7 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *to
 		log_error("Module %s/%s is already added.\nYou may override by specifying --force.",
 			  ctx->opt.module, ctx->opt.version);
 		lock_release(lock);
-		return DKMS_EXIT(8);
+		return NDKMS_E_TAR_ADDED;
 	}
 	struct staged st = {STRV_INIT, STRV_INIT, ctx->env->dkms_tree};
 	r = load_source(ctx, has_src ? srct : bino, !has_src, &st);
@@ -444,27 +444,28 @@ int tarball_load(struct ndkms_ctx *ctx, const char *file)
 
 	if (!is_reg(file)) {
 		log_error("Cannot find archive %s.", file);
-		return DKMS_EXIT(2);
+		return NDKMS_E_NOSOURCE;
 	}
 	if (n > 4 && streq(file + n - 4, ".rpm")) {
 		log_error("%s is an RPM package: install it with your package manager.", file);
-		return DKMS_EXIT(9);
+		return NDKMS_E_RPM;
 	}
 	if ((r = mkdir_p(ctx->env->dkms_tree, 0755)) < 0) {
 		log_error("Cannot create %s: %s", ctx_display(ctx, ctx->env->dkms_tree), strerror(-r));
-		return DKMS_EXIT(1);
+		return r;
 	}
 	_cleanup_free_ char *tmp = mkdtemp_in(ctx->env->dkms_tree, ".ndkms-ldtarball-");
 	if (!tmp) {
+		r = -errno;
 		log_error("Unable to make temporary directory in %s.",
 			  ctx_display(ctx, ctx->env->dkms_tree));
-		return DKMS_EXIT(1);
+		return r;
 	}
 	r = extract_archive(file, tmp, &why);
 	if (r < 0) {
 		log_error("Refusing to load %s: %s.\nNothing was installed.", file, why);
 		rm_rf(tmp);
-		return DKMS_EXIT(6);
+		return NDKMS_E_TARBALL;
 	}
 	r = load_unpacked(ctx, file, tmp);
 	rm_rf(tmp);

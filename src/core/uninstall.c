@@ -151,12 +151,12 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 
 	if (klock < 0) {
 		dkms_conf_release(&conf);
-		return DKMS_EXIT(1);
+		return klock;
 	}
 	if (was_active && (r = lifecycle_txn_begin(ctx, k, a)) < 0) {
 		dkms_conf_release(&conf);
 		lock_release(klock);
-		return DKMS_EXIT(1);
+		return r;
 	}
 	bool own_txn = was_active && r == 0; /* not the marker of an install being rolled back */
 	if (was_active) {
@@ -172,7 +172,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 					lifecycle_txn_end(ctx, k, a);
 				dkms_conf_release(&conf);
 				lock_release(klock);
-				return DKMS_EXIT(1);
+				return r;
 			}
 			if (!loc) {
 				log_info("Module %s.ko was not found within %s/", rec->dest_name,
@@ -189,7 +189,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 			log_error("Could not remove %s: %s", ctx_display(ctx, link), strerror(-r));
 			dkms_conf_release(&conf);
 			lock_release(klock);
-			return DKMS_EXIT(1);
+			return r;
 		}
 		/* restored originals leave empty folders behind; collisions stay archived */
 		rmdir_empty_below(backup);
@@ -212,7 +212,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 	if (kept_original) {
 		/* the marker stays: the next command puts the original back */
 		if (r == 0)
-			r = DKMS_EXIT(1);
+			r = NDKMS_E_FAILED;
 	} else if (was_active && is_dir(backup)) {
 		_cleanup_free_ char *kb = path_dirname(backup);
 		_cleanup_free_ char *ob = path_dirname(kb);
@@ -272,7 +272,7 @@ int lifecycle_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 
 	if (r < 0) {
 		log_error("Could not remove %s: %s", ctx_display(ctx, base), strerror(-r));
-		return DKMS_EXIT(1);
+		return r;
 	}
 	rmdir(kdir);
 	return 0;
