@@ -6,6 +6,7 @@
 # Over the objects in OBJDIR (when given): the same for calls, from the symbols each object
 # defines and uses (nm), and no circle between files: a .c file that calls into another never
 # is called back by it, directly or round a longer loop.
+# Below cmd/, no file reads the command line's module or version (ctx->opt.module/version).
 # Prints one line per violation; exits 1 if there is any.
 LC_ALL=C
 export LC_ALL
@@ -133,3 +134,18 @@ BEGIN {
 	}
 	exit bad
 }'
+rc=$?
+
+# Explicit targets: below the command layer nothing reads the command line's module or version;
+# the command layer passes a struct target.
+while read -r f; do
+	case $f in cmd/* | main.c) continue ;; esac
+	grep -n 'opt\.\(module\|version\)\b' "$src/$f" | while IFS=: read -r line _; do
+		echo "$f:$line reads the command line's module or version: only cmd/ may (pass a target)"
+	done
+done <"$tmp/files" >"$tmp/opt"
+if [ -s "$tmp/opt" ]; then
+	cat "$tmp/opt"
+	rc=1
+fi
+exit $rc

@@ -5,6 +5,7 @@
 
 #include "cmd/autoinstall.h"
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "cmd/exitcode.h"
 #include "cmd/jobs.h"
 #include "cmd/report.h"
@@ -156,7 +157,7 @@ int autoinstall_kernel(struct ndkms_ctx *ctx, struct report *table)
 
 		if (in_list(&rep.satisfied, names.v[i]))
 			continue;
-		r = modconf_read(ctx, NULL, names.v[i], vers.v[i], k, a, false, &conf);
+		r = modconf_read(ctx, NULL, &(struct target){names.v[i], vers.v[i], k, a}, false, &conf);
 		if (r < 0)
 			goto out;
 		if (conf.autoinstall) {
@@ -231,7 +232,7 @@ static int autoinstall(struct ndkms_ctx *ctx)
 
 static int run_autoinstall(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
-	int r = ctx_resolve_targets(ctx, false, true);
+	int r = cmd_resolve_targets(ctx, false, true);
 
 	return r < 0 ? r : autoinstall(ctx);
 }
@@ -244,7 +245,7 @@ int need_one_kernel(struct ndkms_ctx *ctx)
 			  ctx->opt.action);
 		return DKMS_EXIT(4);
 	}
-	return ctx_resolve_targets(ctx, false, true);
+	return cmd_resolve_targets(ctx, false, true);
 }
 
 static int run_kernel_postinst(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
@@ -275,23 +276,20 @@ int unbuild_kernel(struct ndkms_ctx *ctx, bool only_autoinstall)
 				continue;
 			if (only_autoinstall) {
 				struct dkms_conf conf = {0};
-				int q = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
+				int q = modconf_read(ctx, NULL, &(struct target){m, v, k, a}, false, &conf);
 				bool ai = q == 0 && conf.autoinstall;
 				dkms_conf_release(&conf);
 				if (!ai)
 					continue;
 			}
 			log_note("dkms: removing module %s/%s for kernel %s (%s)", m, v, k, a);
-			free(ctx->opt.module);
-			free(ctx->opt.version);
-			ctx->opt.module = xstrdup(m);
-			ctx->opt.version = xstrdup(v);
+			const struct target t = {m, v, k, a};
 			int lock = lock_module(ctx, m);
 			if (lock >= 0)
-				lifecycle_recover(ctx);
-			int q = lock < 0 ? lock : lifecycle_maybe_uninstall(ctx, k, a);
+				lifecycle_recover(ctx, m, v);
+			int q = lock < 0 ? lock : lifecycle_maybe_uninstall(ctx, &t);
 			if (q == 0)
-				q = lifecycle_maybe_unbuild(ctx, k, a);
+				q = lifecycle_maybe_unbuild(ctx, &t);
 			lock_release(lock);
 			if (q < 0)
 				sb_addf(&failed, " %s/%s(%d)", m, v, exit_status_of(q));

@@ -52,9 +52,35 @@ int cmd_validate_args(const struct ndkms_ctx *ctx)
 	return 0;
 }
 
+struct target cmd_target(const struct ndkms_ctx *ctx, size_t i)
+{
+	return (struct target){ctx->opt.module, ctx->opt.version, ctx->targets[i].kver,
+			       ctx->targets[i].arch};
+}
+
+struct target cmd_add_target(const struct ndkms_ctx *ctx, const char *m, const char *v)
+{
+	if (ctx->ntargets)
+		return (struct target){m, v, ctx->targets[0].kver, ctx->targets[0].arch};
+	return (struct target){m, v, ctx->env->running_kernel, ctx->env->running_arch};
+}
+
+/* dkms's "Arguments <module> and <module-version> are not specified." check (exit 1) */
+static int need_mv(const struct ndkms_ctx *ctx)
+{
+	if (ctx->opt.module && *ctx->opt.module && ctx->opt.version && *ctx->opt.version)
+		return 0;
+	log_error("Arguments <module> and <module-version> are not specified.\n"
+		  "Usage: %s <module>/<module-version> or\n"
+		  "       %s -m <module>/<module-version> or\n"
+		  "       %s -m <module> -v <module-version>",
+		  ctx->opt.action, ctx->opt.action, ctx->opt.action);
+	return NDKMS_E_USAGE;
+}
+
 int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 {
-	int r = ctx_resolve_targets(ctx, flags & ALLOW_ALL, false);
+	int r = cmd_resolve_targets(ctx, flags & ALLOW_ALL, false);
 
 	if (r < 0)
 		return r;
@@ -64,11 +90,13 @@ int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 		return DKMS_EXIT(2);
 	}
 	if (ctx->opt.src_tree_arg && (flags & SOURCE_TREE_OK)) {
-		r = lifecycle_prepare_source(ctx);
+		struct target t = cmd_add_target(ctx, NULL, NULL);
+		r = lifecycle_prepare_source(ctx, ctx->opt.src_tree_arg, t.kver, t.arch,
+					     &ctx->opt.module, &ctx->opt.version);
 		if (r < 0)
 			return r;
 	}
-	if ((r = state_need_mv(ctx)) < 0)
+	if ((r = need_mv(ctx)) < 0)
 		return r;
 	if (path_exists(ctx->env->dkms_tree) && access(ctx->env->dkms_tree, W_OK) != 0) {
 		log_error("No write access to DKMS tree at %s", ctx_display(ctx, ctx->env->dkms_tree));
@@ -77,7 +105,7 @@ int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 	int lock = lock_module(ctx, ctx->opt.module);
 	if (lock < 0)
 		return lock;
-	lifecycle_recover(ctx);
+	lifecycle_recover(ctx, ctx->opt.module, ctx->opt.version);
 	if (flags & NEED_ADDED) {
 		r = state_check_not_broken(ctx, ctx->opt.module, ctx->opt.version);
 		if (r == 0)
@@ -89,7 +117,7 @@ int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 	}
 	if (ctx->opt.all && flags & ALLOW_ALL) {
 		/* --all lists the built kernels; re-resolve now that the module is known */
-		r = ctx_resolve_targets(ctx, true, false);
+		r = cmd_resolve_targets(ctx, true, false);
 		if (r < 0) {
 			lock_release(lock);
 			return r;

@@ -85,7 +85,8 @@ static int run_doctor(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **
 		log_error("You must be root to use this command.");
 		return DKMS_EXIT(1);
 	}
-	doctor_check(ctx, &rep);
+	const struct doctor_filter filter = {ctx->opt.module, ctx->opt.version, &ctx->opt.kvers};
+	doctor_check(ctx, &filter, &rep);
 	if (!ctx->opt.repair) {
 		if (ctx->opt.json) {
 			putchar('{');
@@ -107,7 +108,7 @@ static int run_doctor(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **
 		log_setup(true, false); /* the lifecycle's messages would break the JSON */
 	doctor_repair(ctx, &rep);
 	log_setup(ctx->opt.quiet, ctx->opt.verbose);
-	doctor_check(ctx, &after);
+	doctor_check(ctx, &filter, &after);
 	if (ctx->opt.json) {
 		putchar('{');
 		print_json_list(ctx, "found", &rep);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "cmd/exitcode.h"
 #include "cmd/hook.h"
 #include "cmd/jobs.h"
@@ -100,14 +101,11 @@ static int ensure_added(struct hook *h, const char *m, const char *v)
 
 	if (state_is_added(ctx, m, v))
 		return 0;
-	free(ctx->opt.module);
-	free(ctx->opt.version);
-	ctx->opt.module = xstrdup(m);
-	ctx->opt.version = xstrdup(v);
 	int lock = lock_module(ctx, m);
 	if (lock < 0)
 		return lock;
-	int r = state_is_added(ctx, m, v) ? 0 : lifecycle_add(ctx);
+	struct target t = cmd_add_target(ctx, m, v);
+	int r = state_is_added(ctx, m, v) ? 0 : lifecycle_add(ctx, &t);
 	lock_release(lock);
 	if (r < 0)
 		log_info("%s/%s: could not be added (exit %d)", m, v, exit_status_of(r));
@@ -129,7 +127,7 @@ static void resolve_new_modules(struct hook *h)
 				 ctx_display(ctx, path));
 			continue;
 		}
-		int r = modconf_read(ctx, path, "", "", ctx->env->running_kernel, ctx->env->running_arch, false,
+		int r = modconf_read(ctx, path, &(struct target){"", "", ctx->env->running_kernel, ctx->env->running_arch}, false,
 				     &conf);
 		_cleanup_free_ char *nv = r == 0 ? xasprintf("%s-%s", conf.package_name ?: "",
 							     conf.package_version ?: "")
@@ -234,7 +232,7 @@ static void plan_install(struct hook *h, const char *m, const char *v, const cha
 			log_info("%s/%s, %s, %s: already installed", m, v, k, a);
 		return;
 	}
-	if (modconf_read(ctx, NULL, m, v, k, a, false, &conf) < 0) {
+	if (modconf_read(ctx, NULL, &(struct target){m, v, k, a}, false, &conf) < 0) {
 		log_info("%s/%s, %s, %s: failed (its dkms.conf cannot be read)", m, v, k, a);
 		h->failed++;
 		return;
@@ -328,7 +326,7 @@ static void plan_kernel_removal(struct hook *h, const char *k)
 					continue;
 				if (h->upgrade) {
 					struct dkms_conf conf = {0};
-					int q = modconf_read(ctx, NULL, mods.v[i], vers.v[j], kk, a,
+					int q = modconf_read(ctx, NULL, &(struct target){mods.v[i], vers.v[j], kk, a},
 							     false, &conf);
 					bool ai = q == 0 && conf.autoinstall;
 					dkms_conf_release(&conf);
@@ -345,14 +343,10 @@ static void prune(struct hook *h, const char *m, const char *v)
 {
 	struct ndkms_ctx *ctx = h->ctx;
 
-	free(ctx->opt.module);
-	free(ctx->opt.version);
-	ctx->opt.module = xstrdup(m);
-	ctx->opt.version = xstrdup(v);
 	int lock = lock_module(ctx, m);
 	if (lock < 0)
 		return;
-	lifecycle_prune(ctx);
+	lifecycle_prune(ctx, m, v);
 	lock_release(lock);
 }
 

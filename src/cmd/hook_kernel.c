@@ -28,7 +28,7 @@ static int boot_modules(struct ndkms_ctx *ctx, const char *k)
 		if (!v || !state_is_installed(ctx, mods.v[i], v, k, a))
 			continue;
 		log_setup(true, false);
-		int r = modconf_read(ctx, NULL, mods.v[i], v, k, a, false, &conf);
+		int r = modconf_read(ctx, NULL, &(struct target){mods.v[i], v, k, a}, false, &conf);
 		log_setup(ctx->opt.quiet, ctx->opt.verbose);
 		for (size_t j = 0; r == 0 && conf.remake_initrd && j < conf.nmods; j++)
 			if (kernel_exclusive_ok(ctx, &conf, (long)j, k, a))

@@ -276,15 +276,12 @@ struct preflight {
 
 static int build_work(struct ndkms_ctx *ctx, const struct batch_job *j, _unused_ void *data)
 {
-	free(ctx->opt.module);
-	free(ctx->opt.version);
-	ctx->opt.module = xstrdup(j->m);
-	ctx->opt.version = xstrdup(j->v);
+	const struct target t = {j->m, j->v, j->k, j->a};
 	int lock = lock_module(ctx, j->m);
 	if (lock < 0)
 		return lock;
-	lifecycle_recover(ctx);
-	int r = lifecycle_maybe_build(ctx, j->k, j->a);
+	lifecycle_recover(ctx, j->m, j->v);
+	int r = lifecycle_maybe_build(ctx, &t);
 	lock_release(lock);
 	return r;
 }
@@ -322,7 +319,7 @@ static int build_all(struct preflight *pf, const char *k, const char *ksd)
 		struct dkms_conf conf = {0};
 		if (state_is_built(ctx, names.v[i], vers.v[i], k, a))
 			continue;
-		if (modconf_read(ctx, NULL, names.v[i], vers.v[i], k, a, false, &conf) < 0) {
+		if (modconf_read(ctx, NULL, &(struct target){names.v[i], vers.v[i], k, a}, false, &conf) < 0) {
 			log_info("%s/%s, %s, %s: failed (its dkms.conf cannot be read)", names.v[i],
 				 vers.v[i], k, a);
 			report_add(&pf->table, ctx, names.v[i], vers.v[i], k, a, REPORT_FAILED, 1, 0);

@@ -40,17 +40,19 @@ void jobs_latest_versions(struct ndkms_ctx *ctx, struct strv *names, struct strv
 	}
 }
 
-/* Point ctx at the job's module, take its lock and finish any interrupted build. */
+/* Take the job's module lock and finish any interrupted build. */
 static int enter(struct ndkms_ctx *ctx, const struct batch_job *j)
 {
-	free(ctx->opt.module);
-	free(ctx->opt.version);
-	ctx->opt.module = xstrdup(j->m);
-	ctx->opt.version = xstrdup(j->v);
 	int lock = lock_module(ctx, j->m);
+
 	if (lock >= 0)
-		lifecycle_recover(ctx);
+		lifecycle_recover(ctx, j->m, j->v);
 	return lock;
+}
+
+static struct target job_target(const struct batch_job *j)
+{
+	return (struct target){j->m, j->v, j->k, j->a};
 }
 
 int jobs_install(struct ndkms_ctx *ctx, const struct batch_job *j, _unused_ void *data)
@@ -59,7 +61,8 @@ int jobs_install(struct ndkms_ctx *ctx, const struct batch_job *j, _unused_ void
 
 	if (lock < 0)
 		return lock;
-	int r = lifecycle_maybe_install(ctx, j->k, j->a);
+	struct target t = job_target(j);
+	int r = lifecycle_maybe_install(ctx, &t);
 	lock_release(lock);
 	return r;
 }
@@ -70,9 +73,10 @@ int jobs_remove(struct ndkms_ctx *ctx, const struct batch_job *j, _unused_ void 
 
 	if (lock < 0)
 		return lock;
-	int r = lifecycle_maybe_uninstall(ctx, j->k, j->a);
+	struct target t = job_target(j);
+	int r = lifecycle_maybe_uninstall(ctx, &t);
 	if (r == 0)
-		r = lifecycle_maybe_unbuild(ctx, j->k, j->a);
+		r = lifecycle_maybe_unbuild(ctx, &t);
 	lock_release(lock);
 	return r;
 }

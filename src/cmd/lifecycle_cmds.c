@@ -14,12 +14,15 @@ static int run_add(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **arg
 {
 	if (ctx->opt.tarball_arg && !ctx->opt.src_tree_arg) {
 		/* add FILE.tar.*: dkms loads it like ldtarball */
-		int r = ctx_resolve_targets(ctx, false, false);
+		int r = cmd_resolve_targets(ctx, false, false);
 		if (r == 0 && !ctx->env->is_root) {
 			log_error("You must be root to use this command.");
 			r = DKMS_EXIT(1);
 		}
-		return r < 0 ? r : tarball_load(ctx, ctx->opt.tarball_arg);
+		if (r < 0)
+			return r;
+		struct target t = cmd_add_target(ctx, NULL, NULL);
+		return tarball_load(ctx, ctx->opt.tarball_arg, t.kver, t.arch);
 	}
 	int lock = cmd_prologue(ctx, SOURCE_TREE_OK);
 
@@ -28,13 +31,15 @@ static int run_add(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **arg
 	int r = 0;
 	if (ctx->opt.rpm_safe_upgrade && rpmsafe_mark(ctx, ctx->opt.module, ctx->opt.version) < 0)
 		r = DKMS_EXIT(1);
-	if (r == 0)
-		r = lifecycle_add(ctx);
+	if (r == 0) {
+		struct target t = cmd_add_target(ctx, ctx->opt.module, ctx->opt.version);
+		r = lifecycle_add(ctx, &t);
+	}
 	lock_release(lock);
 	return r;
 }
 
-typedef int (*per_kernel_fn)(struct ndkms_ctx *ctx, const char *k, const char *a);
+typedef int (*per_kernel_fn)(struct ndkms_ctx *ctx, const struct target *t);
 
 /* Run fn for every target; the first failure stops the command, as dkms's die does. */
 static int for_targets(struct ndkms_ctx *ctx, unsigned flags, per_kernel_fn fn, bool blank_between,
@@ -50,7 +55,8 @@ static int for_targets(struct ndkms_ctx *ctx, unsigned flags, per_kernel_fn fn, 
 	for (size_t i = 0; r == 0 && i < ctx->ntargets; i++) {
 		if (blank_between && i)
 			log_info("%s", "");
-		r = fn(ctx, ctx->targets[i].kver, ctx->targets[i].arch);
+		struct target t = cmd_target(ctx, i);
+		r = fn(ctx, &t);
 	}
 	lock_release(lock);
 	if (r == 0 && post_tx)
@@ -79,11 +85,11 @@ static int run_uninstall(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char
 	return for_targets(ctx, NEED_ADDED | ALLOW_ALL, lifecycle_maybe_uninstall, true, true);
 }
 
-static int unbuild_one(struct ndkms_ctx *ctx, const char *k, const char *a)
+static int unbuild_one(struct ndkms_ctx *ctx, const struct target *t)
 {
-	int r = lifecycle_maybe_uninstall(ctx, k, a);
+	int r = lifecycle_maybe_uninstall(ctx, t);
 
-	return r < 0 ? r : lifecycle_maybe_unbuild(ctx, k, a);
+	return r < 0 ? r : lifecycle_maybe_unbuild(ctx, t);
 }
 
 static int run_unbuild(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
@@ -91,9 +97,9 @@ static int run_unbuild(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char *
 	return for_targets(ctx, NEED_ADDED | ALLOW_ALL, unbuild_one, true, true);
 }
 
-static int remove_one(struct ndkms_ctx *ctx, const char *k, const char *a)
+static int remove_one(struct ndkms_ctx *ctx, const struct target *t)
 {
-	int r = unbuild_one(ctx, k, a);
+	int r = unbuild_one(ctx, t);
 
 	if (r == 0)
 		log_info("%s", "");
@@ -111,10 +117,12 @@ static int run_remove(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **
 		lock_release(lock);
 		return 0;
 	}
-	for (size_t i = 0; r == 0 && i < ctx->ntargets; i++)
-		r = remove_one(ctx, ctx->targets[i].kver, ctx->targets[i].arch);
+	for (size_t i = 0; r == 0 && i < ctx->ntargets; i++) {
+		struct target t = cmd_target(ctx, i);
+		r = remove_one(ctx, &t);
+	}
 	if (r == 0)
-		lifecycle_prune(ctx);
+		lifecycle_prune(ctx, ctx->opt.module, ctx->opt.version);
 	lock_release(lock);
 	if (r == 0)
 		lifecycle_post_transaction(ctx);

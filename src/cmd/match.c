@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
 #include "core/state.h"
@@ -12,7 +13,7 @@
 static int run_match(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	_cleanup_strv_ struct strv mods = STRV_INIT;
-	int r = ctx_resolve_targets(ctx, false, true);
+	int r = cmd_resolve_targets(ctx, false, true);
 
 	if (r < 0)
 		return r;
@@ -54,16 +55,14 @@ static int run_match(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **a
 	}
 	for (size_t i = 0; i < todo.n && r == 0; i++) {
 		char *slash = strchr(todo.v[i], '/');
-		free(ctx->opt.module);
-		free(ctx->opt.version);
-		ctx->opt.module = xstrndup(todo.v[i], (size_t)(slash - todo.v[i]));
-		ctx->opt.version = xstrdup(slash + 1);
-		int lock = lock_module(ctx, ctx->opt.module);
+		*slash = '\0';
+		const struct target tg = {todo.v[i], slash + 1, k, a};
+		int lock = lock_module(ctx, tg.module);
 		if (lock < 0)
 			return lock;
-		log_info("Module:  %s", ctx->opt.module);
-		log_info("Version: %s", ctx->opt.version);
-		r = lifecycle_maybe_install(ctx, k, a);
+		log_info("Module:  %s", tg.module);
+		log_info("Version: %s", tg.version);
+		r = lifecycle_maybe_install(ctx, &tg);
 		lock_release(lock);
 	}
 	if (r == 0)

@@ -37,7 +37,7 @@ static void line_flags(struct ndkms_ctx *ctx, struct status_line *l)
 
 	l->originals = is_dir(orig);
 	log_setup(true, false); /* status stays quiet about dkms.conf problems, as dkms's does */
-	int r = modconf_read(ctx, NULL, l->m, l->v, l->k, l->a, false, &conf);
+	int r = modconf_read(ctx, NULL, &(struct target){l->m, l->v, l->k, l->a}, false, &conf);
 	log_setup(ctx->opt.quiet, ctx->opt.verbose);
 	if (r < 0)
 		return;
@@ -195,7 +195,7 @@ static void emit_weak(struct ndkms_ctx *ctx, const char *m, const char *v, const
 	_cleanup_free_ char *em = log_escape(m), *ev = log_escape(v), *ea = log_escape(a);
 	_cleanup_free_ char *ek = log_escape(k_built);
 	log_setup(true, false);
-	int r = modconf_read(ctx, NULL, m, v, k_built, a, false, &conf);
+	int r = modconf_read(ctx, NULL, &(struct target){m, v, k_built, a}, false, &conf);
 	log_setup(ctx->opt.quiet, ctx->opt.verbose);
 	for (size_t i = 0; r >= 0 && i < kernels.n; i++)
 		if (!state_is_built(ctx, m, v, kernels.v[i], a) && kernel_wanted(ctx, kernels.v[i], a) &&

@@ -13,7 +13,7 @@ static int run_mktarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char
 
 	if (lock < 0)
 		return lock;
-	int r = tarball_make(ctx);
+	int r = tarball_make(ctx, ctx->opt.module, ctx->opt.version, ctx->targets, ctx->ntargets);
 	lock_release(lock);
 	return r;
 }
@@ -21,7 +21,7 @@ static int run_mktarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char
 static int run_ldtarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	const char *file = ctx->opt.archive ? ctx->opt.archive : ctx->opt.tarball_arg;
-	int r = ctx_resolve_targets(ctx, false, false);
+	int r = cmd_resolve_targets(ctx, false, false);
 
 	if (r < 0)
 		return r;
@@ -30,7 +30,8 @@ static int run_ldtarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char
 			  "Usage: ldtarball FILE | --archive=FILE");
 		return DKMS_EXIT(2);
 	}
-	return tarball_load(ctx, file);
+	struct target t = cmd_add_target(ctx, NULL, NULL);
+	return tarball_load(ctx, file, t.kver, t.arch);
 }
 
 const struct cmd cmd_mktarball = {"mktarball", run_mktarball,

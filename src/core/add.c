@@ -11,23 +11,22 @@
 #include "util/log.h"
 #include "util/names.h"
 
-int lifecycle_prepare_source(struct ndkms_ctx *ctx)
+int lifecycle_prepare_source(struct ndkms_ctx *ctx, const char *src, const char *k, const char *a,
+			     char **module, char **version)
 {
-	_cleanup_free_ char *from = realpath(ctx->opt.src_tree_arg, NULL);
+	_cleanup_free_ char *from = realpath(src, NULL);
 	_cleanup_free_ char *conf_path = from ? path_join(from, "dkms.conf") : NULL;
 	struct dkms_conf conf = {0};
 
 	if (!from || !is_reg(conf_path)) {
-		log_error("%s must contain a dkms.conf file!", ctx->opt.src_tree_arg);
+		log_error("%s must contain a dkms.conf file!", src);
 		return NDKMS_E_TREE_NOCONF;
 	}
 	if (!ctx->env->is_root) {
 		log_error("You must be root to use this command.");
 		return NDKMS_E_NOTROOT;
 	}
-	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->env->running_kernel;
-	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->env->running_arch;
-	int r = modconf_read(ctx, conf_path, "", "", k, a, false, &conf);
+	int r = modconf_read(ctx, conf_path, &(struct target){"", "", k, a}, false, &conf);
 	if (r < 0) /* dkms's read_conf_or_die: "Bad conf file.", exit 8 */
 		return r;
 	if (!name_valid(conf.package_name) || !name_valid(conf.package_version)) {
@@ -35,14 +34,15 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 		log_error("Malformed dkms.conf file. Cannot load source tree.");
 		return NDKMS_E_TREE_BADCONF;
 	}
-	free(ctx->opt.module);
-	free(ctx->opt.version);
-	ctx->opt.module = xstrdup(conf.package_name);
-	ctx->opt.version = xstrdup(conf.package_version);
+	free(*module);
+	free(*version);
+	*module = xstrdup(conf.package_name);
+	*version = xstrdup(conf.package_version);
 	dkms_conf_release(&conf);
 
-	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->env->source_tree, ctx->opt.module, ctx->opt.version);
-	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
+	const char *m = *module, *v = *version;
+	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->env->source_tree, m, v);
+	_cleanup_free_ char *mv = state_mv_dir(ctx, m, v);
 	_cleanup_free_ char *mv_src = path_join(mv, "source");
 	_cleanup_free_ char *mv_build = path_join(mv, "build");
 	_cleanup_free_ char *dest_real = realpath(dest, NULL);
@@ -50,7 +50,7 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 		return 0; /* already in place; never delete the tree being added */
 	if (ctx->opt.force && is_dir(dest)) {
 		log_note("%s", "");
-		log_info("Forcing install of %s/%s", ctx->opt.module, ctx->opt.version);
+		log_info("Forcing install of %s/%s", m, v);
 		r = rm_rf(dest);
 		if (r < 0) {
 			log_error("Could not remove %s: %s", ctx_display(ctx, dest), strerror(-r));
@@ -63,7 +63,7 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 	r = mkdir_p(ctx->env->source_tree, 0755);
 	_cleanup_free_ char *tmp = NULL;
 	if (r == 0) {
-		tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->env->source_tree, ctx->opt.module, ctx->opt.version);
+		tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->env->source_tree, m, v);
 		rm_rf(tmp);
 		r = copy_tree(from, tmp);
 		if (r == 0)
@@ -78,9 +78,9 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx)
 	return 0;
 }
 
-int lifecycle_add(struct ndkms_ctx *ctx)
+int lifecycle_add(struct ndkms_ctx *ctx, const struct target *t)
 {
-	const char *m = ctx->opt.module, *v = ctx->opt.version;
+	const char *m = t->module, *v = t->version;
 	struct dkms_conf conf = {0};
 	int r, status;
 
@@ -102,9 +102,7 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 	}
 	_cleanup_free_ char *conf_path = ctx->opt.conf_file ? xstrdup(ctx->opt.conf_file)
 							: path_join(src, "dkms.conf");
-	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->env->running_kernel;
-	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->env->running_arch;
-	r = modconf_read(ctx, conf_path, m, v, k, a, true, &conf);
+	r = modconf_read(ctx, conf_path, t, true, &conf);
 	dkms_conf_release(&conf);
 	if (r < 0)
 		return r;
@@ -121,7 +119,7 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 			  strerror(-r));
 		return r;
 	}
-	r = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
+	r = modconf_read(ctx, NULL, t, false, &conf);
 	if (r == 0)
 		r = script_run(ctx, m, v, "post_add", conf.post_add, NULL, NULL, &status);
 	dkms_conf_release(&conf);
@@ -130,11 +128,11 @@ int lifecycle_add(struct ndkms_ctx *ctx)
 	return status ? NDKMS_E_SCRIPT(status) : 0;
 }
 
-int lifecycle_maybe_add(struct ndkms_ctx *ctx)
+int lifecycle_maybe_add(struct ndkms_ctx *ctx, const struct target *t)
 {
-	if (state_is_added(ctx, ctx->opt.module, ctx->opt.version))
+	if (state_is_added(ctx, t->module, t->version))
 		return 0;
-	int r = lifecycle_add(ctx);
+	int r = lifecycle_add(ctx, t);
 	if (r == 0)
 		log_info("%s", "");
 	return r;

@@ -389,7 +389,7 @@ static int do_build(struct build *b, bool replace)
 			  b->k, ctx_display(ctx, b->base));
 		return DKMS_EXIT(3);
 	}
-	r = modconf_read(ctx, NULL, b->m, b->v, b->k, b->a, true, &b->conf);
+	r = modconf_read(ctx, NULL, &(struct target){b->m, b->v, b->k, b->a}, true, &b->conf);
 	if (r < 0)
 		return r;
 	if (!kernel_exclusive_ok(ctx, &b->conf, -1, b->k, b->a)) {
@@ -550,21 +550,20 @@ static void record_result(const struct build *b, int r, long ms)
 	build_result_write(b->ctx, b->m, b->v, &res);
 }
 
-static int build_one(struct ndkms_ctx *ctx, const char *k, const char *a, bool replace)
+static int build_one(struct ndkms_ctx *ctx, const struct target *t, bool replace)
 {
-	struct build b = {.ctx = ctx, .m = ctx->opt.module, .v = ctx->opt.version, .k = k, .a = a};
-	int r = lifecycle_maybe_add(ctx);
+	const char *k = t->kver;
+	struct build b = {.ctx = ctx, .m = t->module, .v = t->version, .k = k, .a = t->arch};
+	int r = lifecycle_maybe_add(ctx, t);
 
 	if (r < 0)
 		return r;
-	b.m = ctx->opt.module;
-	b.v = ctx->opt.version;
 	b.mv = state_mv_dir(ctx, b.m, b.v);
 	b.src = state_source_dir(ctx, b.m, b.v);
 	b.bdir = path_join(b.mv, "build");
 	b.log = path_join(b.bdir, "make.log");
 	b.kdir = path_join(b.mv, k);
-	b.base = path_join(b.kdir, a);
+	b.base = path_join(b.kdir, b.a);
 	b.ksd = ctx_kernel_source_dir(ctx, k);
 	if (!b.src) {
 		r = state_check_added(ctx, b.m, b.v);
@@ -582,21 +581,21 @@ static int build_one(struct ndkms_ctx *ctx, const char *k, const char *a, bool r
 	return r;
 }
 
-int lifecycle_build(struct ndkms_ctx *ctx, const char *k, const char *a)
+int lifecycle_build(struct ndkms_ctx *ctx, const struct target *t)
 {
-	return build_one(ctx, k, a, false);
+	return build_one(ctx, t, false);
 }
 
-int lifecycle_maybe_build(struct ndkms_ctx *ctx, const char *k, const char *a)
+int lifecycle_maybe_build(struct ndkms_ctx *ctx, const struct target *t)
 {
-	if (state_is_built(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
+	if (state_is_built(ctx, t->module, t->version, t->kver, t->arch)) {
 		if (!ctx->opt.force) {
 			log_info("Module %s/%s already built for kernel %s (%s), skip. You may override "
 				 "by specifying --force.",
-				 ctx->opt.module, ctx->opt.version, k, a);
+				 t->module, t->version, t->kver, t->arch);
 			return 0;
 		}
-		return build_one(ctx, k, a, true);
+		return build_one(ctx, t, true);
 	}
-	return build_one(ctx, k, a, false);
+	return build_one(ctx, t, false);
 }

@@ -113,7 +113,7 @@ struct ndkms_session {
 struct ndkms_ctx {
 	const struct ndkms_env *env;
 	struct ndkms_opts opt;
-	struct kernel_target *targets; /* -k/-a resolved by ctx_resolve_targets() */
+	struct kernel_target *targets; /* -k/-a resolved by cmd_resolve_targets() */
 	size_t ntargets;
 	struct ndkms_session ses;
 	/* the environment while ctx_init and ctx_setup build it; NULL once ctx_setup returned */
@@ -152,10 +152,3 @@ char *ctx_kernel_config(const struct ndkms_ctx *ctx, const char *kver);
 int ctx_jobs(const struct ndkms_ctx *ctx);
 /* A -j or parallel_jobs value: 0 (unlimited) to 4096; -EINVAL for anything else. */
 _must_check_ int ctx_parse_jobs(const char *s, int *jobs);
-
-/*
- * Resolve -k/-a into ctx->targets with dkms's rules: pairing, defaults (running kernel and
- * arch), --all (every kernel the module/version is built for).  Logs and returns a dkms exit
- * code on misuse.
- */
-int ctx_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one);

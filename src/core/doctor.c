@@ -91,9 +91,7 @@ bool doctor_kernel_wanted(const struct doctor_scope *s, const char *kver)
 
 bool doctor_version_wanted(const struct doctor_scope *s, const char *v)
 {
-	const char *want = s->ctx->opt.version;
-
-	return !want || !*want || streq(want, v);
+	return !s->version || streq(s->version, v);
 }
 
 void doctor_list_kernels(const struct doctor_scope *s, struct strv *out)
@@ -123,7 +121,7 @@ int doctor_conf(const struct doctor_scope *s, const char *m, const char *v, cons
 	if (!conf_path || !is_reg(conf_path))
 		return -ENOENT;
 	log_setup(true, false);
-	int r = modconf_read(s->ctx, NULL, m, v, k, a, false, conf);
+	int r = modconf_read(s->ctx, NULL, &(struct target){m, v, k, a}, false, conf);
 	log_setup(s->ctx->opt.quiet, s->ctx->opt.verbose);
 	if (r < 0)
 		dkms_conf_release(conf);

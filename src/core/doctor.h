@@ -35,8 +35,19 @@ struct doctor_report {
 	size_t n, cap;
 };
 
-/* Every check, for ctx->opt.module[/version] and the -k kernels (all when none is named). */
-void doctor_check(struct ndkms_ctx *ctx, struct doctor_report *rep);
+/*
+ * What a run looks at: module (NULL or "": every module) and version (NULL or "": every
+ * version), and the kernels given as K or K/A (none: every kernel).
+ */
+struct doctor_filter {
+	const char *module;
+	const char *version;
+	const struct strv *kvers;
+};
+
+/* Every check within filter. */
+void doctor_check(struct ndkms_ctx *ctx, const struct doctor_filter *filter,
+		  struct doctor_report *rep);
 /* Carry out every fix but DOCTOR_PERSON (taking the module and kernel locks); 0 or a code. */
 int doctor_repair(struct ndkms_ctx *ctx, struct doctor_report *rep);
 void doctor_report_release(struct doctor_report *rep);

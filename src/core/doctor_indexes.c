@@ -119,7 +119,7 @@ void doctor_check_indexes(struct doctor_scope *s)
 {
 	_cleanup_strv_ struct strv ks = STRV_INIT;
 
-	if (s->ctx->opt.module && *s->ctx->opt.module)
+	if (s->module)
 		return;
 	doctor_list_kernels(s, &ks);
 	for (size_t i = 0; i < ks.n; i++)

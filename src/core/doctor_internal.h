@@ -10,6 +10,8 @@ struct doctor_scope {
 	struct ndkms_ctx *ctx;
 	struct strv modules;  /* registered modules to look at */
 	struct strv kernels;  /* kernels named with -k (empty: every kernel) */
+	const char *module;   /* the module named (NULL: every module; kernel-wide checks run) */
+	const char *version;  /* the version named (NULL: every version) */
 	struct doctor_report *rep;
 };
 

@@ -104,7 +104,7 @@ void doctor_check_leftovers(struct doctor_scope *s)
 {
 	for (size_t i = 0; i < s->modules.n; i++)
 		check_module(s, s->modules.v[i]);
-	if (s->ctx->opt.module && *s->ctx->opt.module)
+	if (s->module)
 		return;
 	check_pending_depmod(s);
 	check_locks(s);

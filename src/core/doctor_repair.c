@@ -75,7 +75,7 @@ static int reinstall(struct doctor_scope *s, const struct doctor_problem *p)
 	bool force = ctx->opt.force;
 
 	ctx->opt.force = true;
-	int r = lifecycle_install(ctx, p->kver, p->arch);
+	int r = lifecycle_install(ctx, &(struct target){p->module, p->version, p->kver, p->arch});
 	ctx->opt.force = force;
 	return r;
 }
@@ -84,7 +84,7 @@ static int unregister(struct doctor_scope *s, const struct doctor_problem *p)
 {
 	_cleanup_free_ char *mv = state_mv_dir(s->ctx, p->module, p->version);
 
-	lifecycle_prune(s->ctx);
+	lifecycle_prune(s->ctx, p->module, p->version);
 	if (path_exists(mv))
 		return -ENOTEMPTY;
 	log_info("Unregistered %s/%s", p->module, p->version);
@@ -128,8 +128,6 @@ static int repair_one(struct doctor_scope *s, struct doctor_problem *p)
 		if (lock < 0)
 			return lock;
 	}
-	ctx->opt.module = p->module;
-	ctx->opt.version = p->version;
 	switch (p->fix) {
 	case DOCTOR_UNREGISTER:
 		r = unregister(s, p);
@@ -182,7 +180,6 @@ static bool done_already(const struct doctor_report *rep, size_t upto, const str
 int doctor_repair(struct ndkms_ctx *ctx, struct doctor_report *rep)
 {
 	struct doctor_scope s = {.ctx = ctx, .rep = rep};
-	char *save_m = ctx->opt.module, *save_v = ctx->opt.version;
 	bool defer = ctx->ses.defer_depmod;
 	int err = 0;
 
@@ -197,7 +194,6 @@ int doctor_repair(struct ndkms_ctx *ctx, struct doctor_report *rep)
 			if (p->fix == DOCTOR_RECOVER) {
 				/* one pass finishes every marked change, each under its module's lock */
 				if (!recovered) {
-					ctx->opt.module = ctx->opt.version = NULL;
 					lifecycle_recover_all(ctx);
 					recovered = true;
 				}
@@ -210,8 +206,6 @@ int doctor_repair(struct ndkms_ctx *ctx, struct doctor_report *rep)
 				err = r;
 		}
 	}
-	ctx->opt.module = save_m;
-	ctx->opt.version = save_v;
 	ctx->ses.defer_depmod = defer;
 	int r = lifecycle_flush_depmod(ctx);
 	if (r < 0) {

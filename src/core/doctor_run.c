@@ -6,19 +6,21 @@
 #include "core/state.h"
 #include "util/fs.h"
 
-void doctor_check(struct ndkms_ctx *ctx, struct doctor_report *rep)
+void doctor_check(struct ndkms_ctx *ctx, const struct doctor_filter *f, struct doctor_report *rep)
 {
 	struct doctor_scope s = {.ctx = ctx, .modules = STRV_INIT, .kernels = STRV_INIT, .rep = rep};
 
-	if (ctx->opt.module && *ctx->opt.module) {
-		_cleanup_free_ char *mdir = path_join(ctx->env->dkms_tree, ctx->opt.module);
+	s.module = f->module && *f->module ? f->module : NULL;
+	s.version = f->version && *f->version ? f->version : NULL;
+	if (s.module) {
+		_cleanup_free_ char *mdir = path_join(ctx->env->dkms_tree, s.module);
 		if (is_dir(mdir))
-			strv_push(&s.modules, ctx->opt.module);
+			strv_push(&s.modules, s.module);
 	} else {
 		state_list_modules(ctx, &s.modules);
 	}
-	for (size_t i = 0; i < ctx->opt.kvers.n; i++) {
-		const char *k = ctx->opt.kvers.v[i];
+	for (size_t i = 0; f->kvers && i < f->kvers->n; i++) {
+		const char *k = f->kvers->v[i];
 		strv_push_take(&s.kernels, xstrndup(k, strcspn(k, "/")));
 	}
 	doctor_check_leftovers(&s);

@@ -25,7 +25,7 @@ void initrd_note_module(struct ndkms_ctx *ctx, const char *m, const char *v, con
 	if (strv_contains(&ctx->ses.initrd_exempt, k) || strv_contains(&ctx->ses.initrd_pending, k))
 		return;
 	log_setup(true, false);
-	int r = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
+	int r = modconf_read(ctx, NULL, &(struct target){m, v, k, a}, false, &conf);
 	log_setup(ctx->opt.quiet, ctx->opt.verbose);
 	if (r == 0 && conf.remake_initrd)
 		initrd_note(ctx, k);

@@ -203,65 +203,53 @@ static int place(const struct ndkms_ctx *ctx, const char *built, const char *des
 	return 0;
 }
 
-static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a);
+static int do_install(struct ndkms_ctx *ctx, const struct target *t);
 
-static void rebuild_one(struct ndkms_ctx *ctx, const char *m, const char *v, const char *k,
-			const char *a)
+static void rebuild_one(struct ndkms_ctx *ctx, const struct target *t)
 {
-	int lock = lock_module(ctx, m);
+	int lock = lock_module(ctx, t->module);
 
 	if (lock < 0)
 		return;
-	free(ctx->opt.module);
-	free(ctx->opt.version);
-	ctx->opt.module = xstrdup(m);
-	ctx->opt.version = xstrdup(v);
 	log_info("%s", "");
-	log_info("Rebuilding module %s/%s due to updated dependencies", m, v);
+	log_info("Rebuilding module %s/%s due to updated dependencies", t->module, t->version);
 	log_info("%s", "");
-	if (lifecycle_uninstall(ctx, k, a) == 0 && lifecycle_unbuild(ctx, k, a) == 0 &&
-	    lifecycle_build(ctx, k, a) == 0)
-		lifecycle_install(ctx, k, a);
+	if (lifecycle_uninstall(ctx, t) == 0 && lifecycle_unbuild(ctx, t) == 0 &&
+	    lifecycle_build(ctx, t) == 0)
+		lifecycle_install(ctx, t);
 	lock_release(lock);
 }
 
-/* After an install on k/a: rebuild BUILD_DEPENDS_REBUILD modules whose dependencies changed. */
-static void rebuild_dependents(struct ndkms_ctx *ctx, const char *k, const char *a)
+/* After an install of t: rebuild BUILD_DEPENDS_REBUILD modules whose dependencies changed. */
+static void rebuild_dependents(struct ndkms_ctx *ctx, const struct target *t)
 {
 	static bool running; /* a rebuild's own install does not start another round */
 	_cleanup_strv_ struct strv todo = STRV_INIT;
-	_cleanup_free_ char *saved_m = xstrdup(ctx->opt.module), *saved_v = xstrdup(ctx->opt.version);
 
 	if (running || ctx->opt.force)
 		return;
 	running = true;
-	lifecycle_stale_dependents(ctx, k, a, &todo);
+	lifecycle_stale_dependents(ctx, t, &todo);
 	for (size_t i = 0; i < todo.n; i++) {
 		char *slash = strchr(todo.v[i], '/');
 		*slash = '\0';
-		rebuild_one(ctx, todo.v[i], slash + 1, k, a);
+		rebuild_one(ctx, &(struct target){todo.v[i], slash + 1, t->kver, t->arch});
 	}
-	free(ctx->opt.module);
-	free(ctx->opt.version);
-	ctx->opt.module = TAKE_PTR(saved_m);
-	ctx->opt.version = TAKE_PTR(saved_v);
 	running = false;
 }
 
-static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
+static int do_install(struct ndkms_ctx *ctx, const struct target *t)
 {
-	const char *m = ctx->opt.module, *v = ctx->opt.version;
+	const char *m = t->module, *v = t->version, *k = t->kver, *a = t->arch;
 	struct dkms_conf conf = {0};
 	_cleanup_free_ char *target = NULL;
 	bool txn = false;
 	int r, status, klock = -1;
 
 	if (!state_is_built(ctx, m, v, k, a)) {
-		r = lifecycle_build(ctx, k, a);
+		r = lifecycle_build(ctx, t);
 		if (r < 0)
 			return r;
-		m = ctx->opt.module;
-		v = ctx->opt.version;
 	}
 	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
 	_cleanup_free_ char *base = state_mvka_dir(ctx, m, v, k, a);
@@ -273,7 +261,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 			  ctx_display(ctx, kdir));
 		return DKMS_EXIT(6);
 	}
-	r = modconf_read(ctx, NULL, m, v, k, a, true, &conf);
+	r = modconf_read(ctx, NULL, t, true, &conf);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < conf.nmods; i++) {
@@ -316,7 +304,7 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		kernel_find_modules(kdir, rec->dest_name, &found);
 		if (!version_sanity(ctx, &conf, m, v, k, a, rec->dest_name, &found, force))
 			continue;
-		if (!txn && lifecycle_txn_begin(ctx, k, a) < 0) {
+		if (!txn && lifecycle_txn_begin(ctx, t) < 0) {
 			r = DKMS_EXIT(6);
 			goto out;
 		}
@@ -343,16 +331,16 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 		r = DKMS_EXIT(6);
 		goto out;
 	}
-	weakhook_after_install(ctx, &conf, k, a);
+	weakhook_after_install(ctx, &conf, t);
 	if (conf.remake_initrd)
 		initrd_note(ctx, k);
 	script_run(ctx, m, v, "post_install", conf.post_install, NULL, NULL, &status);
 	r = lifecycle_depmod(ctx, k);
 	if (r < 0) {
 		/* a rollback that fails too (a full disk) keeps the marker for the next command */
-		bool undone = lifecycle_uninstall(ctx, k, a) == 0;
+		bool undone = lifecycle_uninstall(ctx, t) == 0;
 		if (undone)
-			lifecycle_txn_end(ctx, k, a);
+			lifecycle_txn_end(ctx, t);
 		txn = false;
 		if (undone)
 			log_error("Problems with depmod detected. Automatically uninstalling this "
@@ -367,41 +355,41 @@ static int do_install(struct ndkms_ctx *ctx, const char *k, const char *a)
 out:
 	dkms_conf_release(&conf);
 	if (txn && r < 0)
-		lifecycle_txn_abort(ctx, k, a);
+		lifecycle_txn_abort(ctx, t);
 	else if (txn)
-		lifecycle_txn_end(ctx, k, a);
+		lifecycle_txn_end(ctx, t);
 	lock_release(klock);
 	if (r == 0)
 		secureboot_warn_once(ctx, k);
 	if (r == 0)
-		rebuild_dependents(ctx, k, a);
+		rebuild_dependents(ctx, t);
 	return r;
 }
 
-int lifecycle_install(struct ndkms_ctx *ctx, const char *k, const char *a)
+int lifecycle_install(struct ndkms_ctx *ctx, const struct target *t)
 {
-	int r = lifecycle_maybe_add(ctx);
+	int r = lifecycle_maybe_add(ctx, t);
 
-	return r < 0 ? r : do_install(ctx, k, a);
+	return r < 0 ? r : do_install(ctx, t);
 }
 
-int lifecycle_maybe_install(struct ndkms_ctx *ctx, const char *k, const char *a)
+int lifecycle_maybe_install(struct ndkms_ctx *ctx, const struct target *t)
 {
-	int r = lifecycle_maybe_add(ctx);
+	int r = lifecycle_maybe_add(ctx, t);
 
 	if (r < 0)
 		return r;
-	if (state_is_installed(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
+	if (state_is_installed(ctx, t->module, t->version, t->kver, t->arch)) {
 		if (!ctx->opt.force) {
 			log_info("Module %s/%s already installed on kernel %s (%s), skip. You may "
 				 "override by specifying --force.",
-				 ctx->opt.module, ctx->opt.version, k, a);
+				 t->module, t->version, t->kver, t->arch);
 			return 0;
 		}
-		r = lifecycle_uninstall(ctx, k, a);
+		r = lifecycle_uninstall(ctx, t);
 		if (r < 0)
 			return r;
 		log_info("%s", "");
 	}
-	return do_install(ctx, k, a);
+	return do_install(ctx, t);
 }

@@ -16,9 +16,10 @@ static void preset(struct shvars *vs, const char *name, const char *val)
 	shvars_set(vs, name, -1, val ? val : "");
 }
 
-int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, const char *v,
-		 const char *kver, const char *arch, bool strict, struct dkms_conf *conf)
+int modconf_read(const struct ndkms_ctx *ctx, const char *path, const struct target *t,
+		 bool strict, struct dkms_conf *conf)
 {
+	const char *m = t->module, *v = t->version, *kver = t->kver, *arch = t->arch;
 	_cleanup_free_ char *owned = NULL;
 	_cleanup_free_ char *srcdir = NULL;
 	_cleanup_free_ char *shown = NULL;

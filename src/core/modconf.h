@@ -6,13 +6,15 @@
 
 #include "conf/dkmsconf.h"
 #include "core/ctx.h"
+#include "core/target.h"
 #include "util/macro.h"
 
 /*
- * Evaluate path (NULL: -c, else the module's source/dkms.conf) for module m/v on kver/arch:
+ * Evaluate path (NULL: -c, else the module's source/dkms.conf) for t (module, version, kver
+ * and arch; module and version "" when the file names them):
  * presets $kernelver $arch $kernel_source_dir $dkms_tree ... as dkms has them, the
  * /etc/dkms/M.conf, M-V, M-V-K, M-V-K-A, M--K, M--K-A overrides, --directive.  On a bad file
  * logs "Bad conf file." with the file and returns DKMS_EXIT(8); a missing file: exit 4.
  */
-_must_check_ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const char *m, const char *v,
-		 const char *kver, const char *arch, bool strict, struct dkms_conf *conf);
+_must_check_ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const struct target *t,
+			      bool strict, struct dkms_conf *conf);

@@ -31,9 +31,9 @@ static bool deps_changed(const struct ndkms_ctx *ctx, const struct dkms_conf *co
 	return false;
 }
 
-void lifecycle_stale_dependents(struct ndkms_ctx *ctx, const char *k, const char *a,
-				struct strv *todo)
+void lifecycle_stale_dependents(struct ndkms_ctx *ctx, const struct target *t, struct strv *todo)
 {
+	const char *k = t->kver, *a = t->arch;
 	_cleanup_strv_ struct strv mods = STRV_INIT;
 
 	log_setup(true, false); /* reading other modules' dkms.conf here stays quiet */
@@ -47,7 +47,7 @@ void lifecycle_stale_dependents(struct ndkms_ctx *ctx, const char *k, const char
 			const char *m = mods.v[i], *v = vers.v[j];
 
 			if (!state_is_built(ctx, m, v, k, a) ||
-			    modconf_read(ctx, NULL, m, v, k, a, false, &conf) < 0) {
+			    modconf_read(ctx, NULL, &(struct target){m, v, k, a}, false, &conf) < 0) {
 				dkms_conf_release(&conf);
 				continue;
 			}

@@ -51,10 +51,10 @@ static void recover_kernel(const struct ndkms_ctx *ctx, const char *kdir)
  * as an uninstall, which deletes what it had placed, puts archived originals back, drops the
  * kernel-K-A link and regenerates the indexes.  A rerun of the install then starts clean.
  */
-static void txn_rollback(struct ndkms_ctx *ctx, const char *marker)
+static void txn_rollback(struct ndkms_ctx *ctx, const char *m, const char *marker)
 {
 	_cleanup_free_ char *text = NULL;
-	char *save = ctx->opt.version, *f[3] = {NULL, NULL, NULL};
+	char *f[3] = {NULL, NULL, NULL};
 
 	if (read_file(marker, &text, NULL, 4096) < 0)
 		return;
@@ -73,38 +73,36 @@ static void txn_rollback(struct ndkms_ctx *ctx, const char *marker)
 	}
 	char *v = f[0], *k = f[1], *a = f[2];
 	log_note("ndkms: rolling back the interrupted change of %s/%s on kernel %s (%s)",
-		 ctx->opt.module, v, k, a);
-	if (!state_is_built(ctx, ctx->opt.module, v, k, a)) {
+		 m, v, k, a);
+	if (!state_is_built(ctx, m, v, k, a)) {
 		unlink(marker);
 		return;
 	}
-	_cleanup_free_ char *link = state_active_link(ctx, ctx->opt.module, k, a);
+	_cleanup_free_ char *link = state_active_link(ctx, m, k, a);
 	_cleanup_free_ char *target = xasprintf("%s/%s/%s", v, k, a);
-	_cleanup_free_ char *av = state_active_version(ctx, ctx->opt.module, k, a);
+	_cleanup_free_ char *av = state_active_version(ctx, m, k, a);
 	if ((!av || !streq(av, v)) && symlink_atomic(target, link) < 0)
 		return;
-	ctx->opt.version = v;
 	bool defer = ctx->ses.defer_depmod;
 	ctx->ses.defer_depmod = false;
-	if (lifecycle_uninstall(ctx, k, a) == 0)
+	if (lifecycle_uninstall(ctx, &(struct target){m, v, k, a}) == 0)
 		unlink(marker);
 	ctx->ses.defer_depmod = defer;
-	ctx->opt.version = save;
 }
 
-void lifecycle_txn_abort(struct ndkms_ctx *ctx, const char *k, const char *a)
+void lifecycle_txn_abort(struct ndkms_ctx *ctx, const struct target *t)
 {
-	_cleanup_free_ char *p = lifecycle_txn_path(ctx, ctx->opt.module, k, a);
+	_cleanup_free_ char *p = lifecycle_txn_path(ctx, t->module, t->kver, t->arch);
 
 	if (path_exists(p))
-		txn_rollback(ctx, p);
+		txn_rollback(ctx, t->module, p);
 }
 
 /*
  * In M/: interrupted installs and uninstalls (.ndkms-txn-K-A), half-deleted versions
  * (.tmp_V_PID, see lifecycle_prune), half-written markers and temporary links of symlink_atomic.
  */
-static void recover_module(struct ndkms_ctx *ctx, const char *mdir)
+static void recover_module(struct ndkms_ctx *ctx, const char *m, const char *mdir)
 {
 	_cleanup_strv_ struct strv txns = STRV_INIT;
 	DIR *d = opendir(mdir);
@@ -123,18 +121,20 @@ static void recover_module(struct ndkms_ctx *ctx, const char *mdir)
 	}
 	closedir(d);
 	for (size_t i = 0; i < txns.n; i++)
-		txn_rollback(ctx, txns.v[i]);
+		txn_rollback(ctx, m, txns.v[i]);
 	if (dir_count(mdir) == 0)
 		rmdir(mdir); /* the last step of lifecycle_prune */
 }
 
-void lifecycle_recover(struct ndkms_ctx *ctx)
+void lifecycle_recover(struct ndkms_ctx *ctx, const char *module, const char *version)
 {
-	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
-	_cleanup_free_ char *mdir = path_dirname(mv);
+	_cleanup_free_ char *mdir = path_join(ctx->env->dkms_tree, module);
 
-	recover_module(ctx, mdir);
+	recover_module(ctx, module, mdir);
 	lifecycle_pending_depmod(ctx);
+	if (!version)
+		return;
+	_cleanup_free_ char *mv = state_mv_dir(ctx, module, version);
 	DIR *d = opendir(mv);
 	if (!d)
 		return;
@@ -164,7 +164,6 @@ static bool module_needs_recovery(const char *mdir)
 void lifecycle_recover_all(struct ndkms_ctx *ctx)
 {
 	_cleanup_strv_ struct strv mods = STRV_INIT;
-	char *save_m = ctx->opt.module, *save_v = ctx->opt.version;
 
 	state_list_modules(ctx, &mods);
 	for (size_t i = 0; i < mods.n; i++) {
@@ -174,13 +173,9 @@ void lifecycle_recover_all(struct ndkms_ctx *ctx)
 		int lock = lock_module(ctx, mods.v[i]);
 		if (lock < 0)
 			continue;
-		ctx->opt.module = mods.v[i];
-		ctx->opt.version = NULL;
-		recover_module(ctx, mdir);
+		recover_module(ctx, mods.v[i], mdir);
 		lock_release(lock);
 	}
-	ctx->opt.module = save_m;
-	ctx->opt.version = save_v;
 	/* a depmod an earlier autoinstall could not run (killed, a full disk) even when this one
 	 * finds nothing to install */
 	lifecycle_pending_depmod(ctx);

@@ -200,18 +200,6 @@ void state_list_kernels(const struct ndkms_ctx *ctx, const char *m, const char *
 	}
 }
 
-int state_need_mv(const struct ndkms_ctx *ctx)
-{
-	if (ctx->opt.module && *ctx->opt.module && ctx->opt.version && *ctx->opt.version)
-		return 0;
-	log_error("Arguments <module> and <module-version> are not specified.\n"
-		  "Usage: %s <module>/<module-version> or\n"
-		  "       %s -m <module>/<module-version> or\n"
-		  "       %s -m <module> -v <module-version>",
-		  ctx->opt.action, ctx->opt.action, ctx->opt.action);
-	return NDKMS_E_USAGE;
-}
-
 int state_check_not_broken(const struct ndkms_ctx *ctx, const char *m, const char *v)
 {
 	if (!state_is_broken(ctx, m, v))

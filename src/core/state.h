@@ -44,8 +44,6 @@ void state_list_versions(const struct ndkms_ctx *ctx, const char *m, struct strv
 void state_list_kernels(const struct ndkms_ctx *ctx, const char *m, const char *v,
 			struct strv *out);
 
-/* Dkms's "Arguments <module> and <module-version> are not specified." check (exit 1). */
-int state_need_mv(const struct ndkms_ctx *ctx);
 /* Refuse a broken module (exit 4) / one that is not added (exit 3), with dkms's messages. */
 int state_check_not_broken(const struct ndkms_ctx *ctx, const char *m, const char *v);
 int state_check_added(const struct ndkms_ctx *ctx, const char *m, const char *v);

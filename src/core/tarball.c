@@ -20,29 +20,29 @@
 #include "util/strv.h"
 
 /* dkms's default name: M-V-kernelK1-A1-kernelK2-A2.dkms.tar.gz (or source-only/manykernels). */
-static char *default_name(const struct ndkms_ctx *ctx)
+static char *default_name(const struct ndkms_ctx *ctx, const char *m, const char *v,
+			  const struct kernel_target *ks, size_t nk)
 {
-	_cleanup_strbuf_ struct strbuf ks = STRBUF_INIT;
+	_cleanup_strbuf_ struct strbuf kb = STRBUF_INIT;
 
 	if (ctx->opt.source_only)
-		return xasprintf("%s-%s-source-only.dkms.tar.gz", ctx->opt.module, ctx->opt.version);
-	for (size_t i = 0; i < ctx->ntargets; i++)
-		sb_addf(&ks, "-kernel%s-%s", ctx->targets[i].kver, ctx->targets[i].arch);
-	if (ks.len > 200)
-		return xasprintf("%s-%s-manykernels.dkms.tar.gz", ctx->opt.module, ctx->opt.version);
-	return xasprintf("%s-%s%s.dkms.tar.gz", ctx->opt.module, ctx->opt.version, sb_str(&ks));
+		return xasprintf("%s-%s-source-only.dkms.tar.gz", m, v);
+	for (size_t i = 0; i < nk; i++)
+		sb_addf(&kb, "-kernel%s-%s", ks[i].kver, ks[i].arch);
+	if (kb.len > 200)
+		return xasprintf("%s-%s-manykernels.dkms.tar.gz", m, v);
+	return xasprintf("%s-%s%s.dkms.tar.gz", m, v, sb_str(&kb));
 }
 
-static int write_contents(const struct ndkms_ctx *ctx, struct tarw *t, const char *src)
+static int write_contents(const struct ndkms_ctx *ctx, const char *m, const char *v,
+			  const struct kernel_target *ks, size_t nk, struct tarw *t, const char *src)
 {
-	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
 	int r = 0;
 
 	if (!ctx->opt.source_only) {
-		for (size_t i = 0; i < ctx->ntargets && r == 0; i++) {
-			const char *k = ctx->targets[i].kver, *a = ctx->targets[i].arch;
-			_cleanup_free_ char *base =
-				state_mvka_dir(ctx, ctx->opt.module, ctx->opt.version, k, a);
+		for (size_t i = 0; i < nk && r == 0; i++) {
+			const char *k = ks[i].kver, *a = ks[i].arch;
+			_cleanup_free_ char *base = state_mvka_dir(ctx, m, v, k, a);
 			log_info("Marking modules for %s (%s) for archiving...", k, a);
 			_cleanup_free_ char *arc = xasprintf("./dkms_main_tree/%s/%s", k, a);
 			r = tarw_add_tree(t, base, arc);
@@ -53,8 +53,8 @@ static int write_contents(const struct ndkms_ctx *ctx, struct tarw *t, const cha
 		_cleanup_free_ char *text = NULL;
 		size_t n;
 		log_info("Marking dkms.conf for archiving...");
-		_cleanup_free_ char *mname = xasprintf("%s\n", ctx->opt.module);
-		_cleanup_free_ char *vname = xasprintf("%s\n", ctx->opt.version);
+		_cleanup_free_ char *mname = xasprintf("%s\n", m);
+		_cleanup_free_ char *vname = xasprintf("%s\n", v);
 		r = read_file(conf, &text, &n, 16 << 20);
 		if (r < 0)
 			t->why = xasprintf("cannot read %s: %s", ctx_display(ctx, conf),
@@ -74,9 +74,10 @@ static int write_contents(const struct ndkms_ctx *ctx, struct tarw *t, const cha
 	return r;
 }
 
-int tarball_make(struct ndkms_ctx *ctx)
+int tarball_make(struct ndkms_ctx *ctx, const char *m, const char *v,
+		 const struct kernel_target *ks, size_t nk)
 {
-	_cleanup_free_ char *src = state_source_dir(ctx, ctx->opt.module, ctx->opt.version);
+	_cleanup_free_ char *src = state_source_dir(ctx, m, v);
 	_cleanup_free_ char *name = NULL, *dir = NULL;
 	struct tarw t = {0};
 	int r;
@@ -87,19 +88,19 @@ int tarball_make(struct ndkms_ctx *ctx)
 		return NDKMS_E_TAR_OPTS;
 	}
 	if (!ctx->opt.source_only) {
-		for (size_t i = 0; i < ctx->ntargets; i++) {
-			const char *k = ctx->targets[i].kver, *a = ctx->targets[i].arch;
-			if (!state_is_built(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
+		for (size_t i = 0; i < nk; i++) {
+			const char *k = ks[i].kver, *a = ks[i].arch;
+			if (!state_is_built(ctx, m, v, k, a)) {
 				log_error("No modules built for %s (%s).\nModules must already "
 					  "be in the built state before using mktarball.",
 					  k, a);
 				return NDKMS_E_NOTBUILT;
 			}
 		}
-		if (!ctx->ntargets) {
+		if (!nk) {
 			log_error("No modules built for %s/%s.\nModules must already be in "
 				  "the built state before using mktarball.",
-				  ctx->opt.module, ctx->opt.version);
+				  m, v);
 			return NDKMS_E_NOTBUILT;
 		}
 	}
@@ -107,9 +108,9 @@ int tarball_make(struct ndkms_ctx *ctx)
 		dir = path_dirname(ctx->opt.archive);
 		name = xstrdup(path_basename(ctx->opt.archive));
 	} else {
-		_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
+		_cleanup_free_ char *mv = state_mv_dir(ctx, m, v);
 		dir = path_join(mv, "tarball");
-		name = ctx->opt.archive ? xstrdup(ctx->opt.archive) : default_name(ctx);
+		name = ctx->opt.archive ? xstrdup(ctx->opt.archive) : default_name(ctx, m, v, ks, nk);
 	}
 	if (!*name || mkdir_p(dir, 0755) < 0 || access(dir, W_OK) != 0) {
 		log_error("Unable to write the tarball to %s.", ctx_display(ctx, dir));
@@ -118,7 +119,7 @@ int tarball_make(struct ndkms_ctx *ctx)
 	_cleanup_free_ char *final = path_join(dir, name);
 	r = tarw_open(&t, final);
 	if (r == 0)
-		r = write_contents(ctx, &t, src);
+		r = write_contents(ctx, m, v, ks, nk, &t, src);
 	if (r == 0)
 		r = tarw_close(&t);
 	if (r < 0) {
@@ -270,8 +271,8 @@ static int plan_builds(const char *top, const char *main_tree, struct strv *kas,
 }
 
 /* Copy each checked dkms_main_tree/K/A into M/V/K/A (staged beside, then renamed). */
-static int load_builds(struct ndkms_ctx *ctx, const char *main_tree, const struct strv *kas,
-		       struct staged *st)
+static int load_builds(struct ndkms_ctx *ctx, const char *m, const char *v, const char *main_tree,
+		       const struct strv *kas, struct staged *st)
 {
 	int r = 0;
 
@@ -281,7 +282,7 @@ static int load_builds(struct ndkms_ctx *ctx, const char *main_tree, const struc
 		*a++ = '\0';
 		const char *k = ka;
 		_cleanup_free_ char *from = path_join(main_tree, kas->v[i]);
-		_cleanup_free_ char *to = state_mvka_dir(ctx, ctx->opt.module, ctx->opt.version, k, a);
+		_cleanup_free_ char *to = state_mvka_dir(ctx, m, v, k, a);
 		_cleanup_free_ char *parent = path_dirname(to);
 		_cleanup_free_ char *tmp = xasprintf("%s/.%s.ndkms-tmp", parent, a);
 		if (path_exists(to) && !ctx->opt.force) {
@@ -305,12 +306,11 @@ static int load_builds(struct ndkms_ctx *ctx, const char *main_tree, const struc
 }
 
 /* Names from the tarball's dkms.conf (evaluated, never trusted as paths). */
-static int read_names(struct ndkms_ctx *ctx, const char *conf_path)
+static int read_names(struct ndkms_ctx *ctx, const char *conf_path, const char *k, const char *a,
+		      char **m, char **v)
 {
 	struct dkms_conf conf = {0};
-	const char *k = ctx->ntargets ? ctx->targets[0].kver : ctx->env->running_kernel;
-	const char *a = ctx->ntargets ? ctx->targets[0].arch : ctx->env->running_arch;
-	int r = modconf_read(ctx, conf_path, "", "", k, a, false, &conf);
+	int r = modconf_read(ctx, conf_path, &(struct target){"", "", k, a}, false, &conf);
 
 	if (r < 0 || !name_valid(conf.package_name) || !name_valid(conf.package_version)) {
 		dkms_conf_release(&conf);
@@ -318,29 +318,25 @@ static int read_names(struct ndkms_ctx *ctx, const char *conf_path)
 			  "installed.");
 		return NDKMS_E_TAR_BADCONF;
 	}
-	free(ctx->opt.module);
-	free(ctx->opt.version);
-	ctx->opt.module = xstrdup(conf.package_name);
-	ctx->opt.version = xstrdup(conf.package_version);
+	*m = xstrdup(conf.package_name);
+	*v = xstrdup(conf.package_version);
 	dkms_conf_release(&conf);
 	return 0;
 }
 
 /* /usr/src/M-V from the tarball's source (or just its dkms.conf for binaries-only). */
-static int load_source(struct ndkms_ctx *ctx, const char *from, bool conf_only,
-		       struct staged *st)
+static int load_source(struct ndkms_ctx *ctx, const char *m, const char *v, const char *from,
+		       bool conf_only, struct staged *st)
 {
-	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->env->source_tree, ctx->opt.module,
-					      ctx->opt.version);
-	_cleanup_free_ char *tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->env->source_tree, ctx->opt.module,
-					     ctx->opt.version);
+	_cleanup_free_ char *dest = xasprintf("%s/%s-%s", ctx->env->source_tree, m, v);
+	_cleanup_free_ char *tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->env->source_tree, m, v);
 	int r;
 
 	if (is_dir(dest) && !ctx->opt.force) {
 		log_info("%s already exists; keeping it.", ctx_display(ctx, dest));
 		return 0;
 	}
-	log_info("Loading tarball for %s-%s", ctx->opt.module, ctx->opt.version);
+	log_info("Loading tarball for %s-%s", m, v);
 	log_info("Loading %s...", ctx_display(ctx, dest));
 	rm_rf(tmp);
 	r = mkdir_p(ctx->env->source_tree, 0755);
@@ -374,8 +370,10 @@ static int refuse_tarball(const char *file, const char *why)
  * then the names from its dkms.conf and every folder that is kept (the source, each kernel's
  * build) with the links inside it.  A failure while writing undoes what was written.
  */
-static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *top)
+static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *top, const char *k,
+			 const char *a)
 {
+	_cleanup_free_ char *m = NULL, *v = NULL;
 	_cleanup_free_ char *main_tree = path_join(top, "dkms_main_tree");
 	_cleanup_free_ char *srct = path_join(top, "dkms_source_tree");
 	_cleanup_free_ char *bino = path_join(top, "dkms_binaries_only");
@@ -392,15 +390,13 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *to
 		}
 		if (kept_tree_ok(top, conf_dir, &why) < 0)
 			return refuse_tarball(file, why);
-		free(ctx->opt.src_tree_arg);
-		ctx->opt.src_tree_arg = TAKE_PTR(conf_dir);
-		r = lifecycle_prepare_source(ctx);
+		r = lifecycle_prepare_source(ctx, conf_dir, k, a, &m, &v);
 		if (r < 0)
 			return r;
-		int lock = lock_module(ctx, ctx->opt.module);
+		int lock = lock_module(ctx, m);
 		if (lock < 0)
 			return lock;
-		r = lifecycle_add(ctx);
+		r = lifecycle_add(ctx, &(struct target){m, v, k, a});
 		lock_release(lock);
 		return r;
 	}
@@ -411,32 +407,32 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *to
 		log_error("Cannot find a dkms.conf file in the tarball.");
 		return NDKMS_E_TAR_NOCONF;
 	}
-	if ((r = read_names(ctx, has_src ? c1 : c2)) < 0)
+	if ((r = read_names(ctx, has_src ? c1 : c2, k, a, &m, &v)) < 0)
 		return r;
 	if (kept_tree_ok(top, has_src ? srct : bino, &why) < 0 ||
 	    plan_builds(top, main_tree, &kas, &why) < 0)
 		return refuse_tarball(file, why);
-	int lock = lock_module(ctx, ctx->opt.module);
+	int lock = lock_module(ctx, m);
 	if (lock < 0)
 		return lock;
-	if (state_is_added(ctx, ctx->opt.module, ctx->opt.version) && !ctx->opt.force) {
+	if (state_is_added(ctx, m, v) && !ctx->opt.force) {
 		log_error("Module %s/%s is already added.\nYou may override by specifying --force.",
-			  ctx->opt.module, ctx->opt.version);
+			  m, v);
 		lock_release(lock);
 		return NDKMS_E_TAR_ADDED;
 	}
 	struct staged st = {STRV_INIT, STRV_INIT, ctx->env->dkms_tree};
-	r = load_source(ctx, has_src ? srct : bino, !has_src, &st);
+	r = load_source(ctx, m, v, has_src ? srct : bino, !has_src, &st);
 	if (r == 0)
-		r = load_builds(ctx, main_tree, &kas, &st);
+		r = load_builds(ctx, m, v, main_tree, &kas, &st);
 	stage_end(&st, r == 0);
-	if (r == 0 && !state_is_added(ctx, ctx->opt.module, ctx->opt.version))
-		r = lifecycle_add(ctx);
+	if (r == 0 && !state_is_added(ctx, m, v))
+		r = lifecycle_add(ctx, &(struct target){m, v, k, a});
 	lock_release(lock);
 	return r;
 }
 
-int tarball_load(struct ndkms_ctx *ctx, const char *file)
+int tarball_load(struct ndkms_ctx *ctx, const char *file, const char *k, const char *a)
 {
 	_cleanup_free_ char *why = NULL;
 	size_t n = strlen(file);
@@ -467,7 +463,7 @@ int tarball_load(struct ndkms_ctx *ctx, const char *file)
 		rm_rf(tmp);
 		return NDKMS_E_TARBALL;
 	}
-	r = load_unpacked(ctx, file, tmp);
+	r = load_unpacked(ctx, file, tmp, k, a);
 	rm_rf(tmp);
 	return r;
 }

@@ -13,10 +13,10 @@ char *lifecycle_txn_path(const struct ndkms_ctx *ctx, const char *m, const char 
 	return xasprintf("%s/%s/.ndkms-txn-%s-%s", ctx->env->dkms_tree, m, k, a);
 }
 
-int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a)
+int lifecycle_txn_begin(struct ndkms_ctx *ctx, const struct target *t)
 {
-	_cleanup_free_ char *p = lifecycle_txn_path(ctx, ctx->opt.module, k, a);
-	_cleanup_free_ char *text = xasprintf("%s\n%s\n%s\n", ctx->opt.version, k, a);
+	_cleanup_free_ char *p = lifecycle_txn_path(ctx, t->module, t->kver, t->arch);
+	_cleanup_free_ char *text = xasprintf("%s\n%s\n%s\n", t->version, t->kver, t->arch);
 	_cleanup_free_ char *have = NULL;
 
 	/*
@@ -32,9 +32,9 @@ int lifecycle_txn_begin(struct ndkms_ctx *ctx, const char *k, const char *a)
 	return r;
 }
 
-void lifecycle_txn_end(struct ndkms_ctx *ctx, const char *k, const char *a)
+void lifecycle_txn_end(struct ndkms_ctx *ctx, const struct target *t)
 {
-	_cleanup_free_ char *p = lifecycle_txn_path(ctx, ctx->opt.module, k, a);
+	_cleanup_free_ char *p = lifecycle_txn_path(ctx, t->module, t->kver, t->arch);
 
 	fault_point("unlink");
 	unlink(p);

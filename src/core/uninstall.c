@@ -131,14 +131,14 @@ static int restore_originals(const struct ndkms_ctx *ctx, const char *backup, co
 	return err;
 }
 
-static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
+static int do_uninstall(struct ndkms_ctx *ctx, const struct target *t)
 {
-	const char *m = ctx->opt.module, *v = ctx->opt.version;
+	const char *m = t->module, *v = t->version, *k = t->kver, *a = t->arch;
 	struct dkms_conf conf = {0};
 	int status;
 
 	log_info("Module %s/%s for kernel %s (%s):", m, v, k, a);
-	int r = modconf_read(ctx, NULL, m, v, k, a, false, &conf);
+	int r = modconf_read(ctx, NULL, t, false, &conf);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
@@ -153,7 +153,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 		dkms_conf_release(&conf);
 		return klock;
 	}
-	if (was_active && (r = lifecycle_txn_begin(ctx, k, a)) < 0) {
+	if (was_active && (r = lifecycle_txn_begin(ctx, t)) < 0) {
 		dkms_conf_release(&conf);
 		lock_release(klock);
 		return r;
@@ -169,7 +169,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 			if (loc && (r = delete_installed(ctx, kdir, loc, rec->dest_name)) < 0) {
 				/* a read-only tree: nothing changed when the first one stays */
 				if (i == 0 && own_txn)
-					lifecycle_txn_end(ctx, k, a);
+					lifecycle_txn_end(ctx, t);
 				dkms_conf_release(&conf);
 				lock_release(klock);
 				return r;
@@ -203,7 +203,7 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 		log_info("This module version was INACTIVE for this kernel.");
 	}
 	if (was_active)
-		weakhook_after_uninstall(ctx, &conf, k, a);
+		weakhook_after_uninstall(ctx, &conf, t);
 	if (was_active && conf.remake_initrd)
 		initrd_note(ctx, k);
 	script_run(ctx, m, v, "post_remove", conf.post_remove, NULL, NULL, &status);
@@ -222,24 +222,24 @@ static int do_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
 		rmdir(ob);
 	}
 	if (was_active && r == 0)
-		lifecycle_txn_end(ctx, k, a);
+		lifecycle_txn_end(ctx, t);
 	lock_release(klock);
 	return r;
 }
 
-int lifecycle_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
+int lifecycle_uninstall(struct ndkms_ctx *ctx, const struct target *t)
 {
-	return do_uninstall(ctx, k, a);
+	return do_uninstall(ctx, t);
 }
 
 /* Any BUILD_EXCLUSIVE directive, package-wide or per module (dkms 3.4 then stays quiet). */
-static bool has_exclusive(const struct ndkms_ctx *ctx, const char *k, const char *a)
+static bool has_exclusive(const struct ndkms_ctx *ctx, const struct target *t)
 {
 	struct dkms_conf conf = {0};
 	bool excl = false;
 
 	log_setup(true, false);
-	if (modconf_read(ctx, NULL, ctx->opt.module, ctx->opt.version, k, a, false, &conf) == 0) {
+	if (modconf_read(ctx, NULL, t, false, &conf) == 0) {
 		excl = conf.excl_kernel || conf.excl_kernel_min || conf.excl_kernel_max ||
 		       conf.excl_arch || conf.excl_config;
 		for (size_t i = 0; i < conf.nmods && !excl; i++) {
@@ -253,20 +253,20 @@ static bool has_exclusive(const struct ndkms_ctx *ctx, const char *k, const char
 	return excl;
 }
 
-int lifecycle_maybe_uninstall(struct ndkms_ctx *ctx, const char *k, const char *a)
+int lifecycle_maybe_uninstall(struct ndkms_ctx *ctx, const struct target *t)
 {
-	if (!state_is_installed(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
-		if (!has_exclusive(ctx, k, a))
+	if (!state_is_installed(ctx, t->module, t->version, t->kver, t->arch)) {
+		if (!has_exclusive(ctx, t))
 			log_info("Module %s/%s is not installed for kernel %s (%s). Skipping...",
-				 ctx->opt.module, ctx->opt.version, k, a);
+				 t->module, t->version, t->kver, t->arch);
 		return 0;
 	}
-	return do_uninstall(ctx, k, a);
+	return do_uninstall(ctx, t);
 }
 
-int lifecycle_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
+int lifecycle_unbuild(struct ndkms_ctx *ctx, const struct target *t)
 {
-	_cleanup_free_ char *base = state_mvka_dir(ctx, ctx->opt.module, ctx->opt.version, k, a);
+	_cleanup_free_ char *base = state_mvka_dir(ctx, t->module, t->version, t->kver, t->arch);
 	_cleanup_free_ char *kdir = path_dirname(base);
 	int r = rm_rf_atomic(base, ".tmp_");
 
@@ -278,20 +278,20 @@ int lifecycle_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
 	return 0;
 }
 
-int lifecycle_maybe_unbuild(struct ndkms_ctx *ctx, const char *k, const char *a)
+int lifecycle_maybe_unbuild(struct ndkms_ctx *ctx, const struct target *t)
 {
-	if (!state_is_built(ctx, ctx->opt.module, ctx->opt.version, k, a)) {
-		log_info("Module %s/%s is not built for kernel %s (%s). Skipping...", ctx->opt.module,
-			 ctx->opt.version, k, a);
+	if (!state_is_built(ctx, t->module, t->version, t->kver, t->arch)) {
+		log_info("Module %s/%s is not built for kernel %s (%s). Skipping...", t->module,
+			 t->version, t->kver, t->arch);
 		return 0;
 	}
-	return lifecycle_unbuild(ctx, k, a);
+	return lifecycle_unbuild(ctx, t);
 }
 
-void lifecycle_prune(struct ndkms_ctx *ctx)
+void lifecycle_prune(struct ndkms_ctx *ctx, const char *module, const char *version)
 {
 	static const char *const keep[] = {"build", "tarball", "driver_disk", "rpm", "deb", "source"};
-	_cleanup_free_ char *mv = state_mv_dir(ctx, ctx->opt.module, ctx->opt.version);
+	_cleanup_free_ char *mv = state_mv_dir(ctx, module, version);
 	_cleanup_free_ char *mdir = path_dirname(mv);
 	bool kernels_left = false;
 	DIR *d = opendir(mv);
@@ -330,8 +330,7 @@ void lifecycle_prune(struct ndkms_ctx *ctx)
 	}
 	closedir(d);
 	if (!kernels_left) {
-		log_info("Deleting module %s/%s completely from the DKMS tree.", ctx->opt.module,
-			 ctx->opt.version);
+		log_info("Deleting module %s/%s completely from the DKMS tree.", module, version);
 		rm_rf_atomic(mv, ".tmp_");
 	}
 	if (dir_count(mdir) == 0)

@@ -103,16 +103,17 @@ static void installed_paths(const struct ndkms_ctx *ctx, const struct dkms_conf 
 	}
 }
 
-static void run_hook(struct ndkms_ctx *ctx, const struct dkms_conf *conf, const char *k,
-		     const char *a, enum weak_op op)
+static void run_hook(struct ndkms_ctx *ctx, const struct dkms_conf *conf, const struct target *t,
+		     enum weak_op op)
 {
+	const char *k = t->kver;
 	_cleanup_strv_ struct strv paths = STRV_INIT;
 	struct weak_result res = {0};
 	struct weakhook_opts w;
 
 	if (!weakhook_enabled(ctx, conf))
 		return;
-	installed_paths(ctx, conf, k, a, op == WEAK_REMOVE_MODULES, &paths);
+	installed_paths(ctx, conf, k, t->arch, op == WEAK_REMOVE_MODULES, &paths);
 	if (!paths.n)
 		return;
 	_cleanup_free_ char *base = ctx_depmod_basedir(ctx);
@@ -122,8 +123,7 @@ static void run_hook(struct ndkms_ctx *ctx, const struct dkms_conf *conf, const 
 	w.o.verbose = ctx->opt.verbose;
 	int r = weak_run(&w.o, op, &paths, &res);
 	if (r < 0)
-		log_warn("weak-modules failed for %s/%s on kernel %s.", ctx->opt.module, ctx->opt.version,
-			 k);
+		log_warn("weak-modules failed for %s/%s on kernel %s.", t->module, t->version, k);
 	for (size_t i = 0; i < res.changed.n; i++)
 		if (!streq(res.changed.v[i], k))
 			lifecycle_depmod(ctx, res.changed.v[i]);
@@ -131,16 +131,16 @@ static void run_hook(struct ndkms_ctx *ctx, const struct dkms_conf *conf, const 
 	weakhook_opts_release(&w);
 }
 
-void weakhook_after_install(struct ndkms_ctx *ctx, const struct dkms_conf *conf, const char *k,
-			    const char *a)
+void weakhook_after_install(struct ndkms_ctx *ctx, const struct dkms_conf *conf,
+			    const struct target *t)
 {
-	run_hook(ctx, conf, k, a, WEAK_ADD_MODULES);
+	run_hook(ctx, conf, t, WEAK_ADD_MODULES);
 }
 
 void weakhook_after_uninstall(struct ndkms_ctx *ctx, const struct dkms_conf *conf,
-			      const char *k, const char *a)
+			      const struct target *t)
 {
-	run_hook(ctx, conf, k, a, WEAK_REMOVE_MODULES);
+	run_hook(ctx, conf, t, WEAK_REMOVE_MODULES);
 }
 
 bool weakhook_installed_weak(const struct ndkms_ctx *ctx, const struct dkms_conf *conf,

@@ -6,6 +6,7 @@
 
 #include "conf/dkmsconf.h"
 #include "core/ctx.h"
+#include "core/target.h"
 #include "kabi/weak.h"
 
 struct weakhook_opts {
@@ -23,12 +24,12 @@ int weakhook_depmod(const struct ndkms_ctx *ctx, const struct weakhook_opts *w, 
 
 /* Whether install/uninstall link modules into other kernels (RHEL family, not switched off). */
 bool weakhook_enabled(const struct ndkms_ctx *ctx, const struct dkms_conf *conf);
-/* After installing conf's modules on kernel k: weak-modules --add-modules, depmod as due. */
-void weakhook_after_install(struct ndkms_ctx *ctx, const struct dkms_conf *conf, const char *k,
-			    const char *a);
+/* After installing conf's modules for t: weak-modules --add-modules, depmod as due. */
+void weakhook_after_install(struct ndkms_ctx *ctx, const struct dkms_conf *conf,
+			    const struct target *t);
 /* After deleting them: weak-modules --remove-modules. */
 void weakhook_after_uninstall(struct ndkms_ctx *ctx, const struct dkms_conf *conf,
-			      const char *k, const char *a);
+			      const struct target *t);
 /* Whether every module of conf installed on k_built is linked into k's weak-updates/. */
 bool weakhook_installed_weak(const struct ndkms_ctx *ctx, const struct dkms_conf *conf,
 			     const char *k, const char *a, const char *k_built);

@@ -53,6 +53,15 @@ printf '#include "core/nosuch.h"\n' >>"$W/missing/core/ctx.h"
 expect_rc "an include of a missing file fails" 1 sh "$LAYERS" "$W/missing"
 expect_out "... naming it" "core/ctx.h includes core/nosuch.h: no such file under src/"
 
+# planted: core reading the command line's module instead of its target
+cp -r "$REPO/src" "$W/opt"
+printf 'static const char *m(const struct ndkms_ctx *ctx) { return ctx->opt.module; }\n' \
+	>>"$W/opt/core/state.c"
+expect_rc "core reading ctx->opt.module fails" 1 sh "$LAYERS" "$W/opt"
+expect_out "... naming the file and the rule" \
+	"reads the command line's module or version: only cmd/ may"
+check "... at the planted line" grep -q "^core/state.c:$(wc -l <"$W/opt/core/state.c") " "$OUT"
+
 # planted objects: two conf files calling each other, a util file calling into core
 mkdir -p "$W/cs/conf" "$W/cs/util" "$W/cs/core" "$W/co/conf" "$W/co/util" "$W/co/core"
 printf 'int pa(int);\nint pb(int x) { return x ? pa(x - 1) : 0; }\n' >"$W/cs/conf/b.c"
