@@ -11,7 +11,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "core/state.h"
-#include "pkg/kmod.h"
+#include "pkg/kmodpkg.h"
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -168,9 +168,9 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		/* the sources only: the build farm builds them for its own kernels */
 		_cleanup_free_ char *mv = xasprintf("%s-%s", m, v);
 		_cleanup_free_ char *src = path_join(ctx->env->source_tree, mv);
-		struct kmod_pkg_opts so = {.module = m, .version = v, .release = "1",
-					   .out_dir = out, .tmp_dir = ctx->env->tmp_dir,
-					   .kabi = streq(style, "kabi")};
+		struct kmodpkg_opts so = {.module = m, .version = v, .release = "1",
+					  .out_dir = out, .tmp_dir = ctx->env->tmp_dir,
+					  .kabi = streq(style, "kabi")};
 		if (kvers.n)
 			log_warn("mkkmod: --format %s builds for the kernels named at build time; "
 				 "-k is ignored.", format);
@@ -178,7 +178,8 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 			log_error("The sources of %s/%s are not in %s.", m, v, ctx_display(ctx, src));
 			return DKMS_EXIT(3);
 		}
-		r = streq(format, "srpm") ? kmod_srpm_build(&so, src) : kmod_pkgbuild_write(&so, src);
+		r = streq(format, "srpm") ? kmodpkg_srpm_build(&so, src)
+					    : kmodpkg_pkgbuild_write(&so, src);
 		return r < 0 && !is_dkms_exit(r) ? DKMS_EXIT(1) : r;
 	}
 	if (!kvers.n) {
@@ -199,7 +200,7 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		log_error("mkkmod: --style kabi packages the build of one kernel; name it with -k.");
 		return DKMS_EXIT(2);
 	}
-	struct kmod_kernel *k = xcalloc(kvers.n, sizeof(*k));
+	struct kmodpkg_kernel *k = xcalloc(kvers.n, sizeof(*k));
 	_cleanup_free_ char *arch = NULL;
 	for (size_t i = 0; i < kvers.n && r == 0; i++) {
 		_cleanup_free_ char *a = built_arch(ctx, m, v, kvers.v[i]);
@@ -220,21 +221,21 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (r == 0) {
-		struct kmod_pkg_opts o = {.module = m, .version = v, .release = "1", .arch = arch,
-					  .out_dir = out, .tmp_dir = ctx->env->tmp_dir,
-					  .kabi = streq(style, "kabi")};
+		struct kmodpkg_opts o = {.module = m, .version = v, .release = "1", .arch = arch,
+					 .out_dir = out, .tmp_dir = ctx->env->tmp_dir,
+					 .kabi = streq(style, "kabi")};
 		_cleanup_free_ char *name = xasprintf("kmod-%s", m);
-		struct kmod_sysext_opts so = {.pkg = &o, .name = name, .root = ctx->env->root,
-					      .modules_dir = ctx->env->install_tree,
-					      .config_root = ctx->env->root, .archive = archive};
+		struct kmodpkg_sysext_opts so = {.pkg = &o, .name = name, .root = ctx->env->root,
+						 .modules_dir = ctx->env->install_tree,
+						 .config_root = ctx->env->root, .archive = archive};
 		if (streq(format, "rpm"))
-			r = kmod_rpm_build(&o, k, kvers.n);
+			r = kmodpkg_rpm_build(&o, k, kvers.n);
 		else if (streq(format, "pacman"))
-			r = kmod_pacman_write(&o, k, kvers.n);
+			r = kmodpkg_pacman_write(&o, k, kvers.n);
 		else
-			r = kmod_sysext_write(&so, k, kvers.n);
+			r = kmodpkg_sysext_write(&so, k, kvers.n);
 		if (r == 0 && repo)
-			r = kmod_repo_update(&o, streq(format, "pacman"), k, kvers.n);
+			r = kmodpkg_repo_update(&o, streq(format, "pacman"), k, kvers.n);
 		if (r < 0 && !is_dkms_exit(r))
 			r = DKMS_EXIT(1);
 	}

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "depmod/depmod.h"
-#include "pkg/kmod.h"
+#include "pkg/kmodpkg.h"
 #include "pkg/tarwrite.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -117,7 +117,7 @@ static int link_entries(const char *src, const char *dst, const char *skip)
  * (its updates/ a folder of links plus ours) that ndkms's depmod indexes; the indexes are then
  * copied into the extension.
  */
-static int merged_indexes(const struct kmod_sysext_opts *s, const struct kmod_kernel *k,
+static int merged_indexes(const struct kmodpkg_sysext_opts *s, const struct kmodpkg_kernel *k,
 			  const char *extkdir)
 {
 	_cleanup_free_ char *base = path_join(s->modules_dir, k->kver);
@@ -165,7 +165,7 @@ static int merged_indexes(const struct kmod_sysext_opts *s, const struct kmod_ke
 	return r;
 }
 
-static int fill(const struct kmod_sysext_opts *s, const struct kmod_kernel *k, size_t nk,
+static int fill(const struct kmodpkg_sysext_opts *s, const struct kmodpkg_kernel *k, size_t nk,
 		const char *tree, const char *release)
 {
 	int r = 0;
@@ -191,7 +191,7 @@ static int fill(const struct kmod_sysext_opts *s, const struct kmod_kernel *k, s
 }
 
 /* The tarball of tree, written inside the private folder priv. */
-static int write_archive(const struct kmod_sysext_opts *s, const char *priv, const char *tree)
+static int write_archive(const struct kmodpkg_sysext_opts *s, const char *priv, const char *tree)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s/%s.tar.zst", priv, s->name);
 	_cleanup_free_ char *why = NULL;
@@ -204,7 +204,7 @@ static int write_archive(const struct kmod_sysext_opts *s, const char *priv, con
 	return r;
 }
 
-int kmod_put_in_place(const char *priv, const char *out, const char *name)
+int kmodpkg_put_in_place(const char *priv, const char *out, const char *name)
 {
 	_cleanup_free_ char *from = path_join(priv, name);
 	_cleanup_free_ char *to = path_join(out, name);
@@ -222,7 +222,8 @@ int kmod_put_in_place(const char *priv, const char *out, const char *name)
 	return r;
 }
 
-int kmod_sysext_write(const struct kmod_sysext_opts *s, const struct kmod_kernel *k, size_t nk)
+int kmodpkg_sysext_write(const struct kmodpkg_sysext_opts *s, const struct kmodpkg_kernel *k,
+			 size_t nk)
 {
 	_cleanup_free_ char *release = NULL;
 	int r = sysext_release_text(s->root, &release);
@@ -253,9 +254,9 @@ int kmod_sysext_write(const struct kmod_sysext_opts *s, const struct kmod_kernel
 	if (r == 0 && s->archive)
 		r = write_archive(s, priv, tree);
 	if (r == 0)
-		r = kmod_put_in_place(priv, s->pkg->out_dir, s->name);
+		r = kmodpkg_put_in_place(priv, s->pkg->out_dir, s->name);
 	if (r == 0 && s->archive)
-		r = kmod_put_in_place(priv, s->pkg->out_dir, tarname);
+		r = kmodpkg_put_in_place(priv, s->pkg->out_dir, tarname);
 	rm_rf(priv);
 	return r;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kmod_repo.c - --repo DIR: the kmod packages just written indexed with repo-add or createrepo_c. */
+/* kmodpkg_repo.c - --repo DIR: the new kmod packages indexed with repo-add or createrepo_c. */
 #include <errno.h>
 #include <string.h>
 
-#include "pkg/kmod.h"
+#include "pkg/kmodpkg.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/macro.h"
@@ -30,11 +30,11 @@ static int run_tool(const char *const *argv, const char *repo)
 	return 0;
 }
 
-/* The pacman files kmod_pacman_write() wrote, in o->out_dir. */
-static void pacman_files(const struct kmod_pkg_opts *o, const struct kmod_kernel *k, size_t nk,
+/* The pacman files kmodpkg_pacman_write() wrote, in o->out_dir. */
+static void pacman_files(const struct kmodpkg_opts *o, const struct kmodpkg_kernel *k, size_t nk,
 			 struct strv *out)
 {
-	_cleanup_free_ char *ver = kmod_version_field(o->version);
+	_cleanup_free_ char *ver = kmodpkg_version_field(o->version);
 
 	if (o->kabi) {
 		strv_pushf(out, "%s/kmod-%s-%s-%s-%s.pkg.tar.zst", o->out_dir, o->module, ver,
@@ -46,8 +46,8 @@ static void pacman_files(const struct kmod_pkg_opts *o, const struct kmod_kernel
 			   k[i].kver, ver, o->release, o->arch);
 }
 
-int kmod_repo_update(const struct kmod_pkg_opts *o, bool pacman, const struct kmod_kernel *k,
-		     size_t nk)
+int kmodpkg_repo_update(const struct kmodpkg_opts *o, bool pacman, const struct kmodpkg_kernel *k,
+			size_t nk)
 {
 	if (!pacman) {
 		_cleanup_free_ char *tool = spawn_which("createrepo_c");
@@ -60,7 +60,7 @@ int kmod_repo_update(const struct kmod_pkg_opts *o, bool pacman, const struct km
 		return run_tool(argv, o->out_dir);
 	}
 	const char *name = path_basename(o->out_dir);
-	if (!kmod_safe_word(name)) {
+	if (!kmodpkg_safe_word(name)) {
 		log_error("mkkmod: the repository is named after its folder: '%s' cannot be a "
 			  "pacman repository name.", name);
 		return -EINVAL;

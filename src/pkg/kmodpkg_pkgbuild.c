@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kmod_pkgbuild.c - a folder with a PKGBUILD and the sources that makepkg builds with ndkms. */
+/* kmodpkg_pkgbuild.c - a folder with a PKGBUILD and the sources that makepkg builds with ndkms. */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 
 #include <openssl/evp.h>
 
-#include "pkg/kmod.h"
+#include "pkg/kmodpkg.h"
 #include "pkg/tarwrite.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -18,7 +18,7 @@
  * Fixed text with @M@ (module), @V@ (its version as in /usr/src/M-V), @VER@ (pkgver), @R@
  * (pkgrel) and @SUM@ (the tarball's sha256).  The kernels are those of $NDKMS_KERNELS on the
  * build host (default: every /usr/lib/modules/KVER/build there).  The packages are the ones
- * kmod_pacman.c writes: kmod-M-KVER per kernel (fedora) or kmod-M for one kernel (kabi), files
+ * kmodpkg_pacman.c writes: kmod-M-KVER per kernel (fedora) or kmod-M for one kernel (kabi), files
  * in usr/lib/modules/KVER/extra/M/, depends=linux, the modules as ndkms built them.
  */
 static const char pkgbuild_head[] =
@@ -142,14 +142,14 @@ static int sha256_hex(const char *path, char hex[65])
 	return 0;
 }
 
-int kmod_pkgbuild_write(const struct kmod_pkg_opts *o, const char *src_dir)
+int kmodpkg_pkgbuild_write(const struct kmodpkg_opts *o, const char *src_dir)
 {
-	if (!kmod_safe_word(o->module) || !kmod_safe_word(o->version)) {
+	if (!kmodpkg_safe_word(o->module) || !kmodpkg_safe_word(o->version)) {
 		log_error("mkkmod: '%s/%s' cannot be used in a pacman package name.", o->module,
 			  o->version);
 		return -EINVAL;
 	}
-	_cleanup_free_ char *ver = kmod_version_field(o->version);
+	_cleanup_free_ char *ver = kmodpkg_version_field(o->version);
 	_cleanup_free_ char *name = xasprintf("kmod-%s", o->module);
 	_cleanup_free_ char *mv = xasprintf("%s-%s", o->module, o->version);
 	int r = mkdir_p(o->out_dir, 0755);
@@ -188,7 +188,7 @@ int kmod_pkgbuild_write(const struct kmod_pkg_opts *o, const char *src_dir)
 		r = write_file_atomic(pb, text.buf, text.len, 0644);
 	}
 	if (r == 0)
-		r = kmod_put_in_place(priv, o->out_dir, name);
+		r = kmodpkg_put_in_place(priv, o->out_dir, name);
 	else
 		log_error("mkkmod: could not write the PKGBUILD folder: %s", strerror(-r));
 	rm_rf(priv);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kmod_pacman.c - kmod pacman packages written with libarchive: .PKGINFO, .MTREE, the modules. */
+/* kmodpkg_pacman.c - kmod pacman packages written with libarchive: .PKGINFO, .MTREE, modules. */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "pkg/kmod.h"
+#include "pkg/kmodpkg.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/macro.h"
@@ -95,10 +95,10 @@ static int make_mtree(const struct pfile *f, size_t n, const struct strv *dirs,
 	return 0;
 }
 
-static int write_pkg(const struct kmod_pkg_opts *o, const char *name, const char *depend,
-		     const struct kmod_kernel *k, size_t nk)
+static int write_pkg(const struct kmodpkg_opts *o, const char *name, const char *depend,
+		     const struct kmodpkg_kernel *k, size_t nk)
 {
-	_cleanup_free_ char *ver = kmod_version_field(o->version);
+	_cleanup_free_ char *ver = kmodpkg_version_field(o->version);
 	struct pfile *f = NULL;
 	size_t n = 0, total = 0;
 	time_t when = time(NULL);
@@ -178,7 +178,7 @@ static int write_pkg(const struct kmod_pkg_opts *o, const char *name, const char
 	return r;
 }
 
-int kmod_pacman_write(const struct kmod_pkg_opts *o, const struct kmod_kernel *k, size_t nk)
+int kmodpkg_pacman_write(const struct kmodpkg_opts *o, const struct kmodpkg_kernel *k, size_t nk)
 {
 	int r = mkdir_p(o->out_dir, 0755);
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kmod_rpm.c - kmod RPMs: a generated spec per package, built by rpmbuild. */
+/* kmodpkg_rpm.c - kmod RPMs: a generated spec per package, built by rpmbuild. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pkg/kmod.h"
+#include "pkg/kmodpkg.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/macro.h"
@@ -15,7 +15,7 @@
 
 #define SIG_MAGIC "~Module signature appended~\n"
 
-char *kmod_version_field(const char *v)
+char *kmodpkg_version_field(const char *v)
 {
 	char *s = xstrdup(v);
 
@@ -25,7 +25,7 @@ char *kmod_version_field(const char *v)
 	return s;
 }
 
-char *kmod_kver_evr(const char *kver)
+char *kmodpkg_kver_evr(const char *kver)
 {
 	char *s = xstrdup(kver);
 	char *d = strchr(s, '-');
@@ -36,7 +36,7 @@ char *kmod_kver_evr(const char *kver)
 	return s;
 }
 
-bool kmod_is_signed(const char *path)
+bool kmodpkg_is_signed(const char *path)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "rb");
 	char tail[sizeof(SIG_MAGIC) - 1];
@@ -57,7 +57,7 @@ static void add_escaped(struct strbuf *sb, const char *s)
 	}
 }
 
-bool kmod_safe_word(const char *s)
+bool kmodpkg_safe_word(const char *s)
 {
 	for (; *s; s++)
 		if (!(*s == '.' || *s == '-' || *s == '_' || *s == '+' ||
@@ -66,9 +66,9 @@ bool kmod_safe_word(const char *s)
 	return true;
 }
 
-static void spec_head(struct strbuf *sb, const struct kmod_pkg_opts *o, const char *name)
+static void spec_head(struct strbuf *sb, const struct kmodpkg_opts *o, const char *name)
 {
-	_cleanup_free_ char *ver = kmod_version_field(o->version);
+	_cleanup_free_ char *ver = kmodpkg_version_field(o->version);
 
 	sb_adds(sb, "%global debug_package %{nil}\n"
 		    "%global __os_install_post %{nil}\n"
@@ -79,13 +79,13 @@ static void spec_head(struct strbuf *sb, const struct kmod_pkg_opts *o, const ch
 }
 
 /* Copy (and for kabi strip unsigned plain modules) into SOURCES; the %install lines. */
-static int stage(const struct kmod_pkg_opts *o, const char *sources, const struct kmod_kernel *k,
+static int stage(const struct kmodpkg_opts *o, const char *sources, const struct kmodpkg_kernel *k,
 		 struct strbuf *install, struct strbuf *files, struct strv *inroot)
 {
 	for (size_t i = 0; i < k->files.n; i++) {
 		const char *b = path_basename(k->files.v[i]);
 		/* b goes into %install, %post and %preun, which rpm runs through a shell as root */
-		if (!kmod_safe_word(b)) {
+		if (!kmodpkg_safe_word(b)) {
 			_cleanup_free_ char *e = log_escape(b);
 			log_error("mkkmod: module file '%s' cannot be used in an RPM spec.", e);
 			return -EINVAL;
@@ -97,7 +97,7 @@ static int stage(const struct kmod_pkg_opts *o, const char *sources, const struc
 		if (r < 0)
 			return r;
 		size_t n = strlen(b);
-		if (o->kabi && n > 3 && streq(b + n - 3, ".ko") && !kmod_is_signed(src)) {
+		if (o->kabi && n > 3 && streq(b + n - 3, ".ko") && !kmodpkg_is_signed(src)) {
 			const char *argv[] = {"strip", "--strip-debug", src, NULL};
 			struct spawn_opts so = {.argv = argv, .quiet = true};
 			int status;
@@ -146,8 +146,8 @@ static int move_out(const char *priv, const char *out)
 	return r;
 }
 
-int kmod_rpmbuild(const struct kmod_pkg_opts *o, const char *top, const char *spec_path,
-		  const char *spec, bool source)
+int kmodpkg_rpmbuild(const struct kmodpkg_opts *o, const char *top, const char *spec_path,
+		     const char *spec, bool source)
 {
 	int r = write_file_atomic(spec_path, spec, strlen(spec), 0644);
 	if (r < 0)
@@ -185,24 +185,24 @@ int kmod_rpmbuild(const struct kmod_pkg_opts *o, const char *top, const char *sp
 	return r;
 }
 
-static void say_built(const struct kmod_pkg_opts *o, const char *name)
+static void say_built(const struct kmodpkg_opts *o, const char *name)
 {
-	_cleanup_free_ char *ver = kmod_version_field(o->version);
+	_cleanup_free_ char *ver = kmodpkg_version_field(o->version);
 
 	log_info("Wrote %s/%s/%s-%s-%s.%s.rpm", o->out_dir, o->arch, name, ver, o->release, o->arch);
 }
 
-static int build_fedora(const struct kmod_pkg_opts *o, const char *top, const char *sources,
-			const struct kmod_kernel *k, size_t nk)
+static int build_fedora(const struct kmodpkg_opts *o, const char *top, const char *sources,
+			const struct kmodpkg_kernel *k, size_t nk)
 {
-	_cleanup_free_ char *ver = kmod_version_field(o->version);
+	_cleanup_free_ char *ver = kmodpkg_version_field(o->version);
 	int r = 0;
 
 	for (size_t i = 0; i < nk && r == 0; i++) {
 		_cleanup_strbuf_ struct strbuf spec = STRBUF_INIT, inst = STRBUF_INIT, files = STRBUF_INIT;
 		_cleanup_strv_ struct strv inroot = STRV_INIT;
 		_cleanup_free_ char *name = xasprintf("kmod-%s-%s", o->module, k[i].kver);
-		_cleanup_free_ char *evr = kmod_kver_evr(k[i].kver);
+		_cleanup_free_ char *evr = kmodpkg_kver_evr(k[i].kver);
 		_cleanup_free_ char *sp = xasprintf("%s/%s.spec", top, name);
 
 		r = stage(o, sources, &k[i], &inst, &files, &inroot);
@@ -225,7 +225,7 @@ static int build_fedora(const struct kmod_pkg_opts *o, const char *top, const ch
 			k[i].kver, k[i].kver, k[i].kver, k[i].kver);
 		sb_addf(&spec, "\n%%files\n%%dir /lib/modules/%s/extra\n/lib/modules/%s/extra/%s/\n",
 			k[i].kver, k[i].kver, o->module);
-		r = kmod_rpmbuild(o, top, sp, sb_str(&spec), false);
+		r = kmodpkg_rpmbuild(o, top, sp, sb_str(&spec), false);
 		if (r == 0)
 			say_built(o, name);
 	}
@@ -241,21 +241,21 @@ static int build_fedora(const struct kmod_pkg_opts *o, const char *top, const ch
 		o->release);
 	sb_addf(&spec, "\n%%description\nMeta package: %s kernel module(s) for the newest "
 		       "kernel.\n\n%%files\n", o->module);
-	r = kmod_rpmbuild(o, top, sp, sb_str(&spec), false);
+	r = kmodpkg_rpmbuild(o, top, sp, sb_str(&spec), false);
 	if (r == 0)
 		say_built(o, name);
 	return r;
 }
 
-static int build_kabi(const struct kmod_pkg_opts *o, const char *top, const char *sources,
-		      const struct kmod_kernel *k)
+static int build_kabi(const struct kmodpkg_opts *o, const char *top, const char *sources,
+		      const struct kmodpkg_kernel *k)
 {
 	_cleanup_strbuf_ struct strbuf spec = STRBUF_INIT, inst = STRBUF_INIT, files = STRBUF_INIT,
 				       list = STRBUF_INIT;
 	_cleanup_strv_ struct strv inroot = STRV_INIT;
-	_cleanup_free_ char *ver = kmod_version_field(o->version);
+	_cleanup_free_ char *ver = kmodpkg_version_field(o->version);
 	_cleanup_free_ char *name = xasprintf("kmod-%s", o->module);
-	_cleanup_free_ char *evr = kmod_kver_evr(k->kver);
+	_cleanup_free_ char *evr = kmodpkg_kver_evr(k->kver);
 	_cleanup_free_ char *sp = xasprintf("%s/%s.spec", top, name);
 	_cleanup_free_ char *saved = xasprintf("/var/run/rpm-kmod-%s-modules", o->module);
 	int r = stage(o, sources, k, &inst, &files, &inroot);
@@ -287,21 +287,22 @@ static int build_kabi(const struct kmod_pkg_opts *o, const char *top, const char
 	sb_addf(&spec, "if [ -f %s ]; then $wm --no-initramfs --remove-modules <%s || :; "
 		       "rm -f %s; fi\n", saved, saved, saved);
 	sb_addf(&spec, "\n%%files\n%%dir /lib/modules/%s/extra\n%s", k->kver, sb_str(&files));
-	r = kmod_rpmbuild(o, top, sp, sb_str(&spec), false);
+	r = kmodpkg_rpmbuild(o, top, sp, sb_str(&spec), false);
 	if (r == 0)
 		say_built(o, name);
 	return r;
 }
 
-int kmod_rpm_build(const struct kmod_pkg_opts *o, const struct kmod_kernel *k, size_t nk)
+int kmodpkg_rpm_build(const struct kmodpkg_opts *o, const struct kmodpkg_kernel *k, size_t nk)
 {
-	if (!kmod_safe_word(o->module) || !kmod_safe_word(o->version) || !kmod_safe_word(o->arch)) {
+	if (!kmodpkg_safe_word(o->module) || !kmodpkg_safe_word(o->version) ||
+	    !kmodpkg_safe_word(o->arch)) {
 		log_error("mkkmod: '%s/%s' (%s) cannot be used in an RPM name.", o->module,
 			  o->version, o->arch);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < nk; i++) {
-		if (!kmod_safe_word(k[i].kver)) {
+		if (!kmodpkg_safe_word(k[i].kver)) {
 			log_error("mkkmod: kernel '%s' cannot be used in an RPM name.", k[i].kver);
 			return -EINVAL;
 		}
