@@ -230,7 +230,7 @@ static int autoinstall(struct ndkms_ctx *ctx)
 	return r;
 }
 
-static int run_autoinstall(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_autoinstall_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = cmd_resolve_targets(ctx, false, true);
 
@@ -248,7 +248,7 @@ int need_one_kernel(struct ndkms_ctx *ctx)
 	return cmd_resolve_targets(ctx, false, true);
 }
 
-static int run_kernel_postinst(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_kernel_postinst_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = need_one_kernel(ctx);
 
@@ -311,7 +311,7 @@ int unbuild_kernel(struct ndkms_ctx *ctx, bool only_autoinstall)
 	return r;
 }
 
-static int run_kernel_prerm(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_kernel_prerm_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = need_one_kernel(ctx);
 
@@ -320,7 +320,7 @@ static int run_kernel_prerm(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ c
 	return r < 0 ? r : unbuild_kernel(ctx, false);
 }
 
-static int run_kernel_preinst(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_kernel_preinst_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = need_one_kernel(ctx);
 
@@ -329,15 +329,15 @@ static int run_kernel_preinst(struct ndkms_ctx *ctx, _unused_ int argc, _unused_
 	return r < 0 ? r : unbuild_kernel(ctx, true);
 }
 
-const struct cmd cmd_autoinstall = {"autoinstall", run_autoinstall,
+const struct cmd cmd_autoinstall = {"autoinstall", cmd_autoinstall_run,
 				    "build and install every AUTOINSTALL module for a kernel",
 				    CMD_DKMS_ARGS | CMD_NEEDS_ROOT};
-const struct cmd cmd_kernel_postinst = {"kernel_postinst", run_kernel_postinst,
+const struct cmd cmd_kernel_postinst = {"kernel_postinst", cmd_kernel_postinst_run,
 					"autoinstall for a newly installed kernel",
 					CMD_DKMS_ARGS | CMD_NEEDS_ROOT};
-const struct cmd cmd_kernel_preinst = {"kernel_preinst", run_kernel_preinst,
+const struct cmd cmd_kernel_preinst = {"kernel_preinst", cmd_kernel_preinst_run,
 				       "unbuild AUTOINSTALL modules before a kernel upgrade",
 				       CMD_DKMS_ARGS | CMD_NEEDS_ROOT};
-const struct cmd cmd_kernel_prerm = {"kernel_prerm", run_kernel_prerm,
+const struct cmd cmd_kernel_prerm = {"kernel_prerm", cmd_kernel_prerm_run,
 				     "unbuild every module of a kernel being removed",
 				     CMD_DKMS_ARGS | CMD_NEEDS_ROOT};

@@ -15,6 +15,10 @@ enum cmd_flags {
 	CMD_NEEDS_ROOT = 1 << 2, /* uid 0 required ("You must be root to use this command.") */
 };
 
+/*
+ * One per command, `const struct cmd cmd_NAME` in cmd/NAME.c (or a file grouping several); its
+ * entry point is `static int cmd_NAME_run(...)` in the same file, NAME with '-' as '_'.
+ */
 struct cmd {
 	const char *name;
 	/* For CMD_DKMS_ARGS the ctx holds the parsed options; argc/argv are only for CMD_OWN_ARGS. */

@@ -61,7 +61,7 @@ static bool same_tree(const char *basedir, const char *root)
 	return n == strlen(root) && strneq(basedir, root, n);
 }
 
-static int do_depmod(struct ndkms_ctx *ctx, int argc, char **argv)
+static int cmd_depmod_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_strv_ struct strv configs = STRV_INIT;
 	_cleanup_free_ char *cache = NULL;
@@ -159,4 +159,4 @@ static int do_depmod(struct ndkms_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-const struct cmd cmd_depmod = {"depmod", do_depmod, help_text, CMD_OWN_ARGS};
+const struct cmd cmd_depmod = {"depmod", cmd_depmod_run, help_text, CMD_OWN_ARGS};

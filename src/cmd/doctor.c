@@ -64,7 +64,7 @@ static void summary(const struct doctor_report *rep)
 	       rep->n - fixable == 1 ? "s" : "");
 }
 
-static int run_doctor(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_doctor_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	struct doctor_report rep = {0}, after = {0};
 	int r = 0;
@@ -134,6 +134,6 @@ static int run_doctor(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **
 	return r;
 }
 
-const struct cmd cmd_doctor = {"doctor", run_doctor,
+const struct cmd cmd_doctor = {"doctor", cmd_doctor_run,
 			       "check state, trees, indexes and signatures; --repair what is safe",
 			       CMD_DKMS_ARGS};

@@ -393,7 +393,7 @@ static int usage_error(void)
 	return DKMS_EXIT(2);
 }
 
-static int run_hook(struct ndkms_ctx *ctx, int argc, char **argv)
+static int cmd_hook_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	struct hook h = {.ctx = ctx};
 	int r;
@@ -431,6 +431,6 @@ static int run_hook(struct ndkms_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-const struct cmd cmd_hook = {"hook", run_hook,
+const struct cmd cmd_hook = {"hook", cmd_hook_run,
 			     "package-manager and kernel hooks: act on a transaction or a kernel",
 			     CMD_OWN_ARGS | CMD_NEEDS_ROOT};

@@ -10,7 +10,7 @@
 #include "util/errors.h"
 #include "util/log.h"
 
-static int run_add(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_add_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	if (ctx->opt.tarball_arg && !ctx->opt.src_tree_arg) {
 		/* add FILE.tar.*: dkms loads it like ldtarball */
@@ -64,12 +64,12 @@ static int for_targets(struct ndkms_ctx *ctx, unsigned flags, per_kernel_fn fn, 
 	return r;
 }
 
-static int run_build(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_build_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	return for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_build, false, false);
 }
 
-static int run_install(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_install_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int r = for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_install, false, true);
 
@@ -80,7 +80,7 @@ static int run_install(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char *
 	return r;
 }
 
-static int run_uninstall(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_uninstall_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	return for_targets(ctx, NEED_ADDED | ALLOW_ALL, lifecycle_maybe_uninstall, true, true);
 }
@@ -92,7 +92,7 @@ static int unbuild_one(struct ndkms_ctx *ctx, const struct target *t)
 	return r < 0 ? r : lifecycle_maybe_unbuild(ctx, t);
 }
 
-static int run_unbuild(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_unbuild_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	return for_targets(ctx, NEED_ADDED | ALLOW_ALL, unbuild_one, true, true);
 }
@@ -106,7 +106,7 @@ static int remove_one(struct ndkms_ctx *ctx, const struct target *t)
 	return r;
 }
 
-static int run_remove(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_remove_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int lock = cmd_prologue(ctx, NEED_ADDED | ALLOW_ALL);
 	int r = 0;
@@ -129,13 +129,13 @@ static int run_remove(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **
 	return r;
 }
 
-const struct cmd cmd_add = {"add", run_add, "register a module source tree", CMD_DKMS_ARGS};
-const struct cmd cmd_build = {"build", run_build, "build a module for kernels", CMD_DKMS_ARGS};
-const struct cmd cmd_install = {"install", run_install, "install a built module",
+const struct cmd cmd_add = {"add", cmd_add_run, "register a module source tree", CMD_DKMS_ARGS};
+const struct cmd cmd_build = {"build", cmd_build_run, "build a module for kernels", CMD_DKMS_ARGS};
+const struct cmd cmd_install = {"install", cmd_install_run, "install a built module",
 				CMD_DKMS_ARGS | CMD_NEEDS_ROOT};
-const struct cmd cmd_uninstall = {"uninstall", run_uninstall, "uninstall a module",
+const struct cmd cmd_uninstall = {"uninstall", cmd_uninstall_run, "uninstall a module",
 				  CMD_DKMS_ARGS | CMD_NEEDS_ROOT};
-const struct cmd cmd_unbuild = {"unbuild", run_unbuild, "uninstall and delete a build",
+const struct cmd cmd_unbuild = {"unbuild", cmd_unbuild_run, "uninstall and delete a build",
 				CMD_DKMS_ARGS};
-const struct cmd cmd_remove = {"remove", run_remove, "unbuild and unregister a module",
+const struct cmd cmd_remove = {"remove", cmd_remove_run, "unbuild and unregister a module",
 			       CMD_DKMS_ARGS};

@@ -242,7 +242,7 @@ static int cmp_finding(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
+static int cmd_lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	const char *kver = NULL, *arch = NULL, *arg = NULL;
 	bool print = false, allow_shell = false;
@@ -388,7 +388,7 @@ static int lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 
 const struct cmd cmd_lint = {
 	"lint",
-	lint_run,
+	cmd_lint_run,
 	"check a dkms.conf, or print its evaluated directives (--print)",
 	CMD_OWN_ARGS,
 };

@@ -10,7 +10,7 @@
 #include "util/errors.h"
 #include "util/log.h"
 
-static int run_match(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_match_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	_cleanup_strv_ struct strv mods = STRV_INIT;
 	int r = cmd_resolve_targets(ctx, false, true);
@@ -70,6 +70,6 @@ static int run_match(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **a
 	return r;
 }
 
-const struct cmd cmd_match = {"match", run_match,
+const struct cmd cmd_match = {"match", cmd_match_run,
 			      "install on a kernel what is installed on a template kernel",
 			      CMD_DKMS_ARGS | CMD_NEEDS_ROOT};

@@ -93,7 +93,7 @@ static void module_files(const char *dir, struct strv *out)
 	strv_sort(out);
 }
 
-static int run(struct ndkms_ctx *ctx, int argc, char **argv)
+static int cmd_mkkmod_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_strv_ struct strv kvers = STRV_INIT;
 	const char *style = "fedora", *format = "rpm", *out = NULL;
@@ -245,4 +245,4 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-const struct cmd cmd_mkkmod = {"mkkmod", run, help_text, CMD_OWN_ARGS};
+const struct cmd cmd_mkkmod = {"mkkmod", cmd_mkkmod_run, help_text, CMD_OWN_ARGS};

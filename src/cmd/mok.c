@@ -144,7 +144,7 @@ static int enroll(const struct ndkms_ctx *ctx, const struct sb_status *s)
 	return 0;
 }
 
-static int mok_run(struct ndkms_ctx *ctx, int argc, char **argv)
+static int cmd_mok_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	const char *sub = NULL, *kver = NULL;
 	bool json = ctx->opt.json;
@@ -200,6 +200,6 @@ static int mok_run(struct ndkms_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-const struct cmd cmd_mok = {"mok", mok_run,
+const struct cmd cmd_mok = {"mok", cmd_mok_run,
 			    "Secure Boot: is the signing certificate enrolled (status), enroll it",
 			    CMD_OWN_ARGS};

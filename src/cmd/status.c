@@ -205,7 +205,7 @@ static void emit_weak(struct ndkms_ctx *ctx, const char *m, const char *v, const
 	dkms_conf_release(&conf);
 }
 
-static int run_status(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_status_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	_cleanup_strv_ struct strv mods = STRV_INIT;
 	int count = 0;
@@ -266,5 +266,5 @@ static int run_status(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **
 	return 0;
 }
 
-const struct cmd cmd_status = {"status", run_status, "show what is added, built and installed",
+const struct cmd cmd_status = {"status", cmd_status_run, "show what is added, built and installed",
 			       CMD_DKMS_ARGS};

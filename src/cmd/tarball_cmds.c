@@ -7,7 +7,7 @@
 #include "util/errors.h"
 #include "util/log.h"
 
-static int run_mktarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_mktarball_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	int lock = cmd_prologue(ctx, NEED_ADDED | ALLOW_ALL);
 
@@ -18,7 +18,7 @@ static int run_mktarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char
 	return r;
 }
 
-static int run_ldtarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
+static int cmd_ldtarball_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
 	const char *file = ctx->opt.archive ? ctx->opt.archive : ctx->opt.tarball_arg;
 	int r = cmd_resolve_targets(ctx, false, false);
@@ -34,7 +34,7 @@ static int run_ldtarball(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char
 	return tarball_load(ctx, file, t.kver, t.arch);
 }
 
-const struct cmd cmd_mktarball = {"mktarball", run_mktarball,
+const struct cmd cmd_mktarball = {"mktarball", cmd_mktarball_run,
 				  "archive built modules and sources (dkms layout)", CMD_DKMS_ARGS};
-const struct cmd cmd_ldtarball = {"ldtarball", run_ldtarball, "load a dkms tarball",
+const struct cmd cmd_ldtarball = {"ldtarball", cmd_ldtarball_run, "load a dkms tarball",
 				  CMD_DKMS_ARGS | CMD_NEEDS_ROOT};

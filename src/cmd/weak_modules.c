@@ -173,7 +173,7 @@ static int depmod_changed(struct ndkms_ctx *ctx, struct weakhook_opts *w,
 	return r;
 }
 
-static int run(struct ndkms_ctx *ctx, int argc, char **argv)
+static int cmd_weak_modules_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_strv_ struct strv args = STRV_INIT;
 	struct weak_result res = {0};
@@ -260,4 +260,4 @@ static int run(struct ndkms_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
-const struct cmd cmd_weak_modules = {"weak-modules", run, help_text, CMD_OWN_ARGS};
+const struct cmd cmd_weak_modules = {"weak-modules", cmd_weak_modules_run, help_text, CMD_OWN_ARGS};
