@@ -25,6 +25,12 @@ overlay_root
 kernel_tree "$R/lib/modules/$KVER"
 rm -rf "$R/var/lib/dkms" "$R/boot/initrd.img-$KVER"
 mkdir -p "$R/var/lib/dkms" "$R/boot"
+# mkinitramfs reads the kernel's config from /boot, which only an installed kernel image
+# provides: without one, the headers' copy of the same config stands in
+if [ ! -f "$R/boot/config-$KVER" ]; then
+	cp "/lib/modules/$KVER/build/.config" "$R/boot/config-$KVER" ||
+		notok "copying the kernel config of $KVER into the overlay's /boot"
+fi
 # only ndkms's hooks and initramfs-tools' in the overlay's kernel hook folders
 for f in "$R"/etc/kernel/postinst.d/* "$R"/etc/kernel/prerm.d/*; do
 	case ${f##*/} in initramfs-tools | zz-update-grub) ;; *) rm -f "$f" ;; esac
