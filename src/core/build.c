@@ -102,7 +102,7 @@ static int check_build_depends(const struct build *b)
 		log_error("Aborting build of module %s/%s for kernel %s (%s) due to missing "
 			  "BUILD_DEPENDS:%s.\nYou may override by specifying --force.",
 			  b->m, b->v, b->k, b->a, sb_str(&missing));
-		r = DKMS_EXIT(13);
+		r = NDKMS_E_DEPENDS;
 	}
 	sb_release(&missing);
 	return r;
@@ -118,12 +118,12 @@ static int apply_patches(struct build *b)
 
 		if (!path_is_contained(rel)) {
 			log_error("Patch %s as specified in dkms.conf contains '..' path component.", p);
-			return DKMS_EXIT(5);
+			return NDKMS_E_NOPATCH;
 		}
 		if (!path_exists(full)) {
 			log_error("Patch %s as specified in dkms.conf cannot be\nfound in %s/patches/.", p,
 				  ctx_display(b->ctx, b->bdir));
-			return DKMS_EXIT(5);
+			return NDKMS_E_NOPATCH;
 		}
 		struct strbuf psb = STRBUF_INIT;
 		sb_adds(&psb, "patch -p1 < ./"); /* as dkms writes it in make.log */
@@ -136,7 +136,7 @@ static int apply_patches(struct build *b)
 		if (status) {
 			log_error("Application of patch %s failed.\nConsult %s for more information.", p,
 				  ctx_display(b->ctx, b->log));
-			return DKMS_EXIT(6);
+			return NDKMS_E_PATCH;
 		}
 	}
 	return 0;
@@ -304,14 +304,14 @@ static int store_module(struct build *b, const char *built, const char *dest_nam
 
 	if (r < 0) {
 		log_error("Could not read %s: %s", ctx_display(b->ctx, built), strerror(-r));
-		return DKMS_EXIT(7);
+		return NDKMS_E_COLLECT;
 	}
 	r = signing_apply(b->ctx, &b->sign, built, &data, &len);
 	if (r == 0 && *sfx) {
 		r = compress_module(sfx, opts, data, len, &packed, &plen, &why);
 		if (r < 0) {
 			log_error("Could not compress %s: %s", ctx_display(b->ctx, built), why);
-			r = DKMS_EXIT(7);
+			r = NDKMS_E_COLLECT;
 		}
 	}
 	if (r == 0)
@@ -359,7 +359,7 @@ static int collect(struct build *b, const char *staging)
 		if (!f) {
 			log_error("Missing module '%s' in %s", b->conf.mods[i].dest_name,
 				  ctx_display(b->ctx, moddir));
-			return DKMS_EXIT(7);
+			return NDKMS_E_COLLECT;
 		}
 	}
 	return 0;
@@ -387,7 +387,7 @@ static int do_build(struct build *b, bool replace)
 		log_error("This module/version has already been built on: %s\nDirectory %s already "
 			  "exists. Use the dkms remove function before trying to build again.",
 			  b->k, ctx_display(ctx, b->base));
-		return DKMS_EXIT(3);
+		return NDKMS_E_BUILT;
 	}
 	r = modconf_read(ctx, NULL, &(struct target){b->m, b->v, b->k, b->a}, true, &b->conf);
 	if (r < 0)
@@ -398,14 +398,14 @@ static int do_build(struct build *b, bool replace)
 			 "match this kernel/arch/config for any modules.\nThis indicates that it "
 			 "should not be built.",
 			 ctx_display(ctx, conf), b->m, b->v);
-		return DKMS_EXIT(77);
+		return NDKMS_E_SKIPPED;
 	}
 	if (dir_count(b->src) < 2) {
 		_cleanup_free_ char *link = path_join(b->mv, "source");
 		log_error("The directory %s does not appear to have module source located within "
 			  "it.\nBuild halted.",
 			  ctx_display(ctx, link));
-		return DKMS_EXIT(8);
+		return NDKMS_E_EMPTYSRC;
 	}
 	if ((r = kernel_check_headers(ctx, b->k)) < 0)
 		return r;
@@ -423,7 +423,7 @@ static int do_build(struct build *b, bool replace)
 	if (r < 0) {
 		log_error("Could not copy %s to %s: %s", ctx_display(ctx, b->src),
 			  ctx_display(ctx, b->bdir), strerror(-r));
-		return DKMS_EXIT(1);
+		return r;
 	}
 	_cleanup_free_ char *etc_patches = xasprintf("%s/%s/patches", ctx->env->etc_dkms, b->m);
 	if (is_dir(etc_patches)) {
@@ -436,12 +436,12 @@ static int do_build(struct build *b, bool replace)
 	if ((r = apply_patches(b)) < 0)
 		return r;
 	if ((r = uname_shim_create(ctx, b->k, b->a, &b->shim)) < 0)
-		return DKMS_EXIT(1);
+		return r;
 	r = script_run(ctx, b->m, b->v, "pre_build", b->conf.pre_build, b->log, b->shim, &status);
 	if (r < 0)
 		return r;
 	if (status)
-		return DKMS_EXIT(status);
+		return NDKMS_E_SCRIPT(status);
 
 	char *alias;
 	_cleanup_free_ char *mdir = make_m_path(b, &alias);
@@ -457,7 +457,7 @@ static int do_build(struct build *b, bool replace)
 		log_error("Bad return status for module build on kernel: %s (%s)\nConsult %s for "
 			  "more information.",
 			  b->k, b->a, ctx_display(ctx, b->log));
-		return DKMS_EXIT(10);
+		return NDKMS_E_BUILD;
 	}
 	for (size_t i = 0; i < b->conf.nmods; i++) {
 		const struct dkms_module_rec *rec = &b->conf.mods[i];
@@ -470,28 +470,29 @@ static int do_build(struct build *b, bool replace)
 				  "the generated module are correct,\nor consult %s for more "
 				  "information.",
 				  rel, b->k, b->a, ctx_display(ctx, b->log));
-			return DKMS_EXIT(7);
+			return NDKMS_E_COLLECT;
 		}
 	}
 
 	/* Stage K/.tmp_A_XXXXXX, then rename it to K/A: a build is there whole or not at all. */
 	if ((r = mkdir_p(b->kdir, 0755)) < 0) {
 		log_error("Could not create %s: %s", ctx_display(ctx, b->kdir), strerror(-r));
-		return DKMS_EXIT(7);
+		return NDKMS_E_COLLECT;
 	}
 	_cleanup_free_ char *prefix = xasprintf(".tmp_%s_", b->a);
 	_cleanup_free_ char *staging = mkdtemp_in(b->kdir, prefix);
 	if (!staging) {
+		r = -errno;
 		log_error("Unable to make temporary directory in %s.", ctx_display(ctx, b->kdir));
-		return DKMS_EXIT(1);
+		return r;
 	}
 	r = collect(b, staging);
 	if (r < 0) {
-		if (!is_dkms_exit(r))
+		if (!ndkms_is_kind(r))
 			log_error("Could not store the built modules in %s: %s",
 				  ctx_display(ctx, staging), strerror(-r));
 		rm_rf(staging);
-		return is_dkms_exit(r) ? r : DKMS_EXIT(7);
+		return ndkms_is_kind(r) ? r : NDKMS_E_COLLECT;
 	}
 	chmod(staging, 0755);
 	_cleanup_free_ char *old = NULL;
@@ -504,7 +505,7 @@ static int do_build(struct build *b, bool replace)
 			r = -errno;
 			rm_rf(staging);
 			log_error("do_build: final mv failed (%s)", strerror(-r));
-			return DKMS_EXIT(7);
+			return NDKMS_E_COLLECT;
 		}
 	}
 	if (rename_sync(staging, b->base) < 0) {
@@ -513,7 +514,7 @@ static int do_build(struct build *b, bool replace)
 			rename(old, b->base);
 		rm_rf(staging);
 		log_error("do_build: final mv failed (%s)", strerror(-r));
-		return DKMS_EXIT(7);
+		return NDKMS_E_COLLECT;
 	}
 	if (old)
 		rm_rf(old);
@@ -522,7 +523,7 @@ static int do_build(struct build *b, bool replace)
 	if (r < 0)
 		return r;
 	if (status)
-		return DKMS_EXIT(status);
+		return NDKMS_E_SCRIPT(status);
 	_cleanup_free_ char *final_log = xasprintf("%s/log/make.log", b->base);
 	fault_point("rename");
 	rename(b->log, final_log);
@@ -537,10 +538,12 @@ static void record_result(const struct build *b, int r, long ms)
 {
 	_cleanup_free_ char *final_log = xasprintf("%s/log/make.log", b->base);
 	const char *log = r == 0 && is_reg(final_log) ? final_log : is_reg(b->log) ? b->log : NULL;
+	/* a PRE_BUILD or POST_BUILD script exiting 77 skips the build as BUILD_EXCLUSIVE does */
+	bool skipped = r == NDKMS_E_SKIPPED || ndkms_script_status(r) == 77;
 	struct build_result res = {
 		.kernel = (char *)b->k,
 		.arch = (char *)b->a,
-		.result = (char *)(r == 0 ? "built" : r == DKMS_EXIT(77) ? "skipped" : "failed"),
+		.result = (char *)(r == 0 ? "built" : skipped ? "skipped" : "failed"),
 		.exit = r == 0 ? 0 : b->ctx->exit_status(r),
 		.time = (long long)time(NULL),
 		.ms = ms,
@@ -572,7 +575,7 @@ static int build_one(struct ndkms_ctx *ctx, const struct target *t, bool replace
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		r = do_build(&b, replace);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (r != DKMS_EXIT(3))
+		if (r != NDKMS_E_BUILT)
 			record_result(&b, r,
 				      (long)((t1.tv_sec - t0.tv_sec) * 1000 +
 					     (t1.tv_nsec - t0.tv_nsec) / 1000000));

@@ -198,7 +198,7 @@ static int place(const struct ndkms_ctx *ctx, const char *built, const char *des
 	}
 	if (r < 0) {
 		log_error("Copying '%s' failed: %s", ctx_display(ctx, built), strerror(-r));
-		return DKMS_EXIT(6);
+		return NDKMS_E_INSTALL;
 	}
 	return 0;
 }
@@ -259,7 +259,7 @@ static int do_install(struct ndkms_ctx *ctx, const struct target *t)
 		log_error("The directory %s doesn't exist.\nYou cannot install a module onto a "
 			  "non-existent kernel.",
 			  ctx_display(ctx, kdir));
-		return DKMS_EXIT(6);
+		return NDKMS_E_INSTALL;
 	}
 	r = modconf_read(ctx, NULL, t, true, &conf);
 	if (r < 0)
@@ -271,7 +271,7 @@ static int do_install(struct ndkms_ctx *ctx, const struct target *t)
 		if (!f) {
 			log_error("Missing module %s in %s", conf.mods[i].dest_name,
 				  ctx_display(ctx, moddir));
-			r = DKMS_EXIT(6);
+			r = NDKMS_E_INSTALL;
 			goto out;
 		}
 	}
@@ -283,14 +283,14 @@ static int do_install(struct ndkms_ctx *ctx, const struct target *t)
 	if (status && !force) {
 		log_error("pre_install failed, aborting install.\nYou may override by specifying "
 			  "--force.");
-		r = DKMS_EXIT(101);
+		r = NDKMS_E_PREINSTALL;
 		goto out;
 	}
 
 	/* The kernel's module tree changes from here to the depmod that indexes the change. */
 	klock = lock_kernel(ctx, k);
 	if (klock < 0) {
-		r = DKMS_EXIT(6);
+		r = NDKMS_E_INSTALL; /* lock_kernel logged why */
 		goto out;
 	}
 	bool active = is_symlink(link), any = false, eligible = false;
@@ -305,12 +305,12 @@ static int do_install(struct ndkms_ctx *ctx, const struct target *t)
 		if (!version_sanity(ctx, &conf, m, v, k, a, rec->dest_name, &found, force))
 			continue;
 		if (!txn && lifecycle_txn_begin(ctx, t) < 0) {
-			r = DKMS_EXIT(6);
+			r = NDKMS_E_INSTALL; /* logged with the marker's path */
 			goto out;
 		}
 		txn = true;
 		if ((r = archive_originals(ctx, rec, m, k, a, active, &found)) < 0) {
-			r = DKMS_EXIT(6);
+			r = NDKMS_E_INSTALL; /* archive() logged the file and why */
 			goto out;
 		}
 		_cleanup_free_ char *built = find_ko(moddir, rec->dest_name);
@@ -321,14 +321,14 @@ static int do_install(struct ndkms_ctx *ctx, const struct target *t)
 	}
 	if (eligible && !any) {
 		log_error("Installation aborted.");
-		r = DKMS_EXIT(6);
+		r = NDKMS_E_INSTALL;
 		goto out;
 	}
 	target = xasprintf("%s/%s/%s", v, k, a);
 	r = symlink_atomic(target, link);
 	if (r < 0) {
 		log_error("Could not create %s: %s", ctx_display(ctx, link), strerror(-r));
-		r = DKMS_EXIT(6);
+		r = NDKMS_E_INSTALL;
 		goto out;
 	}
 	weakhook_after_install(ctx, &conf, t);
@@ -350,7 +350,7 @@ static int do_install(struct ndkms_ctx *ctx, const struct target *t)
 			log_error("Problems with depmod detected. Automatically uninstalling this "
 				  "module.\nInstall Failed (depmod problems). The rollback did not "
 				  "finish: the next ndkms command on %s finishes it.", m);
-		r = DKMS_EXIT(6);
+		r = NDKMS_E_INSTALL;
 	}
 out:
 	dkms_conf_release(&conf);

@@ -19,7 +19,7 @@
 #include "util/spawn.h"
 
 /* A signing problem stops the build: the module is not produced, hence not installed. */
-#define SIGN_FAILED DKMS_EXIT(1)
+#define SIGN_FAILED NDKMS_E_FAILED
 
 /* "MAJOR:MINOR ROOT" of the last mount on "/" in a mountinfo file (fields 3, 4 and 5), or
  * NULL when the file cannot be read. */

@@ -80,5 +80,20 @@ check "the loop was stopped in bounded time" [ $((end - start)) -lt 30 ]
 mkdir -p "$ROOT/tmp/noconf"
 expect_rc "add of a folder without dkms.conf" 1 nd add "$ROOT/tmp/noconf"
 expect_out "dkms's message" "Arguments <module> and <module-version> are not specified."
+
+# a failure whose errno is known keeps its cause beside dkms's exit status: the original module
+# cannot be archived because a file stands where its folder goes
+mkdir -p "$ROOT/lib/modules/$KVER/extra"
+echo notamodule >"$ROOT/lib/modules/$KVER/extra/hello.ko"
+expect_rc "build before the install whose original cannot be archived" 0 nd build hello/1.0 -k "$KVER"
+: >"$ROOT/var/lib/dkms/hello/original_module"
+expect_rc "install whose original cannot be archived" 6 nd install hello/1.0 -k "$KVER"
+expect_out "... names the file, the folder and the cause" \
+	"Could not archive /lib/modules/$KVER/extra/hello.ko in /var/lib/dkms/hello/original_module/$KVER/$(uname -m): Not a directory"
+check "... installs nothing" [ ! -e "$ROOT/lib/modules/$KVER/updates/dkms/hello.ko" ]
+check "... and leaves the original where it was" \
+	[ "$(cat "$ROOT/lib/modules/$KVER/extra/hello.ko")" = notamodule ]
+rm -f "$ROOT/var/lib/dkms/hello/original_module" "$ROOT/lib/modules/$KVER/extra/hello.ko"
+expect_rc "remove after the refused install" 0 nd remove hello/1.0 --all
 check "nothing written outside the root" host_unchanged
 done_testing
