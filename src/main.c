@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* main.c - command line (dkms 3.4 syntax), command table, exit status mapping. */
+/* main.c - command line (dkms 3.4 syntax), command table, the exit status (cmd/exitcode.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,8 @@
 # defines and uses (nm), and no circle between files: a .c file that calls into another never
 # is called back by it, directly or round a longer loop.
 # Below cmd/, no file reads the command line's module or version (ctx->opt.module/version).
+# Over the sources: dkms exit statuses are chosen in cmd/ and main.c only (DKMS_EXIT appears
+# nowhere else; the layers below return -errno or an error kind of util/errors.h).
 # Prints one line per violation; exits 1 if there is any.
 LC_ALL=C
 export LC_ALL
@@ -146,6 +148,21 @@ while read -r f; do
 done <"$tmp/files" >"$tmp/opt"
 if [ -s "$tmp/opt" ]; then
 	cat "$tmp/opt"
+	rc=1
+fi
+
+# Exit statuses: only the command layer chooses dkms exit statuses; below it, code returns
+# -errno or an error kind of util/errors.h.
+while read -r f; do
+	case $f in
+	cmd/* | main.c) continue ;;
+	esac
+	grep -n 'DKMS_EXIT' "$src/$f" | while IFS=: read -r line _; do
+		echo "$f:$line uses DKMS_EXIT: only cmd/ and main.c choose dkms exit statuses"
+	done
+done <"$tmp/files" >"$tmp/exit"
+if [ -s "$tmp/exit" ]; then
+	cat "$tmp/exit"
 	rc=1
 fi
 exit $rc

@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include "cmd/common.h"
+#include "cmd/exitcode.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
 #include "core/state.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/names.h"

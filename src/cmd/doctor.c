@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/exitcode.h"
 #include "core/doctor.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"

@@ -2,6 +2,8 @@
 /* exitcode.h - the dkms exit status of a result code: the one map from codes to statuses. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "util/errors.h"
 
 /*
@@ -11,6 +13,15 @@
  * main() exits with exit_status_of() of the command's result, a batch worker with the same
  * map (ctx->exit_status), so a failure means the same number wherever it ends.
  */
+
+/* A dkms exit status n chosen by a command itself (its own argument checks). */
+#define NDKMS_EXIT_BASE 4096
+#define DKMS_EXIT(n) (-(NDKMS_EXIT_BASE + (n)))
+
+static inline bool is_dkms_exit(int r)
+{
+	return r <= -NDKMS_EXIT_BASE && r > -(NDKMS_EXIT_BASE + 256);
+}
 
 /* 0 for r >= 0; the kind's status; a script's own status; DKMS_EXIT(n)'s n; 1 for -errno. */
 int exit_status_of(int r);

@@ -4,13 +4,13 @@
 #include <string.h>
 
 #include "cmd/autoinstall.h"
+#include "cmd/exitcode.h"
 #include "cmd/hook.h"
 #include "cmd/report.h"
 #include "core/initrd.h"
 #include "core/kernel.h"
 #include "core/modconf.h"
 #include "core/state.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/names.h"

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/exitcode.h"
 #include "cmd/hook.h"
 #include "cmd/jobs.h"
 #include "cmd/report.h"
@@ -24,7 +25,6 @@
 #include "core/modconf.h"
 #include "core/state.h"
 #include "pkg/extract.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/private.h"

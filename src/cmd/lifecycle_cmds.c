@@ -2,12 +2,12 @@
 /* lifecycle_cmds.c - add, build, install, uninstall, unbuild, remove. */
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/exitcode.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
 #include "core/rpmsafe.h"
 #include "core/state.h"
 #include "core/tarball.h"
-#include "util/errors.h"
 #include "util/log.h"
 
 static int cmd_add_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)

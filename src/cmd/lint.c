@@ -8,9 +8,9 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/exitcode.h"
 #include "conf/dkmsconf.h"
 #include "conf/eval.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strbuf.h"

@@ -4,10 +4,10 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/exitcode.h"
 #include "core/lifecycle.h"
 #include "core/lock.h"
 #include "core/state.h"
-#include "util/errors.h"
 #include "util/log.h"
 
 static int cmd_match_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)

@@ -10,9 +10,9 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/exitcode.h"
 #include "core/state.h"
 #include "pkg/kmodpkg.h"
-#include "util/errors.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/names.h"

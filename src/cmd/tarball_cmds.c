@@ -2,9 +2,9 @@
 /* tarball_cmds.c - mktarball and ldtarball. */
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/exitcode.h"
 #include "core/lock.h"
 #include "core/tarball.h"
-#include "util/errors.h"
 #include "util/log.h"
 
 static int cmd_mktarball_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)

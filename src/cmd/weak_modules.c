@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/exitcode.h"
 #include "core/weakhook.h"
-#include "util/errors.h"
 #include "util/log.h"
 #include "util/names.h"
 #include "util/strbuf.h"

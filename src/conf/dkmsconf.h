@@ -78,7 +78,8 @@ struct dkms_conf_opts {
  * stderr, deprecation and zero-module warnings when strict), then a negative errno is
  * returned: -EINVAL or -E2BIG for a file dkms would refuse, the evaluation's error (logged
  * with its cause) when the file could not be evaluated, -ENOENT only when the file does not
- * exist (the caller words that message).  The caller maps these to dkms's exit status 8 or 4.
+ * exist (the caller words that message).  core/modconf.c makes these NDKMS_E_BADCONF or
+ * NDKMS_E_NOCONF.
  * When the file cannot be read or evaluated, conf is left empty (nothing to free); after a
  * validation failure it holds what was read, for the caller to release (releasing twice is
  * harmless).

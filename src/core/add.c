@@ -27,7 +27,7 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx, const char *src, const char 
 		return NDKMS_E_NOTROOT;
 	}
 	int r = modconf_read(ctx, conf_path, &(struct target){"", "", k, a}, false, &conf);
-	if (r < 0) /* dkms's read_conf_or_die: "Bad conf file.", exit 8 */
+	if (r < 0) /* dkms's read_conf_or_die: "Bad conf file.", NDKMS_E_BADCONF */
 		return r;
 	if (!name_valid(conf.package_name) || !name_valid(conf.package_version)) {
 		dkms_conf_release(&conf);

@@ -7,7 +7,7 @@
 struct build_result {
 	char *kernel, *arch;
 	char *result;    /* "built", "failed" or "skipped" (BUILD_EXCLUSIVE) */
-	int exit;        /* the dkms exit code of a failure, else 0 */
+	int exit;        /* the dkms exit code of a failure (ctx->exit_status), else 0 */
 	long long time;  /* when it ended, seconds since the epoch */
 	long ms;         /* how long it took */
 	char *log;       /* in-root path of its make.log, or NULL */

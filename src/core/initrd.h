@@ -15,6 +15,6 @@ void initrd_exempt(struct ndkms_ctx *ctx, const char *k);
 /*
  * Once per noted kernel: the distribution's tool found in the root (update-initramfs -u,
  * dracut -f, mkinitcpio -p PKGBASE), chrooted when the root is not /.  Returns 0, or
- * DKMS_EXIT(1) when a tool failed (it has been reported).
+ * NDKMS_E_FAILED when a tool failed (it has been reported).
  */
 int initrd_flush(struct ndkms_ctx *ctx);

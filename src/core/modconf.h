@@ -14,7 +14,8 @@
  * and arch; module and version "" when the file names them):
  * presets $kernelver $arch $kernel_source_dir $dkms_tree ... as dkms has them, the
  * /etc/dkms/M.conf, M-V, M-V-K, M-V-K-A, M--K, M--K-A overrides, --directive.  On a bad file
- * logs "Bad conf file." with the file and returns DKMS_EXIT(8); a missing file: exit 4.
+ * logs "Bad conf file." with the file and returns NDKMS_E_BADCONF; a missing file:
+ * NDKMS_E_NOCONF.
  */
 _must_check_ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const struct target *t,
 			      bool strict, struct dkms_conf *conf);

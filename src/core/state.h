@@ -44,6 +44,6 @@ void state_list_versions(const struct ndkms_ctx *ctx, const char *m, struct strv
 void state_list_kernels(const struct ndkms_ctx *ctx, const char *m, const char *v,
 			struct strv *out);
 
-/* Refuse a broken module (exit 4) / one that is not added (exit 3), with dkms's messages. */
+/* Refuse a broken module (NDKMS_E_BROKEN) / one not added (NDKMS_E_NOTADDED), with dkms's words. */
 int state_check_not_broken(const struct ndkms_ctx *ctx, const char *m, const char *v);
 int state_check_added(const struct ndkms_ctx *ctx, const char *m, const char *v);

@@ -10,7 +10,7 @@
  * cause (path, strerror, the line of the file) is logged once, where it is found; a kind never
  * replaces a cause that was known without logging it first.  Only the command layer turns a
  * code into the dkms exit status a user sees (cmd/exitcode.c, one table); nothing below it
- * knows those numbers.
+ * chooses those numbers (test/layers.sh checks it).
  *
  * The kinds lie below -errno's range (errno values end at 4095), counting up from
  * -(NDKMS_E_BASE + 255) to at most -(NDKMS_E_BASE + 1).
@@ -83,16 +83,4 @@ static inline int ndkms_script_status(int r)
 {
 	return r < -NDKMS_E_SCRIPT_BASE && r >= -(NDKMS_E_SCRIPT_BASE + 255) ?
 		       -r - NDKMS_E_SCRIPT_BASE : 0;
-}
-
-/*
- * A dkms exit status n chosen directly: for src/cmd/ and main.c only.  It moves to
- * cmd/exitcode.h once no file of core/ uses it any more.
- */
-#define NDKMS_EXIT_BASE 4096
-#define DKMS_EXIT(n) (-(NDKMS_EXIT_BASE + (n)))
-
-static inline bool is_dkms_exit(int r)
-{
-	return r <= -NDKMS_EXIT_BASE && r > -(NDKMS_EXIT_BASE + 256);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t-layers.sh - the layer rule of src/ (util < conf < depmod < kabi/sign/pkg < core < cmd <
 # main.c) holds over the #include lines and the built objects' calls, with no circle between
-# files or folders; and the checker catches each kind of violation planted in a copy.
+# files or folders, and only cmd/ and main.c choose dkms exit statuses (DKMS_EXIT); and the
+# checker catches each kind of violation planted in a copy.
 . "$(dirname "$0")/../lib.sh"
 LAYERS="$REPO/test/layers.sh"
 W=$TMPROOT/layers.$$
@@ -61,6 +62,18 @@ expect_rc "core reading ctx->opt.module fails" 1 sh "$LAYERS" "$W/opt"
 expect_out "... naming the file and the rule" \
 	"reads the command line's module or version: only cmd/ may"
 check "... at the planted line" grep -q "^core/state.c:$(wc -l <"$W/opt/core/state.c") " "$OUT"
+
+# planted: a dkms exit status chosen in core, and one in util's header
+cp -r "$REPO/src" "$W/exit"
+printf 'static inline int planted(void) { return DKMS_EXIT(6); }\n' >>"$W/exit/core/lock.h"
+printf '#define PLANTED DKMS_EXIT(1)\n' >>"$W/exit/util/errors.h"
+expect_rc "DKMS_EXIT below the command layer fails" 1 sh "$LAYERS" "$W/exit"
+expect_out "... naming the file and line" "core/lock.h:$(wc -l <"$W/exit/core/lock.h") uses DKMS_EXIT"
+expect_out "... in util too" "util/errors.h:$(wc -l <"$W/exit/util/errors.h") uses DKMS_EXIT"
+printf '#define PLANTED DKMS_EXIT(1)\n' >>"$W/exit/cmd/exitcode.h"
+printf 'static int planted(void) { return DKMS_EXIT(2); }\n' >>"$W/exit/main.c"
+expect_rc "... still, with more of it in cmd/ and main.c" 1 sh "$LAYERS" "$W/exit"
+check "... where it is allowed" sh -c "! grep -q '^cmd/\|^main\.c' '$OUT'"
 
 # planted objects: two conf files calling each other, a util file calling into core
 mkdir -p "$W/cs/conf" "$W/cs/util" "$W/cs/core" "$W/co/conf" "$W/co/util" "$W/co/core"
