@@ -4,34 +4,28 @@
 #include <string.h>
 
 #include "core/modinfo.h"
+#include "depmod/modfile.h"
 #include "util/macro.h"
 #include "util/version.h"
 
 void modinfo_read(const char *path, struct modver *mv)
 {
-	static const char *const no_config[] = {NULL};
-	struct kmod_ctx *kctx;
-	struct kmod_module *mod = NULL;
-	struct kmod_list *info = NULL, *l;
+	struct kmod_ctx *kctx = modfile_kmod_new("/nonexistent");
+	struct modfile mf = {0};
+	struct kmod_list *it = NULL;
+	const char *k, *v;
 
 	mv->version = NULL;
 	mv->srcversion = NULL;
 	mv->ok = -1;
-	/* An empty config list keeps libkmod away from the host's modprobe.d. */
-	kctx = kmod_new("/nonexistent", no_config);
-	if (!kctx)
+	if (!kctx || modfile_open(kctx, path, &mf) < 0)
 		goto out;
-	kmod_set_log_priority(kctx, 0);
-	if (kmod_module_new_from_path(kctx, path, &mod) < 0)
-		goto out;
-	if (kmod_module_get_info(mod, &info) < 0)
+	if (modfile_read_info(&mf) < 0)
 		goto out;
 	mv->ok = 0;
-	kmod_list_foreach(l, info)
-	{
-		const char *k = kmod_module_info_get_key(l);
-		const char *v = kmod_module_info_get_value(l);
-
+	while (modfile_info_next(&mf, &it, &k, &v)) {
+		if (!v)
+			continue;
 		if (streq(k, "version") && !mv->version) {
 			/* "version: 1.0 <checksum>": the checksum stands in for a missing srcversion */
 			size_t n = strcspn(v, " \t");
@@ -49,10 +43,7 @@ out:
 		mv->version = xstrdup("");
 	if (!mv->srcversion)
 		mv->srcversion = xstrdup("");
-	if (info)
-		kmod_module_info_free_list(info);
-	if (mod)
-		kmod_module_unref(mod);
+	modfile_close(&mf);
 	if (kctx)
 		kmod_unref(kctx);
 }

@@ -6,11 +6,11 @@
 #include <libkmod.h>
 
 #include "depmod/internal.h"
+#include "depmod/modfile.h"
 
 struct kmod_ctx *dm_kmod_new(const char *dirname)
 {
-	const char *none = NULL;
-	struct kmod_ctx *ctx = kmod_new(dirname, &none);
+	struct kmod_ctx *ctx = modfile_kmod_new(dirname);
 
 	if (!ctx) {
 		DM_ERR("kmod_new(\"%s\", {NULL}) failed: %s", dirname, strerror(errno));
@@ -35,15 +35,23 @@ static void addz(struct strbuf *out, const char *s)
 	sb_addn(out, s, strlen(s) + 1);
 }
 
-static uint32_t add_info(struct strbuf *out, struct kmod_list *info, const char *key)
+static void add_export(void *data, const char *symbol, uint64_t crc)
+{
+	struct strbuf *out = data;
+
+	add64(out, crc);
+	addz(out, symbol);
+}
+
+static uint32_t add_info(struct strbuf *out, struct modfile *mf, const char *key)
 {
 	uint32_t n = 0;
-	struct kmod_list *l;
+	struct kmod_list *it = NULL;
+	const char *k, *v;
 
-	kmod_list_foreach(l, info) {
-		if (!streq(kmod_module_info_get_key(l), key))
+	while (modfile_info_next(mf, &it, &k, &v)) {
+		if (!streq(k, key))
 			continue;
-		const char *v = kmod_module_info_get_value(l);
 		addz(out, v ? v : "");
 		n++;
 	}
@@ -52,40 +60,32 @@ static uint32_t add_info(struct strbuf *out, struct kmod_list *info, const char 
 
 int dm_parse_module(struct kmod_ctx *ctx, const char *path, struct strbuf *out, bool *clean)
 {
-	struct kmod_module *mod = NULL;
-	struct kmod_list *syms = NULL, *info = NULL, *deps = NULL, *l;
+	struct modfile mf;
+	struct kmod_list *deps = NULL, *l;
 	size_t start = out->len;
 	uint32_t nexp = 0, ndep = 0;
 	int r;
 
 	*clean = true;
 	sb_addn(out, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", DM_REC_HDR);
-	r = kmod_module_new_from_path(ctx, path, &mod);
+	r = modfile_open(ctx, path, &mf);
 	if (r < 0) {
 		DM_ERR("could not create module %s: %s", path, strerror(-r));
 		*clean = false;
 		return 0;
 	}
-	r = kmod_module_get_symbols(mod, &syms);
-	if (r < 0) {
-		if (r == -ENOENT) {
-			DM_DBG("ignoring %s: no symbols", path);
-		} else {
-			DM_ERR("failed to load symbols from %s: %s", path, strerror(-r));
-			*clean = false;
-		}
-		syms = NULL;
+	r = modfile_exports(&mf, add_export, out);
+	if (r >= 0) {
+		nexp = (uint32_t)r;
+	} else if (r == -ENOENT) {
+		DM_DBG("ignoring %s: no symbols", path);
+	} else {
+		DM_ERR("failed to load symbols from %s: %s", path, strerror(-r));
+		*clean = false;
 	}
-	kmod_list_foreach(l, syms) {
-		add64(out, kmod_module_symbol_get_crc(l));
-		addz(out, kmod_module_symbol_get_symbol(l));
-		nexp++;
-	}
-	kmod_module_symbols_free_list(syms);
 
-	if (kmod_module_get_info(mod, &info) < 0)
-		info = NULL;
-	if (kmod_module_get_dependency_symbols(mod, &deps) < 0)
+	(void)modfile_read_info(&mf); /* before the dependency symbols, as kmod's depmod reads them */
+	if (kmod_module_get_dependency_symbols(mf.mod, &deps) < 0)
 		deps = NULL;
 	kmod_list_foreach(l, deps) {
 		int bind = kmod_module_dependency_symbol_get_bind(l);
@@ -99,9 +99,8 @@ int dm_parse_module(struct kmod_ctx *ctx, const char *path, struct strbuf *out, 
 
 	put32(out, start, nexp);
 	put32(out, start + 4, ndep);
-	put32(out, start + 8, add_info(out, info, "alias"));
-	put32(out, start + 12, add_info(out, info, "softdep"));
-	kmod_module_info_free_list(info);
-	kmod_module_unref(mod);
+	put32(out, start + 8, add_info(out, &mf, "alias"));
+	put32(out, start + 12, add_info(out, &mf, "softdep"));
+	modfile_close(&mf);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "depmod/internal.h"
+#include "depmod/modfile.h"
 
 /* Debian's kmod 30 is built with xz and zstd, without zlib: ".ko.gz" files are not modules. */
 static const char *const exts[] = {".ko", ".ko.xz", ".ko.zst"};
@@ -21,19 +22,6 @@ static bool has_module_ext(const char *name, size_t namelen)
 			return true;
 	}
 	return false;
-}
-
-/* Base name up to the first '.', with '-' as '_' (libkmod's modname_normalize). */
-static char *modname_of(const char *name, size_t *len)
-{
-	size_t n = strcspn(name, ".");
-	char *m = xstrndup(name, n);
-
-	for (size_t i = 0; i < n; i++)
-		if (m[i] == '-')
-			m[i] = '_';
-	*len = n;
-	return m;
 }
 
 static bool starts_with_dir(const char *path, size_t pathlen, const char *prefix, size_t plen)
@@ -155,7 +143,7 @@ static void search_file(struct dm_state *st, int dfd, const char *name, size_t n
 
 	if (!has_module_ext(name, namelen))
 		return;
-	modname = modname_of(name, &modnamelen);
+	modname = modfile_name(name, &modnamelen);
 	if (!modnamelen) {
 		DM_ERR("could not get modname from path %s", path->buf);
 		free(modname);

@@ -7,6 +7,7 @@
 
 #include <libkmod.h>
 
+#include "depmod/modfile.h"
 #include "kabi/symvers.h"
 #include "kabi/weak.h"
 #include "kabi/weak_kernel.h"
@@ -300,17 +301,15 @@ int weak_run(const struct weak_opts *o, enum weak_op op, const struct strv *args
 	     struct weak_result *res)
 {
 	struct weak_runctx rc = {.o = o, .res = res};
-	const char *none = NULL;
 	int r;
 
 	if ((op == WEAK_ADD_KERNEL || op == WEAK_REMOVE_KERNEL) && args->n != 1)
 		return -EINVAL;
 	if (op == WEAK_REMOVE_KERNEL)
 		return remove_kernel(&rc, args->v[0]);
-	rc.kctx = kmod_new(NULL, &none);
+	rc.kctx = modfile_kmod_new(NULL);
 	if (!rc.kctx)
 		return -ENOMEM;
-	kmod_set_log_priority(rc.kctx, 0);
 	switch (op) {
 	case WEAK_ADD_MODULES:
 		r = add_modules(&rc, args);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "depmod/modfile.h"
 #include "kabi/symvers.h"
 #include "kabi/weak_kernel.h"
 #include "util/fs.h"
@@ -91,12 +92,7 @@ int weak_kernel_load(struct weak_runctx *rc, const char *kver, struct weak_kerne
 	for (size_t i = 0; i < real.n; i++) {
 		const char *rel = real.v[i] + strlen(k->kdir) + 1;
 		if (strneq(rel, "updates/", 8) || strneq(rel, "extra/", 6)) {
-			const char *b = path_basename(rel);
-			char *n = xstrndup(b, strcspn(b, "."));
-			for (char *c = n; *c; c++)
-				if (*c == '-')
-					*c = '_';
-			strv_push_take(&k->real_names, n);
+			strv_push_take(&k->real_names, modfile_name(path_basename(rel), NULL));
 		}
 	}
 	struct depmod_opts dopts = {.basedir = o->base, .kver = kver, .cache_dir = o->cache_dir};
