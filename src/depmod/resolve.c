@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "depmod/internal.h"
+#include "depmod/symvers.h"
 #include "util/fs.h"
 
 #define SYM_NONE ((uintptr_t)0)
@@ -73,33 +74,28 @@ static char *next_chunk(char **pos, char *end, char *line, size_t cap)
 
 int dm_load_symvers(struct dm_state *st, const char *path)
 {
-	_cleanup_free_ char *data = NULL;
-	_cleanup_free_ char *line = xmalloc(10240);
-	size_t len;
-	unsigned linenum = 0;
-	int r = read_file(path, &data, &len, (size_t)1 << 30);
+	struct symvers_reader rd;
+	struct symvers_line l;
+	int r = symvers_open(&rd, path, SYMVERS_KMOD);
 
 	if (r < 0)
 		return r;
-	char *pos = data;
-	while (next_chunk(&pos, data + len, line, 10240)) {
-		char *save = NULL, *verend;
+	while (symvers_next(&rd, &l)) {
+		const char *sym = l.symbol;
+		char *verend;
 
-		linenum++;
-		const char *ver = strtok_r(line, " \t", &save);
-		const char *sym = strtok_r(NULL, " \t", &save);
-		const char *where = strtok_r(NULL, " \t", &save);
-		if (!ver || !sym || !where || !streq(where, "vmlinux"))
+		if (!l.module || !streq(l.module, "vmlinux"))
 			continue;
-		uint64_t crc = strtoull(ver, &verend, 16);
+		uint64_t crc = strtoull(l.crc, &verend, 16);
 		if (verend[0] != '\0') {
-			DM_ERR("%s:%u Invalid symbol version %s", path, linenum, ver);
+			DM_ERR("%s:%u Invalid symbol version %s", path, l.num, l.crc);
 			continue;
 		}
 		if (st->cfg.sym_prefix && sym[0] == st->cfg.sym_prefix)
 			sym++;
 		sym_add(st, kernel_name(st, sym, strlen(sym)), crc, -1);
 	}
+	symvers_close(&rd);
 	add_fake_syms(st);
 	return 0;
 }
