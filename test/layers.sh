@@ -138,31 +138,23 @@ BEGIN {
 }'
 rc=$?
 
+# below_cmd PATTERN MESSAGE: every line of a file below cmd/ (and main.c) that matches PATTERN.
+below_cmd() {
+	while read -r f; do
+		case $f in cmd/* | main.c) continue ;; esac
+		grep -n "$1" "$src/$f" | while IFS=: read -r line _; do
+			echo "$f:$line $2"
+		done
+	done <"$tmp/files" >"$tmp/below"
+	[ -s "$tmp/below" ] || return 0
+	cat "$tmp/below"
+	rc=1
+}
 # Explicit targets: below the command layer nothing reads the command line's module or version;
 # the command layer passes a struct target.
-while read -r f; do
-	case $f in cmd/* | main.c) continue ;; esac
-	grep -n 'opt\.\(module\|version\)\b' "$src/$f" | while IFS=: read -r line _; do
-		echo "$f:$line reads the command line's module or version: only cmd/ may (pass a target)"
-	done
-done <"$tmp/files" >"$tmp/opt"
-if [ -s "$tmp/opt" ]; then
-	cat "$tmp/opt"
-	rc=1
-fi
-
+below_cmd 'opt\.\(module\|version\)\b' \
+	"reads the command line's module or version: only cmd/ may (pass a target)"
 # Exit statuses: only the command layer chooses dkms exit statuses; below it, code returns
 # -errno or an error kind of util/errors.h.
-while read -r f; do
-	case $f in
-	cmd/* | main.c) continue ;;
-	esac
-	grep -n 'DKMS_EXIT' "$src/$f" | while IFS=: read -r line _; do
-		echo "$f:$line uses DKMS_EXIT: only cmd/ and main.c choose dkms exit statuses"
-	done
-done <"$tmp/files" >"$tmp/exit"
-if [ -s "$tmp/exit" ]; then
-	cat "$tmp/exit"
-	rc=1
-fi
+below_cmd 'DKMS_EXIT' "uses DKMS_EXIT: only cmd/ and main.c choose dkms exit statuses"
 exit $rc
