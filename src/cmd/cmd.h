@@ -11,7 +11,7 @@
 
 enum cmd_flags {
 	CMD_DKMS_ARGS = 1 << 0,  /* takes dkms's global option syntax (parsed by main) */
-	CMD_OWN_ARGS = 1 << 1,   /* parses its own argv (depmod, lint, ...) */
+	CMD_OWN_ARGS = 1 << 1,   /* parses its own argv (depmod, lint, ...; cmd/opts.h) */
 	CMD_NEEDS_ROOT = 1 << 2, /* uid 0 required ("You must be root to use this command.") */
 };
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* depmod.c - "ndkms depmod": kmod's depmod command line on ndkms's own depmod. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/opts.h"
 #include "core/lock.h"
 #include "depmod/depmod.h"
 #include "util/log.h"
@@ -29,27 +29,41 @@ static const char help_text[] =
 	"  -v, --verbose        show every dependency found\n"
 	"  -h, --help           show this help\n";
 
-static const struct option longopts[] = {
-	{"all", no_argument, NULL, 'a'},
-	{"quick", no_argument, NULL, 'A'},
-	{"basedir", required_argument, NULL, 'b'},
-	{"config", required_argument, NULL, 'C'},
-	{"symvers", required_argument, NULL, 'E'},
-	{"filesyms", required_argument, NULL, 'F'},
-	{"errsyms", no_argument, NULL, 'e'},
-	{"unresolved-error", no_argument, NULL, 'u'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"root", no_argument, NULL, 'r'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"show", no_argument, NULL, 'n'},
-	{"dry-run", no_argument, NULL, 'n'},
-	{"symbol-prefix", required_argument, NULL, 'P'},
-	{"warn", no_argument, NULL, 'w'},
-	{"map", no_argument, NULL, 'm'},
-	{"version", no_argument, NULL, 'V'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
+static int sym_prefix(void *data, _unused_ const struct opt *opt, const char *arg)
+{
+	struct depmod_opts *o = data;
+
+	if (arg[0] == '\0' || arg[1] != '\0') {
+		log_note("depmod: FATAL: -P only takes a single char");
+		return -EINVAL;
+	}
+	o->sym_prefix = arg[0];
+	return 0;
+}
+
+static int warn_dups(_unused_ void *data, _unused_ const struct opt *opt, _unused_ const char *arg)
+{
+	log_note("depmod: WARNING: -w (warn on duplicates) is not supported, ignored");
+	return 0;
+}
+
+static int deprecated(_unused_ void *data, const struct opt *opt, _unused_ const char *arg)
+{
+	log_note("depmod: WARNING: Ignored deprecated option -%c", opt->short_name);
+	return 0;
+}
+
+static int version(_unused_ void *data, _unused_ const struct opt *opt, _unused_ const char *arg)
+{
+	printf("ndkms depmod (kmod 30 compatible)\n");
+	return OPTS_STOP;
+}
+
+static int help(_unused_ void *data, _unused_ const struct opt *opt, _unused_ const char *arg)
+{
+	fputs(help_text, stdout);
+	return OPTS_STOP;
+}
 
 /* Whether basedir names the tree of root ("" or "/" for the real one). */
 static bool same_tree(const char *basedir, const char *root)
@@ -66,76 +80,50 @@ static int cmd_depmod_run(struct ndkms_ctx *ctx, int argc, char **argv)
 	_cleanup_strv_ struct strv configs = STRV_INIT;
 	_cleanup_free_ char *cache = NULL;
 	struct depmod_opts o = {0};
-	int c;
 
 	if (!argv || argc < 1)
 		return -EINVAL;
-	optind = 0; /* full getopt reset: main may have used it */
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "aAb:C:E:F:euqrvnP:wmVh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			break;
-		case 'A':
-			o.quick = true;
-			break;
-		case 'b':
-			o.basedir = optarg;
-			break;
-		case 'C':
-			strv_push(&configs, optarg);
-			break;
-		case 'E':
-			o.symvers = optarg;
-			break;
-		case 'F':
-			o.system_map = optarg;
-			break;
-		case 'e':
-			o.errsyms = true;
-			break;
-		case 'v':
-			o.verbose = true;
-			break;
-		case 'n':
-			o.dry_run = true;
-			break;
-		case 'P':
-			if (optarg[0] == '\0' || optarg[1] != '\0') {
-				log_note("depmod: FATAL: -P only takes a single char");
-				return -EINVAL;
-			}
-			o.sym_prefix = optarg[0];
-			break;
-		case 'w':
-			log_note("depmod: WARNING: -w (warn on duplicates) is not supported, ignored");
-			break;
-		case 'u':
-		case 'q':
-		case 'r':
-		case 'm':
-			log_note("depmod: WARNING: Ignored deprecated option -%c", c);
-			break;
-		case 'V':
-			printf("ndkms depmod (kmod 30 compatible)\n");
-			return 0;
-		case 'h':
-			fputs(help_text, stdout);
-			return 0;
-		default:
-			fputs(help_text, stderr);
-			return -EINVAL;
-		}
+	const struct opt opts[] = {
+		OPT_IGNORE("all", 'a', false),
+		OPT_BOOL("quick", 'A', &o.quick),
+		OPT_STR("basedir", 'b', &o.basedir),
+		OPT_STRV("config", 'C', &configs),
+		OPT_STR("symvers", 'E', &o.symvers),
+		OPT_STR("filesyms", 'F', &o.system_map),
+		OPT_BOOL("errsyms", 'e', &o.errsyms),
+		OPT_CALL("unresolved-error", 'u', false, deprecated),
+		OPT_CALL("quiet", 'q', false, deprecated),
+		OPT_CALL("root", 'r', false, deprecated),
+		OPT_BOOL("verbose", 'v', &o.verbose),
+		OPT_BOOL("show", 'n', &o.dry_run),
+		OPT_BOOL("dry-run", 'n', &o.dry_run),
+		OPT_CALL("symbol-prefix", 'P', true, sym_prefix),
+		OPT_CALL("warn", 'w', false, warn_dups),
+		OPT_CALL("map", 'm', false, deprecated),
+		OPT_CALL("version", 'V', false, version),
+		OPT_CALL("help", 'h', false, help),
+	};
+	const struct opts p = {.opt = opts, .n = ARRAY_SIZE(opts), .data = &o};
+	const char *bad;
+	int i;
+	int r = opts_parse(&p, argc, argv, &i, &bad);
+	if (r == OPTS_STOP)
+		return 0;
+	if (r == OPTS_BAD) {
+		fputs(help_text, stderr);
+		return -EINVAL;
 	}
-	if (optind < argc)
-		o.kver = argv[optind++];
+	if (r < 0)
+		return r;
+	if (i < argc)
+		o.kver = argv[i++];
 	else
 		o.kver = ctx->env->running_kernel;
 	if (cmd_check_kver(o.kver, "kernel version") < 0)
 		return -EINVAL;
-	if (optind < argc) {
+	if (i < argc) {
 		log_note("depmod: ERROR: explicit module files are not supported by ndkms depmod: %s",
-			 argv[optind]);
+			 argv[i]);
 		return -EINVAL;
 	}
 	if (!o.basedir)
@@ -154,7 +142,7 @@ static int cmd_depmod_run(struct ndkms_ctx *ctx, int argc, char **argv)
 	int lock = -1;
 	if (!o.dry_run && streq(o.basedir, ctx->env->root) && (lock = lock_kernel(ctx, o.kver)) < 0)
 		return lock;
-	int r = depmod_run(&o);
+	r = depmod_run(&o);
 	lock_release(lock);
 	return r;
 }

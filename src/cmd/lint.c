@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/exitcode.h"
+#include "cmd/opts.h"
 #include "conf/dkmsconf.h"
 #include "conf/eval.h"
 #include "util/fs.h"
@@ -242,43 +243,51 @@ static int cmp_finding(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+static int lint_help_opt(_unused_ void *data, _unused_ const struct opt *opt,
+			 _unused_ const char *arg)
+{
+	fputs(lint_help, stdout);
+	return OPTS_STOP;
+}
+
+static int lint_operand(void *data, const char *a)
+{
+	const char **arg = data;
+
+	if (*arg) {
+		log_error("lint takes one dkms.conf, a folder or MODULE/VERSION.");
+		fputs(lint_help, stderr);
+		return DKMS_EXIT(2);
+	}
+	*arg = a;
+	return 0;
+}
+
 static int cmd_lint_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
-	const char *kver = NULL, *arch = NULL, *arg = NULL;
+	const char *kver = NULL, *arch = NULL, *arg = NULL, *bad;
 	bool print = false, allow_shell = false;
 	int r;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (streq(a, "-h") || streq(a, "--help")) {
-			fputs(lint_help, stdout);
-			return 0;
-		} else if (streq(a, "--print")) {
-			print = true;
-		} else if (streq(a, "--allow-shell")) {
-			allow_shell = true;
-		} else if ((streq(a, "-k") || streq(a, "-a")) && i + 1 < argc) {
-			if (a[1] == 'k')
-				kver = argv[++i];
-			else
-				arch = argv[++i];
-		} else if (strneq(a, "-k", 2) && a[2]) {
-			kver = a + 2;
-		} else if (strneq(a, "-a", 2) && a[2]) {
-			arch = a + 2;
-		} else if (a[0] == '-' && a[1]) {
-			log_error("Unknown option: %s", a);
-			fputs(lint_help, stderr);
-			return DKMS_EXIT(2);
-		} else if (!arg) {
-			arg = a;
-		} else {
-			log_error("lint takes one dkms.conf, a folder or MODULE/VERSION.");
-			fputs(lint_help, stderr);
-			return DKMS_EXIT(2);
-		}
+	const struct opt opts[] = {
+		OPT_CALL("help", 'h', false, lint_help_opt),
+		OPT_BOOL("print", 0, &print),
+		OPT_BOOL("allow-shell", 0, &allow_shell),
+		OPT_STR(NULL, 'k', &kver),
+		OPT_STR(NULL, 'a', &arch),
+	};
+	const struct opts p = {.opt = opts, .n = ARRAY_SIZE(opts), .in_order = true,
+			       .operand = lint_operand, .data = &arg};
+	r = opts_parse(&p, argc, argv, NULL, &bad);
+	if (r == OPTS_STOP)
+		return 0;
+	if (r == OPTS_BAD) {
+		log_error("Unknown option: %s", bad);
+		fputs(lint_help, stderr);
+		return DKMS_EXIT(2);
 	}
+	if (r < 0)
+		return r;
 	if (!arg) {
 		log_error("lint needs a dkms.conf, a folder or MODULE/VERSION.");
 		fputs(lint_help, stderr);

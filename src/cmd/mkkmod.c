@@ -2,7 +2,6 @@
 /* mkkmod.c - "ndkms mkkmod M/V": kmod packages (RPM, pacman) and system extensions from builds. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/exitcode.h"
+#include "cmd/opts.h"
 #include "core/state.h"
 #include "pkg/kmodpkg.h"
 #include "util/fs.h"
@@ -45,16 +45,21 @@ static const char help_text[] =
 	"                      DIR/NAME.db.tar.gz, NAME the folder's name)\n"
 	"  -h, --help          show this help\n";
 
-static const struct option longopts[] = {
-	{"kernelver", required_argument, NULL, 'k'},
-	{"style", required_argument, NULL, 's'},
-	{"format", required_argument, NULL, 'f'},
-	{"out", required_argument, NULL, 'o'},
-	{"archive", no_argument, NULL, 'a'},
-	{"repo", required_argument, NULL, 'r'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
+static int kernel_arg(void *data, _unused_ const struct opt *opt, const char *arg)
+{
+	int r = cmd_check_kver(arg, "kernel version");
+
+	if (r < 0)
+		return r;
+	strv_push(data, arg);
+	return 0;
+}
+
+static int help(_unused_ void *data, _unused_ const struct opt *opt, _unused_ const char *arg)
+{
+	fputs(help_text, stdout);
+	return OPTS_STOP;
+}
 
 /* The arch M/V is built for on k (the running arch when it is among them). */
 static char *built_arch(struct ndkms_ctx *ctx, const char *m, const char *v, const char *k)
@@ -96,48 +101,36 @@ static void module_files(const char *dir, struct strv *out)
 static int cmd_mkkmod_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_strv_ struct strv kvers = STRV_INIT;
-	const char *style = "fedora", *format = "rpm", *out = NULL;
+	const char *style = "fedora", *format = "rpm", *out = NULL, *repo_arg = NULL;
 	char cwd[PATH_MAX];
-	_cleanup_free_ char *repo = NULL;
 	bool archive = false;
-	int c, r = 0;
+	int r = 0;
 
 	if (!argv || argc < 1)
 		return -EINVAL;
-	optind = 0;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "k:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			if ((r = cmd_check_kver(optarg, "kernel version")) < 0)
-				return r;
-			strv_push(&kvers, optarg);
-			break;
-		case 's':
-			style = optarg;
-			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'a':
-			archive = true;
-			break;
-		case 'r':
-			free(repo);
-			repo = xstrdup(optarg);
-			break;
-		case 'h':
-			fputs(help_text, stdout);
-			return 0;
-		default:
-			fputs(help_text, stderr);
-			return DKMS_EXIT(2);
-		}
+	const struct opt opts[] = {
+		OPT_CALL("kernelver", 'k', true, kernel_arg),
+		OPT_STR("style", 0, &style),
+		OPT_STR("format", 0, &format),
+		OPT_STR("out", 0, &out),
+		OPT_BOOL("archive", 0, &archive),
+		OPT_STR("repo", 0, &repo_arg),
+		OPT_CALL("help", 'h', false, help),
+	};
+	const struct opts p = {.opt = opts, .n = ARRAY_SIZE(opts), .data = &kvers};
+	const char *bad;
+	int first;
+	r = opts_parse(&p, argc, argv, &first, &bad);
+	if (r == OPTS_STOP)
+		return 0;
+	if (r == OPTS_BAD) {
+		fputs(help_text, stderr);
+		return DKMS_EXIT(2);
 	}
-	if (optind + 1 != argc || !strchr(argv[optind], '/') ||
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *repo = repo_arg ? xstrdup(repo_arg) : NULL;
+	if (first + 1 != argc || !strchr(argv[first], '/') ||
 	    (!streq(style, "fedora") && !streq(style, "kabi")) ||
 	    (!streq(format, "rpm") && !streq(format, "pacman") && !streq(format, "sysext") &&
 	     !streq(format, "srpm") && !streq(format, "pkgbuild")) ||
@@ -146,8 +139,8 @@ static int cmd_mkkmod_run(struct ndkms_ctx *ctx, int argc, char **argv)
 		fputs(help_text, stderr);
 		return DKMS_EXIT(2);
 	}
-	_cleanup_free_ char *m = xstrndup(argv[optind], strcspn(argv[optind], "/"));
-	const char *v = strchr(argv[optind], '/') + 1;
+	_cleanup_free_ char *m = xstrndup(argv[first], strcspn(argv[first], "/"));
+	const char *v = strchr(argv[first], '/') + 1;
 	if (!name_valid(m) || !name_valid(v)) {
 		log_error("Invalid module name or version: %s/%s", m, v);
 		return DKMS_EXIT(1);

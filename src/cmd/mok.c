@@ -5,6 +5,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/exitcode.h"
+#include "cmd/opts.h"
 #include "core/secureboot.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -144,33 +145,48 @@ static int enroll(const struct ndkms_ctx *ctx, const struct sb_status *s)
 	return 0;
 }
 
+static int mok_help_opt(_unused_ void *data, _unused_ const struct opt *opt,
+			_unused_ const char *arg)
+{
+	fputs(mok_help, stdout);
+	return OPTS_STOP;
+}
+
+static int mok_operand(void *data, const char *a)
+{
+	const char **sub = data;
+
+	if (a[0] == '-' || *sub) {
+		log_error("Unknown option or argument: %s", a);
+		fputs(mok_help, stderr);
+		return DKMS_EXIT(2);
+	}
+	*sub = a;
+	return 0;
+}
+
 static int cmd_mok_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
-	const char *sub = NULL, *kver = NULL;
+	const char *sub = NULL, *kver = NULL, *bad;
 	bool json = ctx->opt.json;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (streq(a, "-h") || streq(a, "--help")) {
-			fputs(mok_help, stdout);
-			return 0;
-		} else if (streq(a, "--json")) {
-			json = true;
-		} else if (streq(a, "-k") && i + 1 < argc) {
-			kver = argv[++i];
-		} else if (strneq(a, "-k", 2) && a[2]) {
-			kver = a + 2;
-		} else if (strneq(a, "--kernelver=", 12)) {
-			kver = a + 12;
-		} else if (a[0] == '-' || sub) {
-			log_error("Unknown option or argument: %s", a);
-			fputs(mok_help, stderr);
-			return DKMS_EXIT(2);
-		} else {
-			sub = a;
-		}
+	const struct opt opts[] = {
+		OPT_CALL("help", 'h', false, mok_help_opt),
+		OPT_BOOL("json", 0, &json),
+		OPT_STR("kernelver", 'k', &kver),
+	};
+	const struct opts p = {.opt = opts, .n = ARRAY_SIZE(opts), .in_order = true,
+			       .operand = mok_operand, .data = &sub};
+	int r = opts_parse(&p, argc, argv, NULL, &bad);
+	if (r == OPTS_STOP)
+		return 0;
+	if (r == OPTS_BAD) {
+		log_error("Unknown option or argument: %s", bad);
+		fputs(mok_help, stderr);
+		return DKMS_EXIT(2);
 	}
+	if (r < 0)
+		return r;
 	if (!sub || (!streq(sub, "status") && !streq(sub, "enroll"))) {
 		log_error("mok needs 'status' or 'enroll'.");
 		fputs(mok_help, stderr);
@@ -184,7 +200,7 @@ static int cmd_mok_run(struct ndkms_ctx *ctx, int argc, char **argv)
 	}
 
 	struct sb_status s;
-	int r = 0;
+	r = 0;
 	secureboot_status(ctx, kver, &s);
 	if (streq(sub, "enroll")) {
 		r = enroll(ctx, &s);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* weak_modules.c - "ndkms weak-modules": RHEL's weak-modules command line on the kabi engine. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -10,6 +9,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/exitcode.h"
+#include "cmd/opts.h"
 #include "core/weakhook.h"
 #include "util/log.h"
 #include "util/names.h"
@@ -30,24 +30,18 @@ static const char help_text[] =
 	"  --no-initramfs       accepted; ndkms never rebuilds an initramfs itself\n"
 	"  -h, --help           show this help\n";
 
-enum { OPT_ADDM = 256, OPT_REMM, OPT_ADDK, OPT_REMK, OPT_DRY, OPT_NOINIT, OPT_VERB, OPT_BASE,
-       OPT_DRACUT, OPT_CHECK, OPT_DELETE };
+static int deprecated_delete(_unused_ void *data, _unused_ const struct opt *opt,
+			     _unused_ const char *arg)
+{
+	log_note("WARNING: --delete-modules is deprecated, no effect");
+	return 0;
+}
 
-static const struct option longopts[] = {
-	{"add-modules", no_argument, NULL, OPT_ADDM},
-	{"remove-modules", no_argument, NULL, OPT_REMM},
-	{"add-kernel", no_argument, NULL, OPT_ADDK},
-	{"remove-kernel", no_argument, NULL, OPT_REMK},
-	{"dry-run", no_argument, NULL, OPT_DRY},
-	{"no-initramfs", no_argument, NULL, OPT_NOINIT},
-	{"verbose", no_argument, NULL, OPT_VERB},
-	{"basedir", required_argument, NULL, OPT_BASE},
-	{"dracut", required_argument, NULL, OPT_DRACUT},
-	{"check-initramfs-prog", required_argument, NULL, OPT_CHECK},
-	{"delete-modules", no_argument, NULL, OPT_DELETE},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
+static int help(_unused_ void *data, _unused_ const struct opt *opt, _unused_ const char *arg)
+{
+	fputs(help_text, stdout);
+	return OPTS_STOP;
+}
 
 /* One module path per line; blank lines are skipped, lines are bounded. */
 static int read_stdin(struct strv *out)
@@ -180,56 +174,40 @@ static int cmd_weak_modules_run(struct ndkms_ctx *ctx, int argc, char **argv)
 	struct weakhook_opts w;
 	const char *basedir = NULL;
 	bool dry = false, verbose = ctx->opt.verbose;
-	int op = -1, c, r;
+	int op = -1, r;
 
 	if (!argv || argc < 1)
 		return -EINVAL;
-	optind = 0;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ADDM:
-			op = WEAK_ADD_MODULES;
-			break;
-		case OPT_REMM:
-			op = WEAK_REMOVE_MODULES;
-			break;
-		case OPT_ADDK:
-			op = WEAK_ADD_KERNEL;
-			break;
-		case OPT_REMK:
-			op = WEAK_REMOVE_KERNEL;
-			break;
-		case OPT_DRY:
-			dry = true;
-			break;
-		case OPT_VERB:
-			verbose = true;
-			break;
-		case OPT_BASE:
-			basedir = optarg;
-			break;
-		case OPT_NOINIT:
-		case OPT_DRACUT:
-		case OPT_CHECK:
-			break;
-		case OPT_DELETE:
-			log_note("WARNING: --delete-modules is deprecated, no effect");
-			break;
-		case 'h':
-			fputs(help_text, stdout);
-			return 0;
-		default:
-			fputs(help_text, stderr);
-			return DKMS_EXIT(1);
-		}
+	const struct opt opts[] = {
+		OPT_INT("add-modules", 0, &op, WEAK_ADD_MODULES),
+		OPT_INT("remove-modules", 0, &op, WEAK_REMOVE_MODULES),
+		OPT_INT("add-kernel", 0, &op, WEAK_ADD_KERNEL),
+		OPT_INT("remove-kernel", 0, &op, WEAK_REMOVE_KERNEL),
+		OPT_BOOL("dry-run", 0, &dry),
+		OPT_IGNORE("no-initramfs", 0, false),
+		OPT_BOOL("verbose", 0, &verbose),
+		OPT_STR("basedir", 0, &basedir),
+		OPT_IGNORE("dracut", 0, true),
+		OPT_IGNORE("check-initramfs-prog", 0, true),
+		OPT_CALL("delete-modules", 0, false, deprecated_delete),
+		OPT_CALL("help", 'h', false, help),
+	};
+	const struct opts p = {.opt = opts, .n = ARRAY_SIZE(opts)};
+	const char *bad;
+	int i;
+	r = opts_parse(&p, argc, argv, &i, &bad);
+	if (r == OPTS_STOP)
+		return 0;
+	if (r == OPTS_BAD) {
+		fputs(help_text, stderr);
+		return DKMS_EXIT(1);
 	}
 	if (op < 0) {
 		fputs(help_text, stderr);
 		return DKMS_EXIT(1);
 	}
 	if (op == WEAK_ADD_KERNEL || op == WEAK_REMOVE_KERNEL) {
-		const char *k = optind < argc ? argv[optind] : ctx->env->running_kernel;
+		const char *k = i < argc ? argv[i] : ctx->env->running_kernel;
 		if (!kver_valid(k)) {
 			log_error("weak-modules: bad kernel version '%s'.", k ? k : "");
 			return DKMS_EXIT(1);

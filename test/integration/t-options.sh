@@ -2,7 +2,8 @@
 # t-options.sh - long options abbreviated to any prefix that names one option only (as
 # getopt_long), "--name=value" and "--name value"; an exact name wins over longer ones
 # (--force); an ambiguous prefix is an error naming the candidates (exit 2), as is an unknown
-# option; --root=DIR is kept after the parse (it was read after being freed).
+# option; --root=DIR is kept after the parse (it was read after being freed).  The commands
+# with their own options (lint, mok, depmod, weak-modules, mkkmod) take prefixes too.
 . "$(dirname "$0")/../lib.sh"
 mkroot
 add_source hello 1.0
@@ -34,6 +35,31 @@ expect_rc "an unknown option" 2 nd status --nosuch
 expect_out "named" "Unknown option: --nosuch"
 expect_rc "a flag does not take =value" 2 nd status --verbose=1
 expect_rc "an abbreviated flag with =value neither" 2 nd status --verb=1
+# the commands that read their own options take prefixes as well, and keep their messages
+expect_rc "lint --pri (print)" 0 nd lint --pri "$ROOT/usr/src/hello-1.0" -k "$KVER"
+expect_out "the directives" "PACKAGE_NAME=hello"
+expect_rc "lint --he (help)" 0 nd lint --he
+expect_out "lint's help" "Usage: ndkms lint"
+expect_rc "lint -hx is not -h" 2 nd lint -hx
+expect_out "the word as given" "Unknown option: -hx"
+expect_rc "lint -- is an option" 2 nd lint -- "$ROOT/usr/src/hello-1.0"
+expect_out "the word" "Unknown option: --"
+expect_rc "lint with two files" 2 nd lint "$ROOT/usr/src/hello-1.0" "$ROOT/usr/src/hello-1.0" --nosuch
+expect_out "the first error is told" "lint takes one dkms.conf, a folder or MODULE/VERSION."
+expect_rc "mok --he (help)" 0 nd mok --he
+expect_out "mok's help" "mok enroll"
+expect_rc "mok status --kernelv KVER" 2 nd mok status --kernelv ../x
+expect_out "the kernel reached mok" "Invalid kernel version: ../x"
+expect_rc "mok status --nosuch" 2 nd mok status --nosuch
+expect_out "named" "Unknown option or argument: --nosuch"
+expect_rc "depmod --sh (show)" 0 nd depmod --sh "$KVER"
+expect_out "the indexes on stdout" "kernel/drivers/dummy/intree_dummy.ko:"
+expect_rc "depmod --nosuch" 1 nd depmod --nosuch
+expect_out "getopt_long's message" "depmod: unrecognized option '--nosuch'"
+expect_rc "weak-modules --add is ambiguous" 1 nd weak-modules --add
+expect_out "getopt_long names them" "option '--add' is ambiguous"
+expect_rc "mkkmod --sty x (style)" 2 nd mkkmod hello/1.0 --sty x
+expect_out "mkkmod's usage" "Usage: ndkms mkkmod"
 expect_rc "--al (all) for remove" 0 nd remove --modu hello/1.0 --al
 expect_out "removed" "Deleting module hello/1.0 completely from the DKMS tree."
 check "gone" [ ! -e "$ROOT/var/lib/dkms/hello" ]
