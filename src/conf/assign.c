@@ -111,10 +111,10 @@ static int declare_local(struct sh *sh, const char *name)
 }
 
 /* local / export NAME[=value]...: values are not split (declaration builtins). */
-int sh_declare(struct sh *sh, const struct node *n, size_t first, bool local)
+int sh_declare(struct sh *sh, const struct words *args, size_t first, bool local)
 {
-	for (size_t i = first; i < n->nargs; i++) {
-		const struct tok *tk = &n->args[i];
+	for (size_t i = first; i < args->n; i++) {
+		const struct tok *tk = &args->v[i];
 		size_t al;
 		int r;
 

@@ -725,24 +725,25 @@ int sh_command_subst(struct sh *sh, const char *text, size_t n, int line, char *
 	if (r < 0)
 		goto out;
 	const struct node *c = root;
-	if (c->kind == N_LIST && c->nkids == 1 && c->conns[0] == C_SEQ)
-		c = c->kids[0];
-	if (c->kind != N_SIMPLE || c->negate || !c->nargs ||
-	    sh_assign_prefix(c->args[0].text) || c->args[0].kind != T_WORD) {
+	if (c->kind == N_LIST && c->list.nkids == 1 && c->list.conns[0] == C_SEQ)
+		c = c->list.kids[0];
+	const struct words *args = &c->simple.args;
+	if (c->kind != N_SIMPLE || c->negate || !args->n || sh_assign_prefix(args->v[0].text) ||
+	    args->v[0].kind != T_WORD) {
 		r = sh_decline(sh, line, "the command substitution $(%.*s)", (int)(n > 40 ? 40 : n),
 			       text);
 		goto out;
 	}
 	bool to_stderr, silent;
-	r = sh_check_redirs(sh, c, &to_stderr, &silent);
+	r = sh_check_redirs(sh, &c->simple.redirs, &to_stderr, &silent);
 	if (r < 0)
 		goto out;
 	sh->in_subst = true;
-	for (size_t k = 0; k < c->nargs && r >= 0; k++) {
-		if (c->args[k].kind != T_WORD)
+	for (size_t k = 0; k < args->n && r >= 0; k++) {
+		if (args->v[k].kind != T_WORD)
 			r = sh_decline(sh, line, "an array literal in a command substitution");
 		else
-			r = sh_expand_fields(sh, c->args[k].text, line, &av);
+			r = sh_expand_fields(sh, args->v[k].text, line, &av);
 	}
 	sh->in_subst = saved_sub;
 	if (r < 0)

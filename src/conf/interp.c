@@ -50,33 +50,34 @@ static int builtin_source(struct sh *sh, char **av, int ac, int line, int *statu
 static int run_simple(struct sh *sh, const struct node *n, int *status)
 {
 	_cleanup_strv_ struct strv av = STRV_INIT;
+	const struct words *args = &n->simple.args;
 	bool to_stderr, silent;
 	size_t i = 0;
 	int r;
 
-	r = sh_check_redirs(sh, n, &to_stderr, &silent);
+	r = sh_check_redirs(sh, &n->simple.redirs, &to_stderr, &silent);
 	if (r < 0)
 		return r;
-	while (i < n->nargs && (n->args[i].kind == T_ARRAY || sh_assign_prefix(n->args[i].text)))
+	while (i < args->n && (args->v[i].kind == T_ARRAY || sh_assign_prefix(args->v[i].text)))
 		i++;
-	if (i == n->nargs) {
+	if (i == args->n) {
 		*status = 0;
-		for (size_t k = 0; k < n->nargs; k++)
-			if ((r = sh_assign(sh, &n->args[k], false)) < 0)
+		for (size_t k = 0; k < args->n; k++)
+			if ((r = sh_assign(sh, &args->v[k], false)) < 0)
 				return r;
 		return 0;
 	}
 	if (i > 0)
 		return sh_decline(sh, n->line, "an assignment before a command");
 	/* declaration builtins see their arguments as assignments */
-	if (streq(n->args[0].text, "local") || streq(n->args[0].text, "export")) {
+	if (streq(args->v[0].text, "local") || streq(args->v[0].text, "export")) {
 		*status = 0;
-		return sh_declare(sh, n, 1, n->args[0].text[0] == 'l');
+		return sh_declare(sh, args, 1, args->v[0].text[0] == 'l');
 	}
-	for (size_t k = 0; k < n->nargs; k++) {
-		if (n->args[k].kind == T_ARRAY)
+	for (size_t k = 0; k < args->n; k++) {
+		if (args->v[k].kind == T_ARRAY)
 			return sh_decline(sh, n->line, "an array literal as an argument");
-		r = sh_expand_fields(sh, n->args[k].text, n->args[k].line, &av);
+		r = sh_expand_fields(sh, args->v[k].text, args->v[k].line, &av);
 		if (r < 0)
 			return r;
 	}
@@ -149,42 +150,43 @@ int sh_run(struct sh *sh, const struct node *n, int *status)
 		return sh_decline(sh, n->line, "more than %ld commands", SH_MAX_STEPS);
 	switch (n->kind) {
 	case N_LIST:
-		for (size_t i = 0; i < n->nkids && !sh->returning; i++) {
-			if (n->conns[i] == C_AND && st != 0)
+		for (size_t i = 0; i < n->list.nkids && !sh->returning; i++) {
+			if (n->list.conns[i] == C_AND && st != 0)
 				continue;
-			if (n->conns[i] == C_OR && st == 0)
+			if (n->list.conns[i] == C_OR && st == 0)
 				continue;
-			r = sh_run(sh, n->kids[i], &st);
+			r = sh_run(sh, n->list.kids[i], &st);
 			if (r < 0)
 				return r;
 			sh->status = st;
 		}
 		break;
 	case N_IF:
-		r = sh_run(sh, n->a, &st);
+		r = sh_run(sh, n->if_.cond, &st);
 		if (r < 0 || sh->returning)
 			break;
 		if (st == 0)
-			r = sh_run(sh, n->b, &st);
-		else if (n->c)
-			r = sh_run(sh, n->c, &st);
+			r = sh_run(sh, n->if_.then, &st);
+		else if (n->if_.else_)
+			r = sh_run(sh, n->if_.else_, &st);
 		else
 			st = 0;
 		break;
 	case N_FOR: {
 		_cleanup_strv_ struct strv words = STRV_INIT;
+		const struct words *in = &n->for_.words;
 
-		if (sh_is_special_var(n->var))
-			return sh_decline(sh, n->line, "a for loop over %s", n->var);
-		for (size_t i = 0; i < n->nargs; i++)
-			if ((r = sh_expand_fields(sh, n->args[i].text, n->args[i].line, &words)) < 0)
+		if (sh_is_special_var(n->for_.var))
+			return sh_decline(sh, n->line, "a for loop over %s", n->for_.var);
+		for (size_t i = 0; i < in->n; i++)
+			if ((r = sh_expand_fields(sh, in->v[i].text, in->v[i].line, &words)) < 0)
 				return r;
 		st = 0;
 		for (size_t i = 0; i < words.n && !sh->returning; i++) {
 			if (++sh->steps > SH_MAX_STEPS)
 				return sh_decline(sh, n->line, "more than %ld commands", SH_MAX_STEPS);
-			shvars_set(&sh->vars, n->var, -1, words.v[i]);
-			r = sh_run(sh, n->b, &st);
+			shvars_set(&sh->vars, n->for_.var, -1, words.v[i]);
+			r = sh_run(sh, n->for_.body, &st);
 			if (r < 0)
 				return r;
 		}
@@ -192,10 +194,10 @@ int sh_run(struct sh *sh, const struct node *n, int *status)
 	}
 	case N_GROUP: {
 		bool e, s;
-		r = sh_check_redirs(sh, n, &e, &s);
+		r = sh_check_redirs(sh, &n->group.redirs, &e, &s);
 		if (r < 0 || e)
 			return r < 0 ? r : sh_decline(sh, n->line, "a redirected { } group");
-		r = sh_run(sh, n->a, &st);
+		r = sh_run(sh, n->group.body, &st);
 		break;
 	}
 	case N_SIMPLE:

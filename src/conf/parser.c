@@ -30,28 +30,54 @@ static void skip_newlines(struct parser *p)
 		p->i++;
 }
 
+static void words_release(struct words *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->v[i].text);
+		strv_release(&w->v[i].elems);
+	}
+	free(w->v);
+}
+
+static void redirs_release(struct redirs *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		free(rs->v[i].op);
+		free(rs->v[i].target);
+	}
+	free(rs->v);
+}
+
 void node_free(struct node *n)
 {
 	if (!n)
 		return;
-	for (size_t i = 0; i < n->nkids; i++)
-		node_free(n->kids[i]);
-	free(n->kids);
-	free(n->conns);
-	for (size_t i = 0; i < n->nargs; i++) {
-		free(n->args[i].text);
-		strv_release(&n->args[i].elems);
+	switch (n->kind) {
+	case N_LIST:
+		for (size_t i = 0; i < n->list.nkids; i++)
+			node_free(n->list.kids[i]);
+		free(n->list.kids);
+		free(n->list.conns);
+		break;
+	case N_SIMPLE:
+		words_release(&n->simple.args);
+		redirs_release(&n->simple.redirs);
+		break;
+	case N_IF:
+		node_free(n->if_.cond);
+		node_free(n->if_.then);
+		node_free(n->if_.else_);
+		break;
+	case N_FOR:
+		free(n->for_.var);
+		words_release(&n->for_.words);
+		node_free(n->for_.body);
+		break;
+	case N_GROUP:
+		node_free(n->group.body);
+		redirs_release(&n->group.redirs);
+		break;
 	}
-	free(n->args);
-	for (size_t i = 0; i < n->nredirs; i++) {
-		free(n->redirs[i].op);
-		free(n->redirs[i].target);
-	}
-	free(n->redirs);
-	node_free(n->a);
-	node_free(n->b);
-	node_free(n->c);
-	free(n->var);
 	free(n);
 }
 
@@ -66,17 +92,19 @@ static struct node *new_node(enum node_kind k, int line)
 
 static void add_kid(struct node *list, struct node *kid, enum conn c)
 {
-	list->kids = xreallocarray(list->kids, list->nkids + 1, sizeof(*list->kids));
-	list->conns = xreallocarray(list->conns, list->nkids + 1, sizeof(*list->conns));
-	list->kids[list->nkids] = kid;
-	list->conns[list->nkids] = c;
-	list->nkids++;
+	size_t i = list->list.nkids;
+
+	list->list.kids = xreallocarray(list->list.kids, i + 1, sizeof(*list->list.kids));
+	list->list.conns = xreallocarray(list->list.conns, i + 1, sizeof(*list->list.conns));
+	list->list.kids[i] = kid;
+	list->list.conns[i] = c;
+	list->list.nkids++;
 }
 
-static void take_tok(struct node *n, struct tok *tk)
+static void take_tok(struct words *w, struct tok *tk)
 {
-	n->args = xreallocarray(n->args, n->nargs + 1, sizeof(*n->args));
-	n->args[n->nargs++] = *tk;
+	w->v = xreallocarray(w->v, w->n + 1, sizeof(*w->v));
+	w->v[w->n++] = *tk;
 	tk->text = NULL;
 	memset(&tk->elems, 0, sizeof(tk->elems));
 }
@@ -116,15 +144,15 @@ static int parse_if(struct parser *p, struct node **out)
 
 	p->i++; /* if / elif */
 	*out = n;
-	if ((r = parse_list(p, &n->a)) < 0 || (r = expect_word(p, "then")) < 0 ||
-	    (r = parse_list(p, &n->b)) < 0)
+	if ((r = parse_list(p, &n->if_.cond)) < 0 || (r = expect_word(p, "then")) < 0 ||
+	    (r = parse_list(p, &n->if_.then)) < 0)
 		return r;
 	skip_newlines(p);
 	if (is_word(p, "elif"))
-		return parse_if(p, &n->c);
+		return parse_if(p, &n->if_.else_);
 	if (is_word(p, "else")) {
 		p->i++;
-		if ((r = parse_list(p, &n->c)) < 0)
+		if ((r = parse_list(p, &n->if_.else_)) < 0)
 			return r;
 	}
 	return expect_word(p, "fi");
@@ -150,23 +178,23 @@ static int parse_for(struct parser *p, struct node **out)
 	p->i++;
 	if (peek(p)->kind != T_WORD || !is_name(peek(p)->text))
 		return sh_decline(p->sh, n->line, "this form of for loop");
-	n->var = xstrdup(peek(p)->text);
+	n->for_.var = xstrdup(peek(p)->text);
 	p->i++;
 	skip_newlines(p);
 	if (!is_word(p, "in"))
 		return sh_decline(p->sh, n->line, "a for loop without 'in'");
 	p->i++;
 	while (peek(p)->kind == T_WORD)
-		take_tok(n, &p->t->v[p->i++]);
+		take_tok(&n->for_.words, &p->t->v[p->i++]);
 	if (peek(p)->kind != T_SEMI && peek(p)->kind != T_NEWLINE)
 		return sh_decline(p->sh, n->line, "a syntax error in a for loop");
 	p->i++;
-	if ((r = expect_word(p, "do")) < 0 || (r = parse_list(p, &n->b)) < 0)
+	if ((r = expect_word(p, "do")) < 0 || (r = parse_list(p, &n->for_.body)) < 0)
 		return r;
 	return expect_word(p, "done");
 }
 
-static int parse_redir(struct parser *p, struct node *n)
+static int parse_redir(struct parser *p, struct redirs *rs)
 {
 	struct tok *op = peek(p);
 	struct tok *target = &p->t->v[p->i + 1];
@@ -174,8 +202,8 @@ static int parse_redir(struct parser *p, struct node *n)
 
 	if (target->kind != T_WORD)
 		return sh_decline(p->sh, op->line, "a syntax error in a redirection");
-	n->redirs = xreallocarray(n->redirs, n->nredirs + 1, sizeof(*n->redirs));
-	rd = &n->redirs[n->nredirs++];
+	rs->v = xreallocarray(rs->v, rs->n + 1, sizeof(*rs->v));
+	rd = &rs->v[rs->n++];
 	rd->fd = op->fd;
 	rd->op = xstrdup(op->text);
 	rd->target = xstrdup(target->text);
@@ -200,12 +228,12 @@ static int parse_command(struct parser *p, struct node **out)
 			struct node *n = new_node(N_GROUP, tk->line);
 			*out = n;
 			p->i++;
-			if ((r = parse_list(p, &n->a)) < 0)
+			if ((r = parse_list(p, &n->group.body)) < 0)
 				return r;
 			if ((r = expect_word(p, "}")) < 0)
 				return r;
 			while (peek(p)->kind == T_REDIR)
-				if ((r = parse_redir(p, n)) < 0)
+				if ((r = parse_redir(p, &n->group.redirs)) < 0)
 					return r;
 			return 0;
 		}
@@ -223,16 +251,16 @@ static int parse_command(struct parser *p, struct node **out)
 	for (;;) {
 		tk = peek(p);
 		if (tk->kind == T_WORD || tk->kind == T_ARRAY) {
-			take_tok(n, tk);
+			take_tok(&n->simple.args, tk);
 			p->i++;
 		} else if (tk->kind == T_REDIR) {
-			if ((r = parse_redir(p, n)) < 0)
+			if ((r = parse_redir(p, &n->simple.redirs)) < 0)
 				return r;
 		} else {
 			break;
 		}
 	}
-	if (!n->nargs && !n->nredirs)
+	if (!n->simple.args.n && !n->simple.redirs.n)
 		return sh_decline(p->sh, tk->line, "a syntax error near unexpected token");
 	return 0;
 }
@@ -271,7 +299,7 @@ static int parse_list(struct parser *p, struct node **out)
 
 		if (c == C_SEQ) {
 			while (peek(p)->kind == T_NEWLINE || peek(p)->kind == T_SEMI) {
-				if (peek(p)->kind == T_SEMI && list->nkids == 0)
+				if (peek(p)->kind == T_SEMI && list->list.nkids == 0)
 					return sh_decline(p->sh, peek(p)->line,
 							  "a syntax error near unexpected token ';'");
 				p->i++;

@@ -61,22 +61,45 @@ struct redir {
 	int line;
 };
 
+/* The redirections of a simple command or a { } group. */
+struct redirs {
+	struct redir *v;
+	size_t n;
+};
+
+/* Words owned by a node: T_WORD or T_ARRAY tokens. */
+struct words {
+	struct tok *v;
+	size_t n;
+};
+
 struct node {
 	enum node_kind kind;
 	int line;
 	bool negate;
-	/* N_LIST */
-	struct node **kids;
-	enum conn *conns;
-	size_t nkids;
-	/* N_SIMPLE: words (T_WORD or T_ARRAY tokens, owned); N_FOR: the "in" words */
-	struct tok *args;
-	size_t nargs;
-	struct redir *redirs;
-	size_t nredirs;
-	/* N_IF: a = condition, b = then, c = else; N_FOR: b = body; N_GROUP: a */
-	struct node *a, *b, *c;
-	char *var;
+	union {
+		struct {
+			struct node **kids;
+			enum conn *conns; /* conns[i] joins kids[i] to the one before it */
+			size_t nkids;
+		} list;               /* N_LIST */
+		struct {
+			struct words args;
+			struct redirs redirs;
+		} simple;             /* N_SIMPLE */
+		struct {
+			struct node *cond, *then, *else_; /* else_: NULL, a list or the elif's N_IF */
+		} if_;                /* N_IF */
+		struct {
+			char *var;
+			struct words words; /* the words after "in" */
+			struct node *body;
+		} for_;               /* N_FOR */
+		struct {
+			struct node *body;
+			struct redirs redirs;
+		} group;              /* N_GROUP */
+	};
 };
 
 struct sh_local {
@@ -118,7 +141,7 @@ bool sh_valid_name(const char *s);
 /* A path of the file being evaluated, relative ones resolved against sh->cwd. */
 char *sh_host_path(const struct sh *sh, const char *p);
 /* Accept only redirections that cannot change anything: to /dev/null, between stdout/stderr. */
-int sh_check_redirs(struct sh *sh, const struct node *n, bool *to_stderr, bool *silent);
+int sh_check_redirs(struct sh *sh, const struct redirs *rs, bool *to_stderr, bool *silent);
 
 /* Lexer (lexer.c) and parser (parser.c). */
 
@@ -152,9 +175,9 @@ int sh_expand_string(struct sh *sh, const char *raw, int line, char **out);
 /* Run a command substitution's text, if it is one of the emulated commands. */
 int sh_command_subst(struct sh *sh, const char *text, size_t n, int line, char **out);
 
-/* Assignments (assign.c): one assignment word; local/export NAME[=value]... from args[first]. */
+/* Assignments (assign.c): one assignment word; local/export NAME[=value]... from args->v[first]. */
 int sh_assign(struct sh *sh, const struct tok *tk, bool exported);
-int sh_declare(struct sh *sh, const struct node *n, size_t first, bool local);
+int sh_declare(struct sh *sh, const struct words *args, size_t first, bool local);
 /* Leave the function frame the file was sourced in: undo "local" declarations. */
 void sh_end_frame(struct sh *sh);
 

@@ -73,11 +73,11 @@ char *sh_host_path(const struct sh *sh, const char *p)
 }
 
 /* Only redirections that cannot change anything: to /dev/null or between stdout and stderr. */
-int sh_check_redirs(struct sh *sh, const struct node *n, bool *to_stderr, bool *silent)
+int sh_check_redirs(struct sh *sh, const struct redirs *rs, bool *to_stderr, bool *silent)
 {
 	*to_stderr = *silent = false;
-	for (size_t i = 0; i < n->nredirs; i++) {
-		const struct redir *rd = &n->redirs[i];
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct redir *rd = &rs->v[i];
 		int fd = rd->fd < 0 ? (rd->op[0] == '<' ? 0 : 1) : rd->fd;
 
 		if ((streq(rd->op, ">") || streq(rd->op, ">>") || streq(rd->op, ">|")) &&
