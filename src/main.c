@@ -86,13 +86,13 @@ static void set_module_arg(struct ndkms_ctx *ctx, const char *v)
 {
 	const char *slash = strchr(v, '/');
 
-	free(ctx->opt.module);
+	free(ctx->opt_setup->module);
 	if (slash) {
-		ctx->opt.module = xstrndup(v, (size_t)(slash - v));
-		free(ctx->opt.version);
-		ctx->opt.version = xstrdup(slash + 1);
+		ctx->opt_setup->module = xstrndup(v, (size_t)(slash - v));
+		free(ctx->opt_setup->version);
+		ctx->opt_setup->version = xstrdup(slash + 1);
 	} else {
-		ctx->opt.module = xstrdup(v);
+		ctx->opt_setup->module = xstrdup(v);
 	}
 }
 
@@ -101,37 +101,37 @@ static int apply_option(struct ndkms_ctx *ctx, struct parsed *p, const char *nam
 	if (streq(name, "module") || streq(name, "m")) {
 		set_module_arg(ctx, val);
 	} else if (streq(name, "v")) {
-		free(ctx->opt.version);
-		ctx->opt.version = xstrdup(val);
+		free(ctx->opt_setup->version);
+		ctx->opt_setup->version = xstrdup(val);
 	} else if (streq(name, "kernelver") || streq(name, "k")) {
 		if (!*val) {
 			log_error("Empty kernel version parameter.");
 			return DKMS_EXIT(16);
 		}
-		strv_push(&ctx->opt.kvers, val);
+		strv_push(&ctx->opt_setup->kvers, val);
 	} else if (streq(name, "arch") || streq(name, "a")) {
 		if (!*val) {
 			log_error("Empty architecture parameter.");
 			return DKMS_EXIT(16);
 		}
-		strv_push(&ctx->opt.arches, val);
+		strv_push(&ctx->opt_setup->arches, val);
 	} else if (streq(name, "c")) {
-		free(ctx->opt.conf_file);
-		ctx->opt.conf_file = xstrdup(val);
+		free(ctx->opt_setup->conf_file);
+		ctx->opt_setup->conf_file = xstrdup(val);
 	} else if (streq(name, "j")) {
-		if (ctx_parse_jobs(val, &ctx->opt.jobs) < 0) {
+		if (ctx_parse_jobs(val, &ctx->opt_setup->jobs) < 0) {
 			log_error("Invalid number of parallel jobs: %s", val);
 			return DKMS_EXIT(2);
 		}
 	} else if (streq(name, "templatekernel")) {
-		free(ctx->opt.templatekernel);
-		ctx->opt.templatekernel = xstrdup(val);
+		free(ctx->opt_setup->templatekernel);
+		ctx->opt_setup->templatekernel = xstrdup(val);
 	} else if (streq(name, "config")) {
-		free(ctx->opt.kconfig_opt);
-		ctx->opt.kconfig_opt = xstrdup(val);
+		free(ctx->opt_setup->kconfig_opt);
+		ctx->opt_setup->kconfig_opt = xstrdup(val);
 	} else if (streq(name, "kernelsourcedir")) {
-		free(ctx->opt.kernel_source_dir_opt);
-		ctx->opt.kernel_source_dir_opt = xstrdup(val);
+		free(ctx->opt_setup->kernel_source_dir_opt);
+		ctx->opt_setup->kernel_source_dir_opt = xstrdup(val);
 	} else if (streq(name, "dkmstree")) {
 		p->dkmstree = val;
 	} else if (streq(name, "sourcetree")) {
@@ -141,14 +141,14 @@ static int apply_option(struct ndkms_ctx *ctx, struct parsed *p, const char *nam
 	} else if (streq(name, "root")) {
 		p->root = val;
 	} else if (streq(name, "archive")) {
-		free(ctx->opt.archive);
-		ctx->opt.archive = xstrdup(val);
+		free(ctx->opt_setup->archive);
+		ctx->opt_setup->archive = xstrdup(val);
 	} else if (streq(name, "directive")) {
 		if (!strchr(val, '=')) {
 			log_error("Invalid directive '%s': expected NAME=value.", val);
 			return DKMS_EXIT(2);
 		}
-		strv_push(&ctx->opt.directives, val);
+		strv_push(&ctx->opt_setup->directives, val);
 	}
 	return 0;
 }
@@ -156,35 +156,35 @@ static int apply_option(struct ndkms_ctx *ctx, struct parsed *p, const char *nam
 static int apply_flag(struct ndkms_ctx *ctx, struct parsed *p, const char *name)
 {
 	if (streq(name, "force"))
-		ctx->opt.force = true;
+		ctx->opt_setup->force = true;
 	else if (streq(name, "force-version-override"))
-		ctx->opt.force_version_override = true;
+		ctx->opt_setup->force_version_override = true;
 	else if (streq(name, "all"))
-		ctx->opt.all = true;
+		ctx->opt_setup->all = true;
 	else if (streq(name, "binaries-only"))
-		ctx->opt.binaries_only = true;
+		ctx->opt_setup->binaries_only = true;
 	else if (streq(name, "source-only"))
-		ctx->opt.source_only = true;
+		ctx->opt_setup->source_only = true;
 	else if (streq(name, "rpm_safe_upgrade"))
-		ctx->opt.rpm_safe_upgrade = true;
+		ctx->opt_setup->rpm_safe_upgrade = true;
 	else if (streq(name, "no-depmod"))
-		ctx->opt.no_depmod = true;
+		ctx->opt_setup->no_depmod = true;
 	else if (streq(name, "modprobe-on-install"))
-		ctx->opt.modprobe_on_install = true;
+		ctx->opt_setup->modprobe_on_install = true;
 	else if (streq(name, "verbose") || streq(name, "debug"))
-		ctx->opt.verbose = true;
+		ctx->opt_setup->verbose = true;
 	else if (streq(name, "quiet") || streq(name, "q"))
-		ctx->opt.quiet = true;
+		ctx->opt_setup->quiet = true;
 	else if (streq(name, "version") || streq(name, "V"))
 		p->version = true;
 	else if (streq(name, "help") || streq(name, "h"))
 		p->help = true;
 	else if (streq(name, "symlink-modules"))
-		ctx->opt.symlink_modules = true;
+		ctx->opt_setup->symlink_modules = true;
 	else if (streq(name, "json"))
-		ctx->opt.json = true;
+		ctx->opt_setup->json = true;
 	else if (streq(name, "repair"))
-		ctx->opt.repair = true;
+		ctx->opt_setup->repair = true;
 	else if (strneq(name, "no-", 3))
 		log_note("Deprecated feature: --%s", name);
 	return 0;
@@ -243,22 +243,22 @@ static void classify_word(struct ndkms_ctx *ctx, const char *w)
 	size_t n = strlen(w);
 
 	if (n >= 9 && streq(w + n - 9, "dkms.conf") && is_reg(w)) {
-		free(ctx->opt.src_tree_arg);
-		ctx->opt.src_tree_arg = path_dirname(w);
+		free(ctx->opt_setup->src_tree_arg);
+		ctx->opt_setup->src_tree_arg = path_dirname(w);
 		return;
 	}
 	_cleanup_free_ char *conf = path_join(w, "dkms.conf");
 	if (is_dir(w) && is_reg(conf)) {
-		free(ctx->opt.src_tree_arg);
-		ctx->opt.src_tree_arg = xstrdup(w);
+		free(ctx->opt_setup->src_tree_arg);
+		ctx->opt_setup->src_tree_arg = xstrdup(w);
 		return;
 	}
 	if (is_reg(w)) {
-		free(ctx->opt.tarball_arg);
-		ctx->opt.tarball_arg = xstrdup(w);
+		free(ctx->opt_setup->tarball_arg);
+		ctx->opt_setup->tarball_arg = xstrdup(w);
 		return;
 	}
-	if (!ctx->opt.module) {
+	if (!ctx->opt_setup->module) {
 		set_module_arg(ctx, w);
 		return;
 	}
@@ -329,8 +329,8 @@ static int parse_args(struct ndkms_ctx *ctx, struct parsed *p, int argc, char **
 			continue;
 		}
 		const struct cmd *c = find_cmd(a);
-		if (c && !ctx->opt.action) {
-			ctx->opt.action = xstrdup(a);
+		if (c && !ctx->opt_setup->action) {
+			ctx->opt_setup->action = xstrdup(a);
 			if (c->flags & CMD_OWN_ARGS) {
 				*own = i;
 				return 0;
@@ -358,11 +358,11 @@ int main(int argc, char **argv)
 	ctx_init(&ctx);
 	ctx.exit_status = exit_status_of;
 
-	ctx.opt.as_dkms = streq(prog_name, "dkms");
+	ctx.opt_setup->as_dkms = streq(prog_name, "dkms");
 	r = parse_args(&ctx, &p, argc, argv, &own);
 	if (r < 0)
 		goto out;
-	log_setup(ctx.opt.quiet, ctx.opt.verbose);
+	log_setup(ctx.opt->quiet, ctx.opt->verbose);
 	if (p.version) {
 		if (streq(prog_name, "dkms"))
 			printf("dkms-%s\n", DKMS_COMPAT_VERSION);
@@ -374,15 +374,15 @@ int main(int argc, char **argv)
 		usage(stdout);
 		goto out;
 	}
-	if (!ctx.opt.action) {
+	if (!ctx.opt->action) {
 		log_error("No action was specified.");
 		usage(stderr);
 		r = DKMS_EXIT(2);
 		goto out;
 	}
-	const struct cmd *c = find_cmd(ctx.opt.action);
+	const struct cmd *c = find_cmd(ctx.opt->action);
 	if (!c) {
-		log_error("The action %s is not implemented by ndkms yet.", ctx.opt.action);
+		log_error("The action %s is not implemented by ndkms yet.", ctx.opt->action);
 		r = DKMS_EXIT(2);
 		goto out;
 	}

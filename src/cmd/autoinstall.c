@@ -239,10 +239,10 @@ static int cmd_autoinstall_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused
 
 int need_one_kernel(struct ndkms_ctx *ctx)
 {
-	if (ctx->opt.kvers.n != 1) {
+	if (ctx->opt->kvers.n != 1) {
 		log_error("The action %s requires exactly one kernel version parameter on the command "
 			  "line.",
-			  ctx->opt.action);
+			  ctx->opt->action);
 		return DKMS_EXIT(4);
 	}
 	return cmd_resolve_targets(ctx, false, true);
@@ -303,7 +303,7 @@ int unbuild_kernel(struct ndkms_ctx *ctx, bool only_autoinstall)
 	rmdir_empty_below(kdir);
 	rmdir(kdir);
 	if (failed.len) {
-		log_error("dkms %s for kernel %s (%s) failed for module(s)%s.", ctx->opt.action, k, a,
+		log_error("dkms %s for kernel %s (%s) failed for module(s)%s.", ctx->opt->action, k, a,
 			  sb_str(&failed));
 		r = DKMS_EXIT(14);
 	}

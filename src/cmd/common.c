@@ -26,17 +26,17 @@ int cmd_validate_args(const struct ndkms_ctx *ctx)
 {
 	int r;
 
-	bool m_given = ctx->opt.module && *ctx->opt.module, v_given = ctx->opt.version && *ctx->opt.version;
+	bool m_given = ctx->opt->module && *ctx->opt->module, v_given = ctx->opt->version && *ctx->opt->version;
 
 	/* an empty module (a path that is no source tree, say) is dkms's "not specified"
 	 * error, which the command reports */
-	if (m_given && (!name_valid(ctx->opt.module) || (v_given && !name_valid(ctx->opt.version)))) {
-		log_error("Invalid module name or version: %s/%s", ctx->opt.module ?: "",
-			  ctx->opt.version ?: "");
+	if (m_given && (!name_valid(ctx->opt->module) || (v_given && !name_valid(ctx->opt->version)))) {
+		log_error("Invalid module name or version: %s/%s", ctx->opt->module ?: "",
+			  ctx->opt->version ?: "");
 		return DKMS_EXIT(1);
 	}
-	for (size_t i = 0; i < ctx->opt.kvers.n; i++) {
-		_cleanup_free_ char *k = xstrdup(ctx->opt.kvers.v[i]);
+	for (size_t i = 0; i < ctx->opt->kvers.n; i++) {
+		_cleanup_free_ char *k = xstrdup(ctx->opt->kvers.v[i]);
 		char *slash = strchr(k, '/');
 		if (slash)
 			*slash++ = '\0';
@@ -44,17 +44,17 @@ int cmd_validate_args(const struct ndkms_ctx *ctx)
 		    (slash && (r = cmd_check_kver(slash, "architecture")) < 0))
 			return r;
 	}
-	for (size_t i = 0; i < ctx->opt.arches.n; i++)
-		if ((r = cmd_check_kver(ctx->opt.arches.v[i], "architecture")) < 0)
+	for (size_t i = 0; i < ctx->opt->arches.n; i++)
+		if ((r = cmd_check_kver(ctx->opt->arches.v[i], "architecture")) < 0)
 			return r;
-	if (ctx->opt.templatekernel && (r = cmd_check_kver(ctx->opt.templatekernel, "template kernel")) < 0)
+	if (ctx->opt->templatekernel && (r = cmd_check_kver(ctx->opt->templatekernel, "template kernel")) < 0)
 		return r;
 	return 0;
 }
 
 struct target cmd_target(const struct ndkms_ctx *ctx, size_t i)
 {
-	return (struct target){ctx->opt.module, ctx->opt.version, ctx->targets[i].kver,
+	return (struct target){ctx->opt->module, ctx->opt->version, ctx->targets[i].kver,
 			       ctx->targets[i].arch};
 }
 
@@ -68,13 +68,13 @@ struct target cmd_add_target(const struct ndkms_ctx *ctx, const char *m, const c
 /* dkms's "Arguments <module> and <module-version> are not specified." check (exit 1) */
 static int need_mv(const struct ndkms_ctx *ctx)
 {
-	if (ctx->opt.module && *ctx->opt.module && ctx->opt.version && *ctx->opt.version)
+	if (ctx->opt->module && *ctx->opt->module && ctx->opt->version && *ctx->opt->version)
 		return 0;
 	log_error("Arguments <module> and <module-version> are not specified.\n"
 		  "Usage: %s <module>/<module-version> or\n"
 		  "       %s -m <module>/<module-version> or\n"
 		  "       %s -m <module> -v <module-version>",
-		  ctx->opt.action, ctx->opt.action, ctx->opt.action);
+		  ctx->opt->action, ctx->opt->action, ctx->opt->action);
 	return NDKMS_E_USAGE;
 }
 
@@ -84,15 +84,15 @@ int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 
 	if (r < 0)
 		return r;
-	if (ctx->opt.tarball_arg && !ctx->opt.src_tree_arg) {
+	if (ctx->opt->tarball_arg && !ctx->opt->src_tree_arg) {
 		log_error("%s is not a source folder; load archives with add or ldtarball.",
-			  ctx->opt.tarball_arg);
+			  ctx->opt->tarball_arg);
 		return DKMS_EXIT(2);
 	}
-	if (ctx->opt.src_tree_arg && (flags & SOURCE_TREE_OK)) {
+	if (ctx->opt->src_tree_arg && (flags & SOURCE_TREE_OK)) {
 		struct target t = cmd_add_target(ctx, NULL, NULL);
-		r = lifecycle_prepare_source(ctx, ctx->opt.src_tree_arg, t.kver, t.arch,
-					     &ctx->opt.module, &ctx->opt.version);
+		r = lifecycle_prepare_source(ctx, ctx->opt->src_tree_arg, t.kver, t.arch,
+					     &ctx->opt_setup->module, &ctx->opt_setup->version);
 		if (r < 0)
 			return r;
 	}
@@ -102,20 +102,20 @@ int cmd_prologue(struct ndkms_ctx *ctx, unsigned flags)
 		log_error("No write access to DKMS tree at %s", ctx_display(ctx, ctx->env->dkms_tree));
 		return DKMS_EXIT(1);
 	}
-	int lock = lock_module(ctx, ctx->opt.module);
+	int lock = lock_module(ctx, ctx->opt->module);
 	if (lock < 0)
 		return lock;
-	lifecycle_recover(ctx, ctx->opt.module, ctx->opt.version);
+	lifecycle_recover(ctx, ctx->opt->module, ctx->opt->version);
 	if (flags & NEED_ADDED) {
-		r = state_check_not_broken(ctx, ctx->opt.module, ctx->opt.version);
+		r = state_check_not_broken(ctx, ctx->opt->module, ctx->opt->version);
 		if (r == 0)
-			r = state_check_added(ctx, ctx->opt.module, ctx->opt.version);
+			r = state_check_added(ctx, ctx->opt->module, ctx->opt->version);
 		if (r < 0) {
 			lock_release(lock);
 			return r;
 		}
 	}
-	if (ctx->opt.all && flags & ALLOW_ALL) {
+	if (ctx->opt->all && flags & ALLOW_ALL) {
 		/* --all lists the built kernels; re-resolve now that the module is known */
 		r = cmd_resolve_targets(ctx, true, false);
 		if (r < 0) {

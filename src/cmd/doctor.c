@@ -69,26 +69,26 @@ static int cmd_doctor_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ cha
 	struct doctor_report rep = {0}, after = {0};
 	int r = 0;
 
-	if (ctx->opt.module && (!*ctx->opt.module || !path_is_contained(ctx->opt.module) ||
-			    (ctx->opt.version && !path_is_contained(ctx->opt.version)))) {
-		log_error("Invalid module/version: %s%s%s", ctx->opt.module, ctx->opt.version ? "/" : "",
-			  ctx->opt.version ? ctx->opt.version : "");
+	if (ctx->opt->module && (!*ctx->opt->module || !path_is_contained(ctx->opt->module) ||
+			    (ctx->opt->version && !path_is_contained(ctx->opt->version)))) {
+		log_error("Invalid module/version: %s%s%s", ctx->opt->module, ctx->opt->version ? "/" : "",
+			  ctx->opt->version ? ctx->opt->version : "");
 		return DKMS_EXIT(2);
 	}
-	for (size_t i = 0; i < ctx->opt.kvers.n; i++) {
-		if (!path_is_contained(ctx->opt.kvers.v[i])) {
-			log_error("Invalid kernel version: %s", ctx->opt.kvers.v[i]);
+	for (size_t i = 0; i < ctx->opt->kvers.n; i++) {
+		if (!path_is_contained(ctx->opt->kvers.v[i])) {
+			log_error("Invalid kernel version: %s", ctx->opt->kvers.v[i]);
 			return DKMS_EXIT(2);
 		}
 	}
-	if (ctx->opt.repair && !ctx->env->is_root) {
+	if (ctx->opt->repair && !ctx->env->is_root) {
 		log_error("You must be root to use this command.");
 		return DKMS_EXIT(1);
 	}
-	const struct doctor_filter filter = {ctx->opt.module, ctx->opt.version, &ctx->opt.kvers};
+	const struct doctor_filter filter = {ctx->opt->module, ctx->opt->version, &ctx->opt->kvers};
 	doctor_check(ctx, &filter, &rep);
-	if (!ctx->opt.repair) {
-		if (ctx->opt.json) {
+	if (!ctx->opt->repair) {
+		if (ctx->opt->json) {
 			putchar('{');
 			print_json_list(ctx, "problems", &rep);
 			printf(",\"clean\":%s}\n", rep.n ? "false" : "true");
@@ -104,12 +104,12 @@ static int cmd_doctor_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ cha
 		return r;
 	}
 
-	if (ctx->opt.json)
+	if (ctx->opt->json)
 		log_setup(true, false); /* the lifecycle's messages would break the JSON */
 	doctor_repair(ctx, &rep);
-	log_setup(ctx->opt.quiet, ctx->opt.verbose);
+	log_setup(ctx->opt->quiet, ctx->opt->verbose);
 	doctor_check(ctx, &filter, &after);
-	if (ctx->opt.json) {
+	if (ctx->opt->json) {
 		putchar('{');
 		print_json_list(ctx, "found", &rep);
 		putchar(',');

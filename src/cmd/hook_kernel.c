@@ -29,7 +29,7 @@ static int boot_modules(struct ndkms_ctx *ctx, const char *k)
 			continue;
 		log_setup(true, false);
 		int r = modconf_read(ctx, NULL, &(struct target){mods.v[i], v, k, a}, false, &conf);
-		log_setup(ctx->opt.quiet, ctx->opt.verbose);
+		log_setup(ctx->opt->quiet, ctx->opt->verbose);
 		for (size_t j = 0; r == 0 && conf.remake_initrd && j < conf.nmods; j++)
 			if (kernel_exclusive_ok(ctx, &conf, (long)j, k, a))
 				printf("%s\n", conf.mods[j].dest_name);
@@ -73,10 +73,10 @@ int hook_kernel(struct ndkms_ctx *ctx, int argc, char **argv)
 		log_error("Invalid kernel version: %s", k);
 		return DKMS_EXIT(2);
 	}
-	strv_release(&ctx->opt.kvers);
-	strv_push(&ctx->opt.kvers, k);
-	free(ctx->opt.action);
-	ctx->opt.action = xstrdup(streq(argv[2], "add") ? "kernel_postinst" : "kernel_prerm");
+	strv_release(&ctx->opt_setup->kvers);
+	strv_push(&ctx->opt_setup->kvers, k);
+	free(ctx->opt_setup->action);
+	ctx->opt_setup->action = xstrdup(streq(argv[2], "add") ? "kernel_postinst" : "kernel_prerm");
 	int r = need_one_kernel(ctx);
 	if (r < 0)
 		return r;

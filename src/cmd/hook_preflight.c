@@ -312,8 +312,8 @@ static int build_all(struct preflight *pf, const char *k, const char *ksd)
 	struct batch_job *jobs = NULL;
 	size_t n = 0;
 
-	char *saved = ctx->opt.kernel_source_dir_opt;
-	ctx->opt.kernel_source_dir_opt = xstrdup(ksd);
+	char *saved = ctx->opt->kernel_source_dir_opt;
+	ctx->opt_setup->kernel_source_dir_opt = xstrdup(ksd);
 	jobs_latest_versions(ctx, &names, &vers);
 	for (size_t i = 0; i < names.n; i++) {
 		struct dkms_conf conf = {0};
@@ -364,8 +364,8 @@ static int build_all(struct preflight *pf, const char *k, const char *ksd)
 	}
 	batch_release(jobs, n);
 	free(jobs);
-	free(ctx->opt.kernel_source_dir_opt);
-	ctx->opt.kernel_source_dir_opt = saved;
+	free(ctx->opt_setup->kernel_source_dir_opt);
+	ctx->opt_setup->kernel_source_dir_opt = saved;
 	return r;
 }
 

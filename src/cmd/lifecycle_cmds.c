@@ -12,7 +12,7 @@
 
 static int cmd_add_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
-	if (ctx->opt.tarball_arg && !ctx->opt.src_tree_arg) {
+	if (ctx->opt->tarball_arg && !ctx->opt->src_tree_arg) {
 		/* add FILE.tar.*: dkms loads it like ldtarball */
 		int r = cmd_resolve_targets(ctx, false, false);
 		if (r == 0 && !ctx->env->is_root) {
@@ -22,17 +22,17 @@ static int cmd_add_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char *
 		if (r < 0)
 			return r;
 		struct target t = cmd_add_target(ctx, NULL, NULL);
-		return tarball_load(ctx, ctx->opt.tarball_arg, t.kver, t.arch);
+		return tarball_load(ctx, ctx->opt->tarball_arg, t.kver, t.arch);
 	}
 	int lock = cmd_prologue(ctx, SOURCE_TREE_OK);
 
 	if (lock < 0)
 		return lock;
 	int r = 0;
-	if (ctx->opt.rpm_safe_upgrade && rpmsafe_mark(ctx, ctx->opt.module, ctx->opt.version) < 0)
+	if (ctx->opt->rpm_safe_upgrade && rpmsafe_mark(ctx, ctx->opt->module, ctx->opt->version) < 0)
 		r = DKMS_EXIT(1);
 	if (r == 0) {
-		struct target t = cmd_add_target(ctx, ctx->opt.module, ctx->opt.version);
+		struct target t = cmd_add_target(ctx, ctx->opt->module, ctx->opt->version);
 		r = lifecycle_add(ctx, &t);
 	}
 	lock_release(lock);
@@ -51,7 +51,7 @@ static int for_targets(struct ndkms_ctx *ctx, unsigned flags, per_kernel_fn fn, 
 	if (lock < 0)
 		return lock;
 	if (!(flags & NEED_ADDED))
-		r = state_check_not_broken(ctx, ctx->opt.module, ctx->opt.version);
+		r = state_check_not_broken(ctx, ctx->opt->module, ctx->opt->version);
 	for (size_t i = 0; r == 0 && i < ctx->ntargets; i++) {
 		if (blank_between && i)
 			log_info("%s", "");
@@ -74,7 +74,7 @@ static int cmd_install_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ ch
 	int r = for_targets(ctx, SOURCE_TREE_OK, lifecycle_maybe_install, false, true);
 
 	/* not done yet: say so rather than ignore it (dkms modprobes every device's modalias) */
-	if (r == 0 && ctx->opt.modprobe_on_install)
+	if (r == 0 && ctx->opt->modprobe_on_install)
 		log_warn("modprobe_on_install is not supported by this ndkms version; load the new "
 			 "modules with modprobe.");
 	return r;
@@ -113,7 +113,7 @@ static int cmd_remove_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ cha
 
 	if (lock < 0)
 		return lock;
-	if (ctx->opt.rpm_safe_upgrade && rpmsafe_cancel(ctx, ctx->opt.module, ctx->opt.version)) {
+	if (ctx->opt->rpm_safe_upgrade && rpmsafe_cancel(ctx, ctx->opt->module, ctx->opt->version)) {
 		lock_release(lock);
 		return 0;
 	}
@@ -122,7 +122,7 @@ static int cmd_remove_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ cha
 		r = remove_one(ctx, &t);
 	}
 	if (r == 0)
-		lifecycle_prune(ctx, ctx->opt.module, ctx->opt.version);
+		lifecycle_prune(ctx, ctx->opt->module, ctx->opt->version);
 	lock_release(lock);
 	if (r == 0)
 		lifecycle_post_transaction(ctx);

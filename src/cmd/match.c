@@ -17,7 +17,7 @@ static int cmd_match_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char
 
 	if (r < 0)
 		return r;
-	const char *t = ctx->opt.templatekernel, *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
+	const char *t = ctx->opt->templatekernel, *k = ctx->targets[0].kver, *a = ctx->targets[0].arch;
 	if (!t || !*t) {
 		log_error("Invalid number of parameters passed.\nUsage: match "
 			  "--templatekernel=<kernel-version> -k <kernel-version>\n    or:    match "
@@ -28,14 +28,14 @@ static int cmd_match_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char
 		log_error("The templatekernel and the specified kernel version are the same.");
 		return DKMS_EXIT(2);
 	}
-	if (ctx->opt.module) {
+	if (ctx->opt->module) {
 		_cleanup_strv_ struct strv all = STRV_INIT;
 		state_list_modules(ctx, &all);
-		if (!strv_contains(&all, ctx->opt.module)) {
-			log_error("The module: %s is not located in the DKMS tree.", ctx->opt.module);
+		if (!strv_contains(&all, ctx->opt->module)) {
+			log_error("The module: %s is not located in the DKMS tree.", ctx->opt->module);
 			return DKMS_EXIT(3);
 		}
-		strv_push(&mods, ctx->opt.module);
+		strv_push(&mods, ctx->opt->module);
 	} else {
 		state_list_modules(ctx, &mods);
 	}

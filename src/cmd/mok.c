@@ -168,7 +168,7 @@ static int mok_operand(void *data, const char *a)
 static int cmd_mok_run(struct ndkms_ctx *ctx, int argc, char **argv)
 {
 	const char *sub = NULL, *kver = NULL, *bad;
-	bool json = ctx->opt.json;
+	bool json = ctx->opt->json;
 
 	const struct opt opts[] = {
 		OPT_CALL("help", 'h', false, mok_help_opt),

@@ -71,7 +71,7 @@ void report_print(const struct ndkms_ctx *ctx, const struct report *rep)
 	char buf[64];
 
 	/* called by dkms's name (package scripts, administrators' habits), the output is dkms's */
-	if (!rep->n || ctx->opt.as_dkms)
+	if (!rep->n || ctx->opt->as_dkms)
 		return;
 	log_info("%s", "");
 	for (size_t i = 0; i < rep->n; i++) {

@@ -38,7 +38,7 @@ static void line_flags(struct ndkms_ctx *ctx, struct status_line *l)
 	l->originals = is_dir(orig);
 	log_setup(true, false); /* status stays quiet about dkms.conf problems, as dkms's does */
 	int r = modconf_read(ctx, NULL, &(struct target){l->m, l->v, l->k, l->a}, false, &conf);
-	log_setup(ctx->opt.quiet, ctx->opt.verbose);
+	log_setup(ctx->opt->quiet, ctx->opt->verbose);
 	if (r < 0)
 		return;
 	l->boot = conf.remake_initrd;
@@ -102,7 +102,7 @@ static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 {
 	bool req = required_module(ctx, l->m);
 
-	if (ctx->opt.json) {
+	if (ctx->opt->json) {
 		printf("%s\n  {\"module\": ", *count ? "," : "[");
 		json_write_str(stdout, l->m);
 		printf(", \"version\": ");
@@ -151,20 +151,20 @@ static void emit(struct ndkms_ctx *ctx, const struct status_line *l, int *count)
 
 static bool kernel_wanted(struct ndkms_ctx *ctx, const char *k, const char *a)
 {
-	if (!ctx->opt.kvers.n && !ctx->opt.arches.n)
+	if (!ctx->opt->kvers.n && !ctx->opt->arches.n)
 		return true;
-	if (!ctx->opt.kvers.n) {
-		for (size_t i = 0; i < ctx->opt.arches.n; i++)
-			if (streq(ctx->opt.arches.v[i], a))
+	if (!ctx->opt->kvers.n) {
+		for (size_t i = 0; i < ctx->opt->arches.n; i++)
+			if (streq(ctx->opt->arches.v[i], a))
 				return true;
 		return false;
 	}
-	for (size_t i = 0; i < ctx->opt.kvers.n; i++) {
-		_cleanup_free_ char *kv = xstrdup(ctx->opt.kvers.v[i]);
+	for (size_t i = 0; i < ctx->opt->kvers.n; i++) {
+		_cleanup_free_ char *kv = xstrdup(ctx->opt->kvers.v[i]);
 		char *slash = strchr(kv, '/');
 		const char *want_a = slash ? slash + 1
-				     : ctx->opt.arches.n > i ? ctx->opt.arches.v[i]
-				     : ctx->opt.arches.n     ? ctx->opt.arches.v[0]
+				     : ctx->opt->arches.n > i ? ctx->opt->arches.v[i]
+				     : ctx->opt->arches.n     ? ctx->opt->arches.v[0]
 							 : NULL;
 		if (slash)
 			*slash = '\0';
@@ -181,7 +181,7 @@ static void emit_weak(struct ndkms_ctx *ctx, const char *m, const char *v, const
 	_cleanup_strv_ struct strv all = STRV_INIT, kernels = STRV_INIT;
 	struct dkms_conf conf = {0};
 
-	if (ctx->opt.json)
+	if (ctx->opt->json)
 		return;
 	kernel_list_installed(ctx, false, &all);
 	for (size_t i = 0; i < all.n; i++) {
@@ -196,7 +196,7 @@ static void emit_weak(struct ndkms_ctx *ctx, const char *m, const char *v, const
 	_cleanup_free_ char *ek = log_escape(k_built);
 	log_setup(true, false);
 	int r = modconf_read(ctx, NULL, &(struct target){m, v, k_built, a}, false, &conf);
-	log_setup(ctx->opt.quiet, ctx->opt.verbose);
+	log_setup(ctx->opt->quiet, ctx->opt->verbose);
 	for (size_t i = 0; r >= 0 && i < kernels.n; i++)
 		if (!state_is_built(ctx, m, v, kernels.v[i], a) && kernel_wanted(ctx, kernels.v[i], a) &&
 		    weakhook_installed_weak(ctx, &conf, kernels.v[i], a, k_built))
@@ -216,7 +216,7 @@ static int cmd_status_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ cha
 		const char *m = mods.v[i];
 		_cleanup_strv_ struct strv vers = STRV_INIT;
 
-		if (ctx->opt.module && !streq(ctx->opt.module, m))
+		if (ctx->opt->module && !streq(ctx->opt->module, m))
 			continue;
 		state_list_versions(ctx, m, &vers);
 		for (size_t j = 0; j < vers.n; j++) {
@@ -225,7 +225,7 @@ static int cmd_status_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ cha
 			_cleanup_strv_ struct strv kas = STRV_INIT;
 			bool any = false;
 
-			if (ctx->opt.version && !streq(ctx->opt.version, v))
+			if (ctx->opt->version && !streq(ctx->opt->version, v))
 				continue;
 			if (state_is_broken(ctx, m, v)) {
 				l.state = "broken";
@@ -261,7 +261,7 @@ static int cmd_status_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ cha
 		}
 	}
 	status_owner_end();
-	if (ctx->opt.json)
+	if (ctx->opt->json)
 		printf(count ? "\n]\n" : "[]\n");
 	return 0;
 }

@@ -48,7 +48,7 @@ void status_owner_text(const struct ndkms_ctx *ctx, const char *m, const char *v
 		return;
 	_cleanup_free_ char *src = xasprintf("%s/%s-%s", ctx->env->source_tree, m, v);
 	_cleanup_free_ char *so = source_owner(ctx, m, v);
-	if (ctx->opt.verbose) {
+	if (ctx->opt->verbose) {
 		log_info("  source %s: %s", ctx_display(ctx, src), so ? so : "owned by no package");
 		if (k) {
 			_cleanup_free_ char *ko = owner_of_kernel(db, k);

@@ -13,14 +13,14 @@ static int cmd_mktarball_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ 
 
 	if (lock < 0)
 		return lock;
-	int r = tarball_make(ctx, ctx->opt.module, ctx->opt.version, ctx->targets, ctx->ntargets);
+	int r = tarball_make(ctx, ctx->opt->module, ctx->opt->version, ctx->targets, ctx->ntargets);
 	lock_release(lock);
 	return r;
 }
 
 static int cmd_ldtarball_run(struct ndkms_ctx *ctx, _unused_ int argc, _unused_ char **argv)
 {
-	const char *file = ctx->opt.archive ? ctx->opt.archive : ctx->opt.tarball_arg;
+	const char *file = ctx->opt->archive ? ctx->opt->archive : ctx->opt->tarball_arg;
 	int r = cmd_resolve_targets(ctx, false, false);
 
 	if (r < 0)

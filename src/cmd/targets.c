@@ -21,7 +21,7 @@ static void add_target(struct ndkms_ctx *ctx, const char *kver, const char *arch
 /* Every K/A the module/version is built for (dkms: kernel dirs start with a digit), sort -V. */
 static void targets_all(struct ndkms_ctx *ctx)
 {
-	_cleanup_free_ char *mv = xasprintf("%s/%s/%s", ctx->env->dkms_tree, ctx->opt.module, ctx->opt.version);
+	_cleanup_free_ char *mv = xasprintf("%s/%s/%s", ctx->env->dkms_tree, ctx->opt->module, ctx->opt->version);
 	_cleanup_strv_ struct strv ks = STRV_INIT;
 	DIR *d = opendir(mv);
 
@@ -51,26 +51,26 @@ static void targets_all(struct ndkms_ctx *ctx)
 
 int cmd_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one)
 {
-	if (ctx->opt.all && !allow_all) {
-		log_error("The action %s does not support the --all parameter.", ctx->opt.action);
+	if (ctx->opt->all && !allow_all) {
+		log_error("The action %s does not support the --all parameter.", ctx->opt->action);
 		return NDKMS_E_ALL_BANNED;
 	}
-	if (ctx->opt.all && ctx->opt.kvers.n) {
+	if (ctx->opt->all && ctx->opt->kvers.n) {
 		log_error("You cannot specify a kernel version and also specify\n"
 			  "--all on the command line.");
 		return NDKMS_E_ALL_KERNEL;
 	}
-	if (ctx->opt.all && ctx->opt.arches.n) {
+	if (ctx->opt->all && ctx->opt->arches.n) {
 		log_error("You cannot specify an arch and also specify\n--all on the command line.");
 		return NDKMS_E_ALL_ARCH;
 	}
-	if (need_one && ctx->opt.kvers.n > 1) {
+	if (need_one && ctx->opt->kvers.n > 1) {
 		log_error("The action %s does not support multiple kernel version parameters on the "
 			  "command line.",
-			  ctx->opt.action);
+			  ctx->opt->action);
 		return NDKMS_E_KERNELS;
 	}
-	if (ctx->opt.arches.n > 1 && ctx->opt.arches.n != ctx->opt.kvers.n) {
+	if (ctx->opt->arches.n > 1 && ctx->opt->arches.n != ctx->opt->kvers.n) {
 		log_error("If more than one arch is specified on the command line, then there\n"
 			  "must be an equal number of kernel versions also specified (1:1 "
 			  "relationship).");
@@ -81,18 +81,18 @@ int cmd_resolve_targets(struct ndkms_ctx *ctx, bool allow_all, bool need_one)
 		free(ctx->targets[i].arch);
 	}
 	ctx->ntargets = 0;
-	if (ctx->opt.all) {
-		if (ctx->opt.module && ctx->opt.version)
+	if (ctx->opt->all) {
+		if (ctx->opt->module && ctx->opt->version)
 			targets_all(ctx);
 		return 0;
 	}
-	if (!ctx->opt.kvers.n)
-		strv_push(&ctx->opt.kvers, ctx->env->running_kernel);
-	for (size_t i = 0; i < ctx->opt.kvers.n; i++) {
-		_cleanup_free_ char *k = xstrdup(ctx->opt.kvers.v[i]);
+	if (!ctx->opt->kvers.n)
+		strv_push(&ctx->opt_setup->kvers, ctx->env->running_kernel);
+	for (size_t i = 0; i < ctx->opt->kvers.n; i++) {
+		_cleanup_free_ char *k = xstrdup(ctx->opt->kvers.v[i]);
 		char *slash = strchr(k, '/');
-		const char *arch = ctx->opt.arches.n > 1 ? ctx->opt.arches.v[i]
-				   : ctx->opt.arches.n   ? ctx->opt.arches.v[0]
+		const char *arch = ctx->opt->arches.n > 1 ? ctx->opt->arches.v[i]
+				   : ctx->opt->arches.n   ? ctx->opt->arches.v[0]
 						     : ctx->env->running_arch;
 		if (slash) {
 			*slash = '\0';

@@ -173,7 +173,7 @@ static int cmd_weak_modules_run(struct ndkms_ctx *ctx, int argc, char **argv)
 	struct weak_result res = {0};
 	struct weakhook_opts w;
 	const char *basedir = NULL;
-	bool dry = false, verbose = ctx->opt.verbose;
+	bool dry = false, verbose = ctx->opt->verbose;
 	int op = -1, r;
 
 	if (!argv || argc < 1)
@@ -220,7 +220,7 @@ static int cmd_weak_modules_run(struct ndkms_ctx *ctx, int argc, char **argv)
 		if (!args.n)
 			return 0;
 	}
-	log_setup(ctx->opt.quiet, verbose);
+	log_setup(ctx->opt->quiet, verbose);
 	weakhook_opts_init(ctx, basedir, &w);
 	w.o.dry_run = dry;
 	w.o.verbose = verbose;

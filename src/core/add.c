@@ -48,7 +48,7 @@ int lifecycle_prepare_source(struct ndkms_ctx *ctx, const char *src, const char 
 	_cleanup_free_ char *dest_real = realpath(dest, NULL);
 	if ((dest_real && streq(dest_real, from)) || streq(from, mv_src) || streq(from, mv_build))
 		return 0; /* already in place; never delete the tree being added */
-	if (ctx->opt.force && is_dir(dest)) {
+	if (ctx->opt->force && is_dir(dest)) {
 		log_note("%s", "");
 		log_info("Forcing install of %s/%s", m, v);
 		r = rm_rf(dest);
@@ -100,7 +100,7 @@ int lifecycle_add(struct ndkms_ctx *ctx, const struct target *t)
 			  ctx_display(ctx, src));
 		return NDKMS_E_NOSOURCE;
 	}
-	_cleanup_free_ char *conf_path = ctx->opt.conf_file ? xstrdup(ctx->opt.conf_file)
+	_cleanup_free_ char *conf_path = ctx->opt->conf_file ? xstrdup(ctx->opt->conf_file)
 							: path_join(src, "dkms.conf");
 	r = modconf_read(ctx, conf_path, t, true, &conf);
 	dkms_conf_release(&conf);

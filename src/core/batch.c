@@ -83,7 +83,7 @@ static _noreturn_ void worker(struct ndkms_ctx *ctx, struct batch_job *j, int fd
 {
 	dup2(fd, STDOUT_FILENO);
 	dup2(fd, STDERR_FILENO);
-	ctx->opt.jobs = j->share;
+	ctx->opt_setup->jobs = j->share;
 	ctx->ses.defer_depmod = true;
 	int r = o->work(ctx, j, o->data);
 	fflush(stdout);

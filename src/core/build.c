@@ -94,7 +94,7 @@ static int check_build_depends(const struct build *b)
 	if (!missing.len)
 		return 0;
 	int r = 0;
-	if (b->ctx->opt.force) {
+	if (b->ctx->opt->force) {
 		log_warn("Trying to build module %s/%s for kernel %s (%s) despite of missing "
 			 "BUILD_DEPENDS:%s.",
 			 b->m, b->v, b->k, b->a, sb_str(&missing));
@@ -528,7 +528,7 @@ static int do_build(struct build *b, bool replace)
 	fault_point("rename");
 	rename(b->log, final_log);
 	rm_rf(b->bdir);
-	if (b->conf.build_depends_rebuild && !ctx->opt.force)
+	if (b->conf.build_depends_rebuild && !ctx->opt->force)
 		write_dep_versions(b);
 	return 0;
 }
@@ -592,7 +592,7 @@ int lifecycle_build(struct ndkms_ctx *ctx, const struct target *t)
 int lifecycle_maybe_build(struct ndkms_ctx *ctx, const struct target *t)
 {
 	if (state_is_built(ctx, t->module, t->version, t->kver, t->arch)) {
-		if (!ctx->opt.force) {
+		if (!ctx->opt->force) {
 			log_info("Module %s/%s already built for kernel %s (%s), skip. You may override "
 				 "by specifying --force.",
 				 t->module, t->version, t->kver, t->arch);

@@ -19,14 +19,16 @@ extern char **environ;
 void ctx_init(struct ndkms_ctx *ctx)
 {
 	struct ndkms_env *env = xcalloc(1, sizeof(*env));
+	struct ndkms_opts *opt = xcalloc(1, sizeof(*opt));
 	struct utsname u;
 	const char *e;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->env = ctx->env_setup = env;
+	ctx->opt = ctx->opt_setup = opt;
 	env->root = xstrdup((e = getenv("NDKMS_ROOT")) ? e : "");
-	ctx->opt.jobs = -1;
-	if ((e = getenv("parallel_jobs")) && *e && ctx_parse_jobs(e, &ctx->opt.jobs) < 0)
+	opt->jobs = -1;
+	if ((e = getenv("parallel_jobs")) && *e && ctx_parse_jobs(e, &opt->jobs) < 0)
 		log_warn("Ignoring the invalid parallel_jobs value '%s' in the environment.", e);
 	if (uname(&u) == 0) {
 		env->running_kernel = xstrdup(u.release);
@@ -45,7 +47,7 @@ void ctx_init(struct ndkms_ctx *ctx)
 	/* DKMS_DIRECTIVE*=NAME=value in the environment behave like --directive (dkms 3.x). */
 	for (char **v = environ; v && *v; v++)
 		if (strneq(*v, "DKMS_DIRECTIVE", 14) && strchr(strchr(*v, '=') + 1, '='))
-			strv_push(&ctx->opt.directives, strchr(*v, '=') + 1);
+			strv_push(&opt->directives, strchr(*v, '=') + 1);
 }
 
 static void env_release(struct ndkms_env *env)
@@ -63,18 +65,23 @@ static void env_release(struct ndkms_env *env)
 	free(env);
 }
 
-void ctx_release(struct ndkms_ctx *ctx)
+static void opts_release(struct ndkms_opts *o)
 {
-	struct ndkms_opts *o = &ctx->opt;
 	char **strs[] = {
 		&o->action, &o->module, &o->version, &o->src_tree_arg, &o->tarball_arg,
 		&o->kernel_source_dir_opt, &o->conf_file, &o->kconfig_opt, &o->templatekernel,
 		&o->archive,
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
 		free(*strs[i]);
-		*strs[i] = NULL;
-	}
+	strv_release(&o->kvers);
+	strv_release(&o->arches);
+	strv_release(&o->directives);
+	free(o);
+}
+
+void ctx_release(struct ndkms_ctx *ctx)
+{
 	for (size_t i = 0; i < ctx->ntargets; i++) {
 		free(ctx->targets[i].kver);
 		free(ctx->targets[i].arch);
@@ -82,17 +89,17 @@ void ctx_release(struct ndkms_ctx *ctx)
 	free(ctx->targets);
 	ctx->targets = NULL;
 	ctx->ntargets = 0;
-	strv_release(&o->kvers);
-	strv_release(&o->arches);
-	strv_release(&o->directives);
 	strv_release(&ctx->ses.depmod_pending);
 	strv_release(&ctx->ses.signing_announced);
 	strv_release(&ctx->ses.initrd_pending);
 	strv_release(&ctx->ses.initrd_exempt);
-	/* the one place the environment is written after ctx_setup: its end */
+	/* the one place the environment and the options are written after ctx_setup: their end */
 	if (ctx->env)
 		env_release((struct ndkms_env *)ctx->env);
+	if (ctx->opt)
+		opts_release((struct ndkms_opts *)ctx->opt);
 	ctx->env = ctx->env_setup = NULL;
+	ctx->opt = ctx->opt_setup = NULL;
 }
 
 char *ctx_path(const struct ndkms_ctx *ctx, const char *abs)
@@ -126,16 +133,16 @@ char *ctx_depmod_basedir(const struct ndkms_ctx *ctx)
 
 char *ctx_kernel_source_dir(const struct ndkms_ctx *ctx, const char *kver)
 {
-	if (ctx->opt.kernel_source_dir_opt)
-		return xstrdup(ctx->opt.kernel_source_dir_opt);
+	if (ctx->opt->kernel_source_dir_opt)
+		return xstrdup(ctx->opt->kernel_source_dir_opt);
 	_cleanup_free_ char *k = path_join(ctx->env->install_tree, kver);
 	return path_join(k, "build");
 }
 
 char *ctx_kernel_config(const struct ndkms_ctx *ctx, const char *kver)
 {
-	if (ctx->opt.kconfig_opt)
-		return xstrdup(ctx->opt.kconfig_opt);
+	if (ctx->opt->kconfig_opt)
+		return xstrdup(ctx->opt->kconfig_opt);
 	_cleanup_free_ char *ksd = ctx_kernel_source_dir(ctx, kver);
 	char *p = path_join(ksd, "include/config/auto.conf");
 	if (is_reg(p))
@@ -159,8 +166,8 @@ int ctx_parse_jobs(const char *s, int *jobs)
 
 int ctx_jobs(const struct ndkms_ctx *ctx)
 {
-	if (ctx->opt.jobs >= 0)
-		return ctx->opt.jobs;
+	if (ctx->opt->jobs >= 0)
+		return ctx->opt->jobs;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
 }

@@ -112,12 +112,14 @@ struct ndkms_session {
 
 struct ndkms_ctx {
 	const struct ndkms_env *env;
-	struct ndkms_opts opt;
+	const struct ndkms_opts *opt;
 	struct kernel_target *targets; /* -k/-a resolved by cmd_resolve_targets() */
 	size_t ntargets;
 	struct ndkms_session ses;
 	/* the environment while ctx_init and ctx_setup build it; NULL once ctx_setup returned */
 	struct ndkms_env *env_setup;
+	/* the options while ctx_init, the parser and ctx_setup fill them in */
+	struct ndkms_opts *opt_setup;
 	/* the command layer's map of a result code to its dkms exit status (cmd/exitcode.c):
 	 * what a batch worker exits with and a build's record keeps */
 	int (*exit_status)(int r);

@@ -122,7 +122,7 @@ int doctor_conf(const struct doctor_scope *s, const char *m, const char *v, cons
 		return -ENOENT;
 	log_setup(true, false);
 	int r = modconf_read(s->ctx, NULL, &(struct target){m, v, k, a}, false, conf);
-	log_setup(s->ctx->opt.quiet, s->ctx->opt.verbose);
+	log_setup(s->ctx->opt->quiet, s->ctx->opt->verbose);
 	if (r < 0)
 		dkms_conf_release(conf);
 	return r;

@@ -72,11 +72,11 @@ static int drop_build(struct doctor_scope *s, const struct doctor_problem *p)
 static int reinstall(struct doctor_scope *s, const struct doctor_problem *p)
 {
 	struct ndkms_ctx *ctx = s->ctx;
-	bool force = ctx->opt.force;
+	bool force = ctx->opt->force;
 
-	ctx->opt.force = true;
+	ctx->opt_setup->force = true;
 	int r = lifecycle_install(ctx, &(struct target){p->module, p->version, p->kver, p->arch});
-	ctx->opt.force = force;
+	ctx->opt_setup->force = force;
 	return r;
 }
 

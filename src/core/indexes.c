@@ -99,7 +99,7 @@ static int run_depmod(const struct ndkms_ctx *ctx, const char *kver)
 
 int lifecycle_depmod(struct ndkms_ctx *ctx, const char *kver)
 {
-	if (ctx->opt.no_depmod)
+	if (ctx->opt->no_depmod)
 		return 0;
 	if (ctx->ses.defer_depmod) {
 		_cleanup_free_ char *marker = pending_marker(ctx, kver);
@@ -140,7 +140,7 @@ static void queue_pending(struct ndkms_ctx *ctx)
 int lifecycle_pending_depmod(struct ndkms_ctx *ctx)
 {
 	queue_pending(ctx);
-	return ctx->ses.defer_depmod || ctx->opt.no_depmod ? 0 : lifecycle_flush_depmod(ctx);
+	return ctx->ses.defer_depmod || ctx->opt->no_depmod ? 0 : lifecycle_flush_depmod(ctx);
 }
 
 int lifecycle_flush_depmod(struct ndkms_ctx *ctx)

@@ -26,7 +26,7 @@ void initrd_note_module(struct ndkms_ctx *ctx, const char *m, const char *v, con
 		return;
 	log_setup(true, false);
 	int r = modconf_read(ctx, NULL, &(struct target){m, v, k, a}, false, &conf);
-	log_setup(ctx->opt.quiet, ctx->opt.verbose);
+	log_setup(ctx->opt->quiet, ctx->opt->verbose);
 	if (r == 0 && conf.remake_initrd)
 		initrd_note(ctx, k);
 	dkms_conf_release(&conf);
@@ -63,7 +63,7 @@ static int run_tool(const struct ndkms_ctx *ctx, const char *k, struct strv *arg
 	/* called as dkms, the output stays dkms's: the tool's is shown only when it fails */
 	_cleanup_free_ char *out = NULL;
 	struct spawn_opts so = {.argv = (const char *const *)strv_get(&full), .cwd = "/"};
-	if (ctx->opt.as_dkms) {
+	if (ctx->opt->as_dkms) {
 		so.capture = &out;
 		so.capture_max = 1 << 20;
 	} else {

@@ -84,7 +84,7 @@ static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *
 			return false;
 		}
 	}
-	if (!found->n || ctx->opt.force_version_override)
+	if (!found->n || ctx->opt->force_version_override)
 		return true;
 	if (found->n > 1) {
 		log_warn("Cannot do version sanity checking because multiple %s.ko modules were found "
@@ -189,7 +189,7 @@ static int place(const struct ndkms_ctx *ctx, const char *built, const char *des
 
 	log_info("Installing %s", ctx_display(ctx, dest));
 	rm_stale_tmp(dest_dir, path_basename(built));
-	if (r == 0 && ctx->opt.symlink_modules) {
+	if (r == 0 && ctx->opt->symlink_modules) {
 		/* relative, so that the link is right both inside the root and seen from the host */
 		_cleanup_free_ char *rel = path_relative(dest_dir, built);
 		r = symlink_atomic(rel, dest);
@@ -226,7 +226,7 @@ static void rebuild_dependents(struct ndkms_ctx *ctx, const struct target *t)
 	static bool running; /* a rebuild's own install does not start another round */
 	_cleanup_strv_ struct strv todo = STRV_INIT;
 
-	if (running || ctx->opt.force)
+	if (running || ctx->opt->force)
 		return;
 	running = true;
 	lifecycle_stale_dependents(ctx, t, &todo);
@@ -276,7 +276,7 @@ static int do_install(struct ndkms_ctx *ctx, const struct target *t)
 		}
 	}
 	/* an RPM upgrade must not end with nothing installed: dkms forces the install then */
-	bool force = ctx->opt.force || ctx->opt.rpm_safe_upgrade;
+	bool force = ctx->opt->force || ctx->opt->rpm_safe_upgrade;
 	r = script_run(ctx, m, v, "pre_install", conf.pre_install, NULL, NULL, &status);
 	if (r < 0)
 		goto out;
@@ -380,7 +380,7 @@ int lifecycle_maybe_install(struct ndkms_ctx *ctx, const struct target *t)
 	if (r < 0)
 		return r;
 	if (state_is_installed(ctx, t->module, t->version, t->kver, t->arch)) {
-		if (!ctx->opt.force) {
+		if (!ctx->opt->force) {
 			log_info("Module %s/%s already installed on kernel %s (%s), skip. You may "
 				 "override by specifying --force.",
 				 t->module, t->version, t->kver, t->arch);

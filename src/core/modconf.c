@@ -24,8 +24,8 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const struct tar
 	_cleanup_free_ char *srcdir = NULL;
 	_cleanup_free_ char *shown = NULL;
 
-	if (!path && ctx->opt.conf_file)
-		path = ctx->opt.conf_file;
+	if (!path && ctx->opt->conf_file)
+		path = ctx->opt->conf_file;
 	if (!path) {
 		/* read through the resolved link (in-root), named as dkms names it: M/V/source/ */
 		srcdir = state_source_dir(ctx, m, v);
@@ -68,7 +68,7 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const struct tar
 	preset(&vs, "running_distribution", ctx->env->distro);
 	preset(&vs, "current_kernel", ctx->env->running_kernel);
 	preset(&vs, "current_os", "Linux");
-	if (ctx->opt.verbose)
+	if (ctx->opt->verbose)
 		preset(&vs, "verbose", "true");
 
 	struct strv ov = STRV_INIT;
@@ -80,8 +80,8 @@ int modconf_read(const struct ndkms_ctx *ctx, const char *path, const struct tar
 	strv_pushf(&ov, "%s/%s--%s-%s.conf", ctx->env->etc_dkms, m, kver, arch);
 
 	struct strv dirs = STRV_INIT;
-	for (size_t i = 0; i < ctx->opt.directives.n; i++)
-		strv_push(&dirs, ctx->opt.directives.v[i]);
+	for (size_t i = 0; i < ctx->opt->directives.n; i++)
+		strv_push(&dirs, ctx->opt->directives.v[i]);
 
 	struct dkms_conf_opts o = {
 		.path = path,

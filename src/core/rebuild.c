@@ -57,5 +57,5 @@ void lifecycle_stale_dependents(struct ndkms_ctx *ctx, const struct target *t, s
 			dkms_conf_release(&conf);
 		}
 	}
-	log_setup(ctx->opt.quiet, ctx->opt.verbose);
+	log_setup(ctx->opt->quiet, ctx->opt->verbose);
 }

@@ -102,10 +102,10 @@ int ctx_setup(struct ndkms_ctx *ctx, const char *root, const char *dkmstree,
 	env->tmp_dir = xstrdup(fw.tmp_location && *fw.tmp_location ? fw.tmp_location
 			       : tmp && *tmp                        ? tmp
 								    : "/tmp");
-	framework_apply(env, &ctx->opt, &fw);
+	framework_apply(env, ctx->opt_setup, &fw);
 	framework_release(&fw);
-	if (ctx->opt.verbose)
-		log_setup(ctx->opt.quiet, true);
+	if (ctx->opt->verbose)
+		log_setup(ctx->opt->quiet, true);
 	ctx->env_setup = NULL;
 	return 0;
 }

@@ -204,12 +204,12 @@ int signing_prepare(struct ndkms_ctx *ctx, const char *kver, struct sign_plan *p
 	/* dkms's prepare_kernel_and_signing: announced once per run and kernel; later builds
 	 * (a dependant rebuilt, the next module) prepare again, silently */
 	bool announced = strv_contains(&ctx->ses.signing_announced, kver);
-	bool quiet = announced && !ctx->opt.quiet;
+	bool quiet = announced && !ctx->opt->quiet;
 	if (quiet)
 		log_setup(true, false);
 	int r = prepare(ctx, kver, p);
 	if (quiet)
-		log_setup(ctx->opt.quiet, ctx->opt.verbose);
+		log_setup(ctx->opt->quiet, ctx->opt->verbose);
 	if (!announced)
 		strv_push(&ctx->ses.signing_announced, kver);
 	return r;
@@ -363,7 +363,7 @@ void signing_release(struct sign_plan *p)
 int signing_generate_mok(const struct ndkms_ctx *ctx)
 {
 	struct mok_paths m;
-	int r = mok_paths_get(ctx, ctx->opt.kvers.n ? ctx->opt.kvers.v[0] : ctx->env->running_kernel, &m);
+	int r = mok_paths_get(ctx, ctx->opt->kvers.n ? ctx->opt->kvers.v[0] : ctx->env->running_kernel, &m);
 
 	if (r < 0)
 		return r;

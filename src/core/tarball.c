@@ -25,7 +25,7 @@ static char *default_name(const struct ndkms_ctx *ctx, const char *m, const char
 {
 	_cleanup_strbuf_ struct strbuf kb = STRBUF_INIT;
 
-	if (ctx->opt.source_only)
+	if (ctx->opt->source_only)
 		return xasprintf("%s-%s-source-only.dkms.tar.gz", m, v);
 	for (size_t i = 0; i < nk; i++)
 		sb_addf(&kb, "-kernel%s-%s", ks[i].kver, ks[i].arch);
@@ -39,7 +39,7 @@ static int write_contents(const struct ndkms_ctx *ctx, const char *m, const char
 {
 	int r = 0;
 
-	if (!ctx->opt.source_only) {
+	if (!ctx->opt->source_only) {
 		for (size_t i = 0; i < nk && r == 0; i++) {
 			const char *k = ks[i].kver, *a = ks[i].arch;
 			_cleanup_free_ char *base = state_mvka_dir(ctx, m, v, k, a);
@@ -48,7 +48,7 @@ static int write_contents(const struct ndkms_ctx *ctx, const char *m, const char
 			r = tarw_add_tree(t, base, arc);
 		}
 	}
-	if (r == 0 && ctx->opt.binaries_only) {
+	if (r == 0 && ctx->opt->binaries_only) {
 		_cleanup_free_ char *conf = path_join(src, "dkms.conf");
 		_cleanup_free_ char *text = NULL;
 		size_t n;
@@ -82,12 +82,12 @@ int tarball_make(struct ndkms_ctx *ctx, const char *m, const char *v,
 	struct tarw t = {0};
 	int r;
 
-	if (ctx->opt.source_only && ctx->opt.binaries_only) {
+	if (ctx->opt->source_only && ctx->opt->binaries_only) {
 		log_error("You cannot specify both --source-only and --binaries-only on the same "
 			  "command line.");
 		return NDKMS_E_TAR_OPTS;
 	}
-	if (!ctx->opt.source_only) {
+	if (!ctx->opt->source_only) {
 		for (size_t i = 0; i < nk; i++) {
 			const char *k = ks[i].kver, *a = ks[i].arch;
 			if (!state_is_built(ctx, m, v, k, a)) {
@@ -104,13 +104,13 @@ int tarball_make(struct ndkms_ctx *ctx, const char *m, const char *v,
 			return NDKMS_E_NOTBUILT;
 		}
 	}
-	if (ctx->opt.archive && strchr(ctx->opt.archive, '/')) {
-		dir = path_dirname(ctx->opt.archive);
-		name = xstrdup(path_basename(ctx->opt.archive));
+	if (ctx->opt->archive && strchr(ctx->opt->archive, '/')) {
+		dir = path_dirname(ctx->opt->archive);
+		name = xstrdup(path_basename(ctx->opt->archive));
 	} else {
 		_cleanup_free_ char *mv = state_mv_dir(ctx, m, v);
 		dir = path_join(mv, "tarball");
-		name = ctx->opt.archive ? xstrdup(ctx->opt.archive) : default_name(ctx, m, v, ks, nk);
+		name = ctx->opt->archive ? xstrdup(ctx->opt->archive) : default_name(ctx, m, v, ks, nk);
 	}
 	if (!*name || mkdir_p(dir, 0755) < 0 || access(dir, W_OK) != 0) {
 		log_error("Unable to write the tarball to %s.", ctx_display(ctx, dir));
@@ -285,7 +285,7 @@ static int load_builds(struct ndkms_ctx *ctx, const char *m, const char *v, cons
 		_cleanup_free_ char *to = state_mvka_dir(ctx, m, v, k, a);
 		_cleanup_free_ char *parent = path_dirname(to);
 		_cleanup_free_ char *tmp = xasprintf("%s/.%s.ndkms-tmp", parent, a);
-		if (path_exists(to) && !ctx->opt.force) {
+		if (path_exists(to) && !ctx->opt->force) {
 			log_warn("%s already exists. Skipping...", ctx_display(ctx, to));
 			continue;
 		}
@@ -332,7 +332,7 @@ static int load_source(struct ndkms_ctx *ctx, const char *m, const char *v, cons
 	_cleanup_free_ char *tmp = xasprintf("%s/.%s-%s.ndkms-tmp", ctx->env->source_tree, m, v);
 	int r;
 
-	if (is_dir(dest) && !ctx->opt.force) {
+	if (is_dir(dest) && !ctx->opt->force) {
 		log_info("%s already exists; keeping it.", ctx_display(ctx, dest));
 		return 0;
 	}
@@ -415,7 +415,7 @@ static int load_unpacked(struct ndkms_ctx *ctx, const char *file, const char *to
 	int lock = lock_module(ctx, m);
 	if (lock < 0)
 		return lock;
-	if (state_is_added(ctx, m, v) && !ctx->opt.force) {
+	if (state_is_added(ctx, m, v) && !ctx->opt->force) {
 		log_error("Module %s/%s is already added.\nYou may override by specifying --force.",
 			  m, v);
 		lock_release(lock);

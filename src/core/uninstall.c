@@ -248,7 +248,7 @@ static bool has_exclusive(const struct ndkms_ctx *ctx, const struct target *t)
 			       r->excl_arch || r->excl_config;
 		}
 	}
-	log_setup(ctx->opt.quiet, ctx->opt.verbose);
+	log_setup(ctx->opt->quiet, ctx->opt->verbose);
 	dkms_conf_release(&conf);
 	return excl;
 }

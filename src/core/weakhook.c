@@ -120,7 +120,7 @@ static void run_hook(struct ndkms_ctx *ctx, const struct dkms_conf *conf, const 
 	if (!base)
 		return;
 	weakhook_opts_init(ctx, base, &w);
-	w.o.verbose = ctx->opt.verbose;
+	w.o.verbose = ctx->opt->verbose;
 	int r = weak_run(&w.o, op, &paths, &res);
 	if (r < 0)
 		log_warn("weak-modules failed for %s/%s on kernel %s.", t->module, t->version, k);
