@@ -33,7 +33,7 @@
 
 struct build {
 	struct ndkms_ctx *ctx;
-	const char *m, *v, *k, *a;
+	struct target t;
 	struct dkms_conf conf;
 	char *mv;        /* M/V */
 	char *src;       /* M/V/source, resolved */
@@ -69,8 +69,8 @@ static char *with_dkms_vars(const struct build *b, const char *cmd)
 	struct strbuf sb = STRBUF_INIT;
 	const char *names[] = {"kernelver", "arch", "kernel_source_dir", "dkms_tree", "source_tree",
 			       "install_tree", "module", "module_version"};
-	const char *vals[] = {b->k, b->a, b->ksd, b->ctx->env->dkms_tree, b->ctx->env->source_tree,
-			      b->ctx->env->install_tree, b->m, b->v};
+	const char *vals[] = {b->t.kver, b->t.arch, b->ksd, b->ctx->env->dkms_tree, b->ctx->env->source_tree,
+			      b->ctx->env->install_tree, b->t.module, b->t.version};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		sb_addf(&sb, "%s=", names[i]);
@@ -87,8 +87,8 @@ static int check_build_depends(const struct build *b)
 
 	for (size_t i = 0; i < b->conf.build_depends.n; i++) {
 		const char *dep = b->conf.build_depends.v[i];
-		_cleanup_free_ char *av = state_active_version(b->ctx, dep, b->k, b->a);
-		if (!av || !state_is_installed(b->ctx, dep, av, b->k, b->a))
+		_cleanup_free_ char *av = state_active_version(b->ctx, dep, b->t.kver, b->t.arch);
+		if (!av || !state_is_installed(b->ctx, dep, av, b->t.kver, b->t.arch))
 			sb_addf(&missing, " %s", dep);
 	}
 	if (!missing.len)
@@ -97,11 +97,11 @@ static int check_build_depends(const struct build *b)
 	if (b->ctx->opt->force) {
 		log_warn("Trying to build module %s/%s for kernel %s (%s) despite of missing "
 			 "BUILD_DEPENDS:%s.",
-			 b->m, b->v, b->k, b->a, sb_str(&missing));
+			 b->t.module, b->t.version, b->t.kver, b->t.arch, sb_str(&missing));
 	} else {
 		log_error("Aborting build of module %s/%s for kernel %s (%s) due to missing "
 			  "BUILD_DEPENDS:%s.\nYou may override by specifying --force.",
-			  b->m, b->v, b->k, b->a, sb_str(&missing));
+			  b->t.module, b->t.version, b->t.kver, b->t.arch, sb_str(&missing));
 		r = NDKMS_E_DEPENDS;
 	}
 	sb_release(&missing);
@@ -248,7 +248,7 @@ static char *make_command(const struct build *b, const char *mdir)
 			sb_addf(&sb, "make -j%d KERNELRELEASE=", j);
 		else
 			sb_adds(&sb, "make -j KERNELRELEASE=");
-		sb_add_shell_word(&sb, b->k);
+		sb_add_shell_word(&sb, b->t.kver);
 		sb_adds(&sb, base + 4);
 	} else {
 		sb_adds(&sb, base);
@@ -258,7 +258,7 @@ static char *make_command(const struct build *b, const char *mdir)
 	return sb_steal(&sb);
 }
 
-static void write_log_header(const struct build *b)
+static int write_log_header(const struct build *b)
 {
 	time_t t = time(NULL);
 	char date[64];
@@ -266,11 +266,11 @@ static void write_log_header(const struct build *b)
 	FILE *f = fopen(b->log, "ae");
 
 	if (!f)
-		return;
+		return -errno;
 	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Z %Y", localtime_r(&t, &tm));
-	fprintf(f, "DKMS (%s) make.log for %s/%s for kernel %s (%s)\n%s\n", NDKMS_RELEASE, b->m,
-		b->v, b->k, b->a, date);
-	fclose(f);
+	fprintf(f, "DKMS (%s) make.log for %s/%s for kernel %s (%s)\n%s\n", NDKMS_RELEASE,
+		b->t.module, b->t.version, b->t.kver, b->t.arch, date);
+	return fclose(f) == 0 ? 0 : -errno;
 }
 
 static void strip_module(const struct build *b, const char *path)
@@ -291,7 +291,7 @@ static void strip_module(const struct build *b, const char *path)
 static int store_module(struct build *b, const char *built, const char *dest_name,
 			const char *moddir)
 {
-	const char *sfx = kernel_compress_suffix(b->ctx, b->k);
+	const char *sfx = kernel_compress_suffix(b->ctx, b->t.kver);
 	const char *opts = streq(sfx, ".gz")   ? b->ctx->env->compress_gzip_opts
 			   : streq(sfx, ".xz") ? b->ctx->env->compress_xz_opts
 					       : b->ctx->env->compress_zstd_opts;
@@ -339,7 +339,7 @@ static int collect(struct build *b, const char *staging)
 	}
 	for (size_t i = 0; i < b->conf.nmods; i++) {
 		const struct dkms_module_rec *rec = &b->conf.mods[i];
-		if (!kernel_exclusive_ok(b->ctx, &b->conf, (long)i, b->k, b->a))
+		if (!kernel_exclusive_ok(b->ctx, &b->conf, (long)i, b->t.kver, b->t.arch))
 			continue;
 		_cleanup_free_ char *built =
 			xasprintf("%s/%s%s.ko", b->bdir, rec->built_location, rec->built_name);
@@ -353,7 +353,7 @@ static int collect(struct build *b, const char *staging)
 			return r;
 	}
 	for (size_t i = 0; i < b->conf.nmods; i++) {
-		if (!kernel_exclusive_ok(b->ctx, &b->conf, (long)i, b->k, b->a))
+		if (!kernel_exclusive_ok(b->ctx, &b->conf, (long)i, b->t.kver, b->t.arch))
 			continue;
 		_cleanup_free_ char *f = find_ko(moddir, b->conf.mods[i].dest_name);
 		if (!f) {
@@ -370,34 +370,37 @@ static void write_dep_versions(const struct build *b)
 {
 	for (size_t i = 0; i < b->conf.build_depends.n; i++) {
 		const char *dep = b->conf.build_depends.v[i];
-		_cleanup_free_ char *dv = state_newest_built(b->ctx, dep, b->k, b->a);
+		_cleanup_free_ char *dv = state_newest_built(b->ctx, dep, b->t.kver, b->t.arch);
 		_cleanup_free_ char *f = xasprintf("%s/.dep_%s", b->base, dep);
 		_cleanup_free_ char *line = xasprintf("%s\n", dv ? dv : "");
-		if (dv)
-			write_file_atomic(f, line, strlen(line), 0644);
+		int r = dv ? write_file_atomic(f, line, strlen(line), 0644) : 0;
+		/* without it the next install of dep rebuilds this module once more */
+		if (r < 0)
+			log_warn("Could not write %s: %s", ctx_display(b->ctx, f), strerror(-r));
 	}
 }
 
-static int do_build(struct build *b, bool replace)
+/* Phase 1: everything that must hold before the build folder is touched. */
+static int build_check(struct build *b, bool replace)
 {
 	struct ndkms_ctx *ctx = b->ctx;
-	int r, status;
+	const char *k = b->t.kver;
+	int r;
 
 	if (path_exists(b->base) && !replace) {
 		log_error("This module/version has already been built on: %s\nDirectory %s already "
 			  "exists. Use the dkms remove function before trying to build again.",
-			  b->k, ctx_display(ctx, b->base));
+			  k, ctx_display(ctx, b->base));
 		return NDKMS_E_BUILT;
 	}
-	r = modconf_read(ctx, NULL, &(struct target){b->m, b->v, b->k, b->a}, true, &b->conf);
-	if (r < 0)
+	if ((r = modconf_read(ctx, NULL, &b->t, true, &b->conf)) < 0)
 		return r;
-	if (!kernel_exclusive_ok(ctx, &b->conf, -1, b->k, b->a)) {
+	if (!kernel_exclusive_ok(ctx, &b->conf, -1, k, b->t.arch)) {
 		_cleanup_free_ char *conf = path_join(b->base, "dkms.conf");
 		log_warn("The %s\nfor module %s/%s includes BUILD_EXCLUSIVE directives\nwhich do not "
 			 "match this kernel/arch/config for any modules.\nThis indicates that it "
 			 "should not be built.",
-			 ctx_display(ctx, conf), b->m, b->v);
+			 ctx_display(ctx, conf), b->t.module, b->t.version);
 		return NDKMS_E_SKIPPED;
 	}
 	if (dir_count(b->src) < 2) {
@@ -407,37 +410,63 @@ static int do_build(struct build *b, bool replace)
 			  ctx_display(ctx, link));
 		return NDKMS_E_EMPTYSRC;
 	}
-	if ((r = kernel_check_headers(ctx, b->k)) < 0)
+	if ((r = kernel_check_headers(ctx, k)) < 0)
 		return r;
-	if ((r = signing_prepare(ctx, b->k, &b->sign)) < 0)
+	if ((r = signing_prepare(ctx, k, &b->sign)) < 0)
 		return r;
 	if (b->sign.enabled)
-		secureboot_warn_once(ctx, b->k);
-	kernel_toolchain_env(ctx, b->k, &b->env, &b->llvm);
-	if ((r = check_build_depends(b)) < 0)
-		return r;
+		secureboot_warn_once(ctx, k);
+	kernel_toolchain_env(ctx, k, &b->env, &b->llvm);
+	return check_build_depends(b);
+}
 
-	/* A fresh copy of the source: M/V/build (the module lock keeps others out of it). */
-	rm_rf(b->bdir);
-	r = copy_tree(b->src, b->bdir);
-	if (r < 0) {
-		log_error("Could not copy %s to %s: %s", ctx_display(ctx, b->src),
-			  ctx_display(ctx, b->bdir), strerror(-r));
+static int copy_source(const struct build *b, const char *src, const char *dst)
+{
+	int r = rm_rf(dst);
+
+	if (r == 0)
+		r = copy_tree(src, dst);
+	if (r < 0)
+		log_error("Could not copy %s to %s: %s", ctx_display(b->ctx, src),
+			  ctx_display(b->ctx, dst), strerror(-r));
+	return r;
+}
+
+/*
+ * Phase 2: a fresh copy of the source in M/V/build (the module lock keeps others out of it),
+ * /etc/dkms/M/patches over its own patches, the make.log header, the patches applied.
+ */
+static int build_prepare(struct build *b)
+{
+	_cleanup_free_ char *etc_patches =
+		xasprintf("%s/%s/patches", b->ctx->env->etc_dkms, b->t.module);
+	int r = copy_source(b, b->src, b->bdir);
+
+	if (r < 0)
 		return r;
-	}
-	_cleanup_free_ char *etc_patches = xasprintf("%s/%s/patches", ctx->env->etc_dkms, b->m);
 	if (is_dir(etc_patches)) {
 		_cleanup_free_ char *dst = path_join(b->bdir, "patches");
-		rm_rf(dst);
-		copy_tree(etc_patches, dst);
+		if ((r = copy_source(b, etc_patches, dst)) < 0)
+			return r;
 	}
-	write_log_header(b);
+	if ((r = write_log_header(b)) < 0) {
+		log_error("Could not write %s: %s", ctx_display(b->ctx, b->log), strerror(-r));
+		return r;
+	}
+	return apply_patches(b);
+}
 
-	if ((r = apply_patches(b)) < 0)
+/* Phase 3: PRE_BUILD, make, and every module the build should make is there. */
+static int build_make(struct build *b)
+{
+	struct ndkms_ctx *ctx = b->ctx;
+	const char *k = b->t.kver, *a = b->t.arch;
+	int r, status;
+
+	if ((r = uname_shim_create(ctx, k, a, &b->shim)) < 0)
 		return r;
-	if ((r = uname_shim_create(ctx, b->k, b->a, &b->shim)) < 0)
-		return r;
-	r = script_run(ctx, b->m, b->v, "pre_build", b->conf.pre_build, b->log, b->shim, &status);
+	r = script_run(ctx, b->t.module, b->t.version, "pre_build", b->conf.pre_build, b->log,
+		       b->shim, &status);
 	if (r < 0)
 		return r;
 	if (status)
@@ -450,18 +479,18 @@ static int do_build(struct build *b, bool replace)
 	struct runlog_opts o = {.cmd = cmd, .desc = "Building module(s)", .log = b->log,
 				.cwd = b->bdir, .env = (const char *const *)strv_get(&b->env),
 				.show_cmd = make, .path_prepend = b->shim,
-				.progress = !quiet_progress(b->m)};
+				.progress = !quiet_progress(b->t.module)};
 	runlog_run(&o, &status);
 	make_alias_release(alias);
 	if (status) {
 		log_error("Bad return status for module build on kernel: %s (%s)\nConsult %s for "
 			  "more information.",
-			  b->k, b->a, ctx_display(ctx, b->log));
+			  k, a, ctx_display(ctx, b->log));
 		return NDKMS_E_BUILD;
 	}
 	for (size_t i = 0; i < b->conf.nmods; i++) {
 		const struct dkms_module_rec *rec = &b->conf.mods[i];
-		if (!kernel_exclusive_ok(ctx, &b->conf, (long)i, b->k, b->a))
+		if (!kernel_exclusive_ok(ctx, &b->conf, (long)i, k, a))
 			continue;
 		_cleanup_free_ char *rel = xasprintf("%s%s.ko", rec->built_location, rec->built_name);
 		_cleanup_free_ char *f = path_join(b->bdir, rel);
@@ -469,17 +498,60 @@ static int do_build(struct build *b, bool replace)
 			log_error("Build of %s failed for: %s (%s)\nMake sure the name and location of "
 				  "the generated module are correct,\nor consult %s for more "
 				  "information.",
-				  rel, b->k, b->a, ctx_display(ctx, b->log));
+				  rel, k, a, ctx_display(ctx, b->log));
 			return NDKMS_E_COLLECT;
 		}
 	}
+	return 0;
+}
 
-	/* Stage K/.tmp_A_XXXXXX, then rename it to K/A: a build is there whole or not at all. */
+/*
+ * Rename the finished staging folder to K/A.  With --force the old build (and the install
+ * using it) stays until this one is ready, and comes back when the rename fails.
+ */
+static int build_swap(const struct build *b, const char *staging)
+{
+	const struct ndkms_ctx *ctx = b->ctx;
+	_cleanup_free_ char *old = NULL;
+	int r;
+
+	if (path_exists(b->base)) {
+		old = xasprintf("%s/.old_%s_%d", b->kdir, b->t.arch, (int)getpid());
+		if ((r = rm_rf(old)) == 0) {
+			fault_point("rename");
+			if (rename(b->base, old) < 0)
+				r = -errno;
+		}
+		if (r < 0) {
+			log_error("do_build: final mv failed (%s)", strerror(-r));
+			return NDKMS_E_COLLECT;
+		}
+	}
+	if (rename_sync(staging, b->base) < 0) {
+		r = -errno;
+		log_error("do_build: final mv failed (%s)", strerror(-r));
+		if (old && rename(old, b->base) < 0)
+			log_error("The previous build stays in %s: %s", ctx_display(ctx, old),
+				  strerror(errno));
+		return NDKMS_E_COLLECT;
+	}
+	if (old && (r = rm_rf(old)) < 0)
+		log_warn("Could not remove the previous build %s: %s", ctx_display(ctx, old),
+			 strerror(-r));
+	return 0;
+}
+
+/* Phase 4: stage K/.tmp_A_XXXXXX, then rename it to K/A: a build is there whole or not at all. */
+static int build_stage(struct build *b)
+{
+	struct ndkms_ctx *ctx = b->ctx;
+	int r;
+
 	if ((r = mkdir_p(b->kdir, 0755)) < 0) {
 		log_error("Could not create %s: %s", ctx_display(ctx, b->kdir), strerror(-r));
 		return NDKMS_E_COLLECT;
 	}
-	_cleanup_free_ char *prefix = xasprintf(".tmp_%s_", b->a);
+	_cleanup_free_ char *prefix = xasprintf(".tmp_%s_", b->t.arch);
 	_cleanup_free_ char *staging = mkdtemp_in(b->kdir, prefix);
 	if (!staging) {
 		r = -errno;
@@ -487,50 +559,52 @@ static int do_build(struct build *b, bool replace)
 		return r;
 	}
 	r = collect(b, staging);
-	if (r < 0) {
-		if (!ndkms_is_kind(r))
-			log_error("Could not store the built modules in %s: %s",
-				  ctx_display(ctx, staging), strerror(-r));
-		rm_rf(staging);
-		return ndkms_is_kind(r) ? r : NDKMS_E_COLLECT;
-	}
-	chmod(staging, 0755);
-	_cleanup_free_ char *old = NULL;
-	if (path_exists(b->base)) {
-		/* --force: the old build (and the install using it) stays until this one is ready */
-		old = xasprintf("%s/.old_%s_%d", b->kdir, b->a, (int)getpid());
-		rm_rf(old);
-		fault_point("rename");
-		if (rename(b->base, old) < 0) {
-			r = -errno;
-			rm_rf(staging);
-			log_error("do_build: final mv failed (%s)", strerror(-r));
-			return NDKMS_E_COLLECT;
-		}
-	}
-	if (rename_sync(staging, b->base) < 0) {
+	if (r == 0 && chmod(staging, 0755) < 0)
 		r = -errno;
-		if (old)
-			rename(old, b->base);
-		rm_rf(staging);
-		log_error("do_build: final mv failed (%s)", strerror(-r));
-		return NDKMS_E_COLLECT;
-	}
-	if (old)
-		rm_rf(old);
+	if (r == 0)
+		r = build_swap(b, staging);
+	else if (!ndkms_is_kind(r))
+		log_error("Could not store the built modules in %s: %s", ctx_display(ctx, staging),
+			  strerror(-r));
+	if (r < 0)
+		rm_rf(staging); /* a leftover is swept by prune and the next build */
+	return r < 0 && !ndkms_is_kind(r) ? NDKMS_E_COLLECT : r;
+}
 
-	r = script_run(ctx, b->m, b->v, "post_build", b->conf.post_build, b->log, b->shim, &status);
+/* Phase 5: POST_BUILD, make.log beside the build, the build folder gone, dependencies noted. */
+static int build_finish(struct build *b)
+{
+	struct ndkms_ctx *ctx = b->ctx;
+	_cleanup_free_ char *final_log = xasprintf("%s/log/make.log", b->base);
+	int r, status;
+
+	r = script_run(ctx, b->t.module, b->t.version, "post_build", b->conf.post_build, b->log,
+		       b->shim, &status);
 	if (r < 0)
 		return r;
 	if (status)
 		return NDKMS_E_SCRIPT(status);
-	_cleanup_free_ char *final_log = xasprintf("%s/log/make.log", b->base);
 	fault_point("rename");
-	rename(b->log, final_log);
-	rm_rf(b->bdir);
+	if (rename(b->log, final_log) < 0) {
+		/* the build is in place; its log stays in the build folder */
+		log_warn("Could not move %s to %s: %s", ctx_display(ctx, b->log),
+			 ctx_display(ctx, final_log), strerror(errno));
+	} else if ((r = rm_rf(b->bdir)) < 0) {
+		log_warn("Could not remove %s: %s", ctx_display(ctx, b->bdir), strerror(-r));
+	}
 	if (b->conf.build_depends_rebuild && !ctx->opt->force)
 		write_dep_versions(b);
 	return 0;
+}
+
+static int do_build(struct build *b, bool replace)
+{
+	int r;
+
+	if ((r = build_check(b, replace)) < 0 || (r = build_prepare(b)) < 0 ||
+	    (r = build_make(b)) < 0 || (r = build_stage(b)) < 0)
+		return r;
+	return build_finish(b);
 }
 
 /* M/V/.last-build.K.A: what this build came to, when, and where its make.log is. */
@@ -541,8 +615,8 @@ static void record_result(const struct build *b, int r, long ms)
 	/* a PRE_BUILD or POST_BUILD script exiting 77 skips the build as BUILD_EXCLUSIVE does */
 	bool skipped = r == NDKMS_E_SKIPPED || ndkms_script_status(r) == 77;
 	struct build_result res = {
-		.kernel = (char *)b->k,
-		.arch = (char *)b->a,
+		.kernel = (char *)b->t.kver,
+		.arch = (char *)b->t.arch,
 		.result = (char *)(r == 0 ? "built" : skipped ? "skipped" : "failed"),
 		.exit = r == 0 ? 0 : b->ctx->exit_status(r),
 		.time = (long long)time(NULL),
@@ -550,26 +624,25 @@ static void record_result(const struct build *b, int r, long ms)
 		.log = log ? (char *)ctx_display(b->ctx, log) : NULL,
 	};
 
-	build_result_write(b->ctx, b->m, b->v, &res);
+	build_result_write(b->ctx, b->t.module, b->t.version, &res);
 }
 
 static int build_one(struct ndkms_ctx *ctx, const struct target *t, bool replace)
 {
-	const char *k = t->kver;
-	struct build b = {.ctx = ctx, .m = t->module, .v = t->version, .k = k, .a = t->arch};
+	struct build b = {.ctx = ctx, .t = *t};
 	int r = lifecycle_maybe_add(ctx, t);
 
 	if (r < 0)
 		return r;
-	b.mv = state_mv_dir(ctx, b.m, b.v);
-	b.src = state_source_dir(ctx, b.m, b.v);
+	b.mv = state_mv_dir(ctx, t->module, t->version);
+	b.src = state_source_dir(ctx, t->module, t->version);
 	b.bdir = path_join(b.mv, "build");
 	b.log = path_join(b.bdir, "make.log");
-	b.kdir = path_join(b.mv, k);
-	b.base = path_join(b.kdir, b.a);
-	b.ksd = ctx_kernel_source_dir(ctx, k);
+	b.kdir = path_join(b.mv, t->kver);
+	b.base = path_join(b.kdir, t->arch);
+	b.ksd = ctx_kernel_source_dir(ctx, t->kver);
 	if (!b.src) {
-		r = state_check_added(ctx, b.m, b.v);
+		r = state_check_added(ctx, t->module, t->version);
 	} else {
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -238,132 +238,183 @@ static void rebuild_dependents(struct ndkms_ctx *ctx, const struct target *t)
 	running = false;
 }
 
-static int do_install(struct ndkms_ctx *ctx, const struct target *t)
-{
-	const char *m = t->module, *v = t->version, *k = t->kver, *a = t->arch;
-	struct dkms_conf conf = {0};
-	_cleanup_free_ char *target = NULL;
-	bool txn = false;
-	int r, status, klock = -1;
+/* One install of a target: its dkms.conf, the folders it works in, what it holds. */
+struct install {
+	struct ndkms_ctx *ctx;
+	const struct target *t;
+	struct dkms_conf conf;
+	char *kdir;   /* the kernel's module tree */
+	char *moddir; /* M/V/K/A/module */
+	char *link;   /* M/kernel-K-A */
+	bool force;   /* --force, or an RPM upgrade, which must not end with nothing installed */
+	bool txn;     /* the transaction marker is written */
+	int klock;
+};
 
-	if (!state_is_built(ctx, m, v, k, a)) {
-		r = lifecycle_build(ctx, t);
-		if (r < 0)
-			return r;
-	}
-	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
-	_cleanup_free_ char *base = state_mvka_dir(ctx, m, v, k, a);
-	_cleanup_free_ char *moddir = path_join(base, "module");
-	_cleanup_free_ char *link = state_active_link(ctx, m, k, a);
-	if (!path_exists(kdir)) {
+/* Phase 1: the kernel is there, dkms.conf reads, every module it names is built. */
+static int install_check(struct install *in)
+{
+	const struct ndkms_ctx *ctx = in->ctx;
+	const struct target *t = in->t;
+	_cleanup_free_ char *base = state_mvka_dir(ctx, t->module, t->version, t->kver, t->arch);
+	int r;
+
+	in->kdir = path_join(ctx->env->install_tree, t->kver);
+	in->moddir = path_join(base, "module");
+	in->link = state_active_link(ctx, t->module, t->kver, t->arch);
+	if (!path_exists(in->kdir)) {
 		log_error("The directory %s doesn't exist.\nYou cannot install a module onto a "
 			  "non-existent kernel.",
-			  ctx_display(ctx, kdir));
+			  ctx_display(ctx, in->kdir));
 		return NDKMS_E_INSTALL;
 	}
-	r = modconf_read(ctx, NULL, t, true, &conf);
-	if (r < 0)
+	if ((r = modconf_read(ctx, NULL, t, true, &in->conf)) < 0)
 		return r;
-	for (size_t i = 0; i < conf.nmods; i++) {
-		if (!kernel_exclusive_ok(ctx, &conf, (long)i, k, a))
+	for (size_t i = 0; i < in->conf.nmods; i++) {
+		if (!kernel_exclusive_ok(ctx, &in->conf, (long)i, t->kver, t->arch))
 			continue;
-		_cleanup_free_ char *f = find_ko(moddir, conf.mods[i].dest_name);
+		_cleanup_free_ char *f = find_ko(in->moddir, in->conf.mods[i].dest_name);
 		if (!f) {
-			log_error("Missing module %s in %s", conf.mods[i].dest_name,
-				  ctx_display(ctx, moddir));
-			r = NDKMS_E_INSTALL;
-			goto out;
+			log_error("Missing module %s in %s", in->conf.mods[i].dest_name,
+				  ctx_display(ctx, in->moddir));
+			return NDKMS_E_INSTALL;
 		}
 	}
-	/* an RPM upgrade must not end with nothing installed: dkms forces the install then */
-	bool force = ctx->opt->force || ctx->opt->rpm_safe_upgrade;
-	r = script_run(ctx, m, v, "pre_install", conf.pre_install, NULL, NULL, &status);
+	return 0;
+}
+
+/* Phase 2: PRE_INSTALL; its failure stops the install unless forced. */
+static int install_pre(struct install *in)
+{
+	int status;
+	int r = script_run(in->ctx, in->t->module, in->t->version, "pre_install",
+			   in->conf.pre_install, NULL, NULL, &status);
+
 	if (r < 0)
-		goto out;
-	if (status && !force) {
+		return r;
+	if (status && !in->force) {
 		log_error("pre_install failed, aborting install.\nYou may override by specifying "
 			  "--force.");
-		r = NDKMS_E_PREINSTALL;
-		goto out;
+		return NDKMS_E_PREINSTALL;
 	}
+	return 0;
+}
 
-	/* The kernel's module tree changes from here to the depmod that indexes the change. */
-	klock = lock_kernel(ctx, k);
-	if (klock < 0) {
-		r = NDKMS_E_INSTALL; /* lock_kernel logged why */
-		goto out;
-	}
-	bool active = is_symlink(link), any = false, eligible = false;
-	for (size_t i = 0; i < conf.nmods; i++) {
-		const struct dkms_module_rec *rec = &conf.mods[i];
-		if (!kernel_exclusive_ok(ctx, &conf, (long)i, k, a))
+/*
+ * Phase 3, under the kernel lock (the module tree changes from here to the depmod that
+ * indexes it): per module, the version check, the originals archived, the module placed.
+ */
+static int install_modules(struct install *in)
+{
+	struct ndkms_ctx *ctx = in->ctx;
+	const struct target *t = in->t;
+	const char *k = t->kver, *a = t->arch;
+	bool active = is_symlink(in->link), any = false, eligible = false;
+	int r;
+
+	in->klock = lock_kernel(ctx, k);
+	if (in->klock < 0)
+		return NDKMS_E_INSTALL; /* lock_kernel logged why */
+	for (size_t i = 0; i < in->conf.nmods; i++) {
+		const struct dkms_module_rec *rec = &in->conf.mods[i];
+		if (!kernel_exclusive_ok(ctx, &in->conf, (long)i, k, a))
 			continue;
 		eligible = true;
 		/* one walk of the kernel's tree serves the version check and the archiving */
 		_cleanup_strv_ struct strv found = STRV_INIT;
-		kernel_find_modules(kdir, rec->dest_name, &found);
-		if (!version_sanity(ctx, &conf, m, v, k, a, rec->dest_name, &found, force))
+		kernel_find_modules(in->kdir, rec->dest_name, &found);
+		if (!version_sanity(ctx, &in->conf, t->module, t->version, k, a, rec->dest_name,
+				    &found, in->force))
 			continue;
-		if (!txn && lifecycle_txn_begin(ctx, t) < 0) {
-			r = NDKMS_E_INSTALL; /* logged with the marker's path */
-			goto out;
-		}
-		txn = true;
-		if ((r = archive_originals(ctx, rec, m, k, a, active, &found)) < 0) {
-			r = NDKMS_E_INSTALL; /* archive() logged the file and why */
-			goto out;
-		}
-		_cleanup_free_ char *built = find_ko(moddir, rec->dest_name);
-		_cleanup_free_ char *dest_dir = path_join(kdir, rec->install_location);
+		if (!in->txn && lifecycle_txn_begin(ctx, t) < 0)
+			return NDKMS_E_INSTALL; /* logged with the marker's path */
+		in->txn = true;
+		if (archive_originals(ctx, rec, t->module, k, a, active, &found) < 0)
+			return NDKMS_E_INSTALL; /* archive() logged the file and why */
+		_cleanup_free_ char *built = find_ko(in->moddir, rec->dest_name);
+		_cleanup_free_ char *dest_dir = path_join(in->kdir, rec->install_location);
 		if ((r = place(ctx, built, dest_dir)) < 0)
-			goto out;
+			return r;
 		any = true;
 	}
 	if (eligible && !any) {
 		log_error("Installation aborted.");
-		r = NDKMS_E_INSTALL;
-		goto out;
+		return NDKMS_E_INSTALL;
 	}
-	target = xasprintf("%s/%s/%s", v, k, a);
-	r = symlink_atomic(target, link);
+	return 0;
+}
+
+/* Phase 4: the active link, weak-modules, initramfs, POST_INSTALL; depmod or roll back. */
+static int install_activate(struct install *in)
+{
+	struct ndkms_ctx *ctx = in->ctx;
+	const struct target *t = in->t;
+	_cleanup_free_ char *dest = xasprintf("%s/%s/%s", t->version, t->kver, t->arch);
+	int r = symlink_atomic(dest, in->link);
+
 	if (r < 0) {
-		log_error("Could not create %s: %s", ctx_display(ctx, link), strerror(-r));
-		r = NDKMS_E_INSTALL;
-		goto out;
+		log_error("Could not create %s: %s", ctx_display(ctx, in->link), strerror(-r));
+		return NDKMS_E_INSTALL;
 	}
-	weakhook_after_install(ctx, &conf, t);
-	if (conf.remake_initrd)
-		initrd_note(ctx, k);
-	script_run(ctx, m, v, "post_install", conf.post_install, NULL, NULL, &status);
-	r = lifecycle_depmod(ctx, k);
-	if (r < 0) {
-		/* a rollback that fails too (a full disk) keeps the marker for the next command */
-		bool undone = lifecycle_uninstall(ctx, t) == 0;
-		if (undone)
-			lifecycle_txn_end(ctx, t);
-		txn = false;
-		if (undone)
-			log_error("Problems with depmod detected. Automatically uninstalling this "
-				  "module.\nInstall Failed (depmod problems). Module rolled back to "
-				  "built state.");
-		else
-			log_error("Problems with depmod detected. Automatically uninstalling this "
-				  "module.\nInstall Failed (depmod problems). The rollback did not "
-				  "finish: the next ndkms command on %s finishes it.", m);
-		r = NDKMS_E_INSTALL;
-	}
-out:
-	dkms_conf_release(&conf);
-	if (txn && r < 0)
-		lifecycle_txn_abort(ctx, t);
-	else if (txn)
+	weakhook_after_install(ctx, &in->conf, t);
+	if (in->conf.remake_initrd)
+		initrd_note(ctx, t->kver);
+	script_run_after(ctx, t->module, t->version, "post_install", in->conf.post_install);
+	if (lifecycle_depmod(ctx, t->kver) == 0)
+		return 0;
+	/* a rollback that fails too (a full disk) keeps the marker for the next command */
+	bool undone = lifecycle_uninstall(ctx, t) == 0;
+	if (undone)
 		lifecycle_txn_end(ctx, t);
-	lock_release(klock);
-	if (r == 0)
-		secureboot_warn_once(ctx, k);
-	if (r == 0)
-		rebuild_dependents(ctx, t);
+	in->txn = false;
+	if (undone)
+		log_error("Problems with depmod detected. Automatically uninstalling this "
+			  "module.\nInstall Failed (depmod problems). Module rolled back to "
+			  "built state.");
+	else
+		log_error("Problems with depmod detected. Automatically uninstalling this "
+			  "module.\nInstall Failed (depmod problems). The rollback did not "
+			  "finish: the next ndkms command on %s finishes it.",
+			  t->module);
+	return NDKMS_E_INSTALL;
+}
+
+/* Phase 5: close the transaction (ended, or aborted for the next command), unlock, follow up. */
+static int install_end(struct install *in, int r)
+{
+	if (in->txn && r < 0)
+		lifecycle_txn_abort(in->ctx, in->t);
+	else if (in->txn)
+		lifecycle_txn_end(in->ctx, in->t);
+	lock_release(in->klock);
+	dkms_conf_release(&in->conf);
+	free(in->kdir);
+	free(in->moddir);
+	free(in->link);
+	if (r == 0) {
+		secureboot_warn_once(in->ctx, in->t->kver);
+		rebuild_dependents(in->ctx, in->t);
+	}
 	return r;
+}
+
+static int do_install(struct ndkms_ctx *ctx, const struct target *t)
+{
+	struct install in = {.ctx = ctx, .t = t, .klock = -1,
+			     .force = ctx->opt->force || ctx->opt->rpm_safe_upgrade};
+	int r = state_is_built(ctx, t->module, t->version, t->kver, t->arch)
+			? 0
+			: lifecycle_build(ctx, t);
+
+	if (r == 0)
+		r = install_check(&in);
+	if (r == 0)
+		r = install_pre(&in);
+	if (r == 0)
+		r = install_modules(&in);
+	if (r == 0)
+		r = install_activate(&in);
+	return install_end(&in, r);
 }
 
 int lifecycle_install(struct ndkms_ctx *ctx, const struct target *t)

@@ -26,7 +26,7 @@ static void log_append(const char *path, const char *fmt, ...)
 	fclose(f);
 }
 
-int runlog_run(const struct runlog_opts *o, int *status)
+void runlog_run(const struct runlog_opts *o, int *status)
 {
 	const char *shown = o->show_cmd ? o->show_cmd : o->cmd;
 	struct timespec t0, t1;
@@ -70,5 +70,4 @@ int runlog_run(const struct runlog_opts *o, int *status)
 	} else {
 		log_info(" done.");
 	}
-	return 0;
 }

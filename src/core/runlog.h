@@ -20,6 +20,6 @@ struct runlog_opts {
  * Terminal: "<desc>..." then " done." or "(bad exit status: N)" + "Failed command:" + the
  * command (with --verbose the command itself is shown instead of desc).  Log: a blank line,
  * desc, "# command: ...", the output, "# exit code: N", "# elapsed time: HH:MM:SS", dashes.
- * Returns 0 when it ran; its exit status is in *status.
+ * Its exit status is in *status (127 when the shell could not be started).
  */
-int runlog_run(const struct runlog_opts *o, int *status);
+void runlog_run(const struct runlog_opts *o, int *status);

@@ -73,3 +73,12 @@ int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const 
 		*status = 127;
 	return 0;
 }
+
+void script_run_after(const struct ndkms_ctx *ctx, const char *m, const char *v, const char *type,
+		      const char *script)
+{
+	int status;
+
+	if (script_run(ctx, m, v, type, script, NULL, NULL, &status) < 0)
+		return; /* script_run said why it did not run it */
+}

@@ -14,3 +14,6 @@
  */
 int script_run(const struct ndkms_ctx *ctx, const char *m, const char *v, const char *type,
 	       const char *script, const char *log, const char *path_prepend, int *status);
+/* A post_install or post_remove script: dkms goes on whatever it does (a refused one is logged). */
+void script_run_after(const struct ndkms_ctx *ctx, const char *m, const char *v, const char *type,
+		      const char *script);

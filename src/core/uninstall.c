@@ -115,13 +115,21 @@ static int restore_originals(const struct ndkms_ctx *ctx, const char *backup, co
 		_cleanup_free_ char *dest = ctx_path(ctx, text);
 		_cleanup_free_ char *dest_dir = path_dirname(dest);
 		log_info("Restoring archived original module %s", text);
-		mkdir_p(dest_dir, 0755);
-		fault_point("rename");
-		int r = rename(archived, dest) == 0 ? 0 : copy_file_atomic(archived, dest, 0);
+		int r = mkdir_p(dest_dir, 0755);
 		if (r == 0) {
-			unlink(archived);
+			fault_point("rename");
+			r = rename(archived, dest) == 0 ? 0 : copy_file_atomic(archived, dest, 0);
+		}
+		/* copied back: the archived file goes first, so a kept .origin never claims a
+		 * copy that is gone */
+		if (r == 0 && unlink(archived) < 0 && errno != ENOENT)
+			log_warn("Could not remove %s: %s", ctx_display(ctx, archived),
+				 strerror(errno));
+		if (r == 0) {
 			fault_point("unlink");
-			unlink(origin);
+			if (unlink(origin) < 0 && errno != ENOENT)
+				log_warn("Could not remove %s: %s", ctx_display(ctx, origin),
+					 strerror(errno));
 		} else {
 			log_error("Could not restore %s: %s", text, strerror(-r));
 			err = r;
@@ -131,99 +139,143 @@ static int restore_originals(const struct ndkms_ctx *ctx, const char *backup, co
 	return err;
 }
 
-static int do_uninstall(struct ndkms_ctx *ctx, const struct target *t)
+/* One uninstall of a target: its dkms.conf, the folders it works in, what it holds. */
+struct uninstall {
+	struct ndkms_ctx *ctx;
+	const struct target *t;
+	struct dkms_conf conf;
+	char *kdir;         /* the kernel's module tree */
+	char *link;         /* M/kernel-K-A */
+	char *backup;       /* the archived originals for K/A */
+	bool was_active;    /* t's version is the one installed */
+	bool own_txn;       /* the marker is this uninstall's, not that of an install rolled back */
+	bool kept_original; /* an original could not go back: the marker stays for the next run */
+	int klock;
+};
+
+/* The archive folder and its kernel and module folders above it, when they are empty. */
+static void rmdir_backup_parents(const char *backup)
 {
-	const char *m = t->module, *v = t->version, *k = t->kver, *a = t->arch;
-	struct dkms_conf conf = {0};
-	int status;
+	_cleanup_free_ char *kb = path_dirname(backup);
+	_cleanup_free_ char *ob = path_dirname(kb);
 
-	log_info("Module %s/%s for kernel %s (%s):", m, v, k, a);
-	int r = modconf_read(ctx, NULL, t, false, &conf);
-	if (r < 0)
+	/* best effort: a folder still holding another kernel's archive stays */
+	if (rmdir(kb) == 0)
+		rmdir(ob);
+}
+
+/* Phase 1: dkms.conf, the kernel lock, and the transaction marker when t is installed. */
+static int uninstall_begin(struct uninstall *u)
+{
+	struct ndkms_ctx *ctx = u->ctx;
+	const struct target *t = u->t;
+	int r;
+
+	log_info("Module %s/%s for kernel %s (%s):", t->module, t->version, t->kver, t->arch);
+	if ((r = modconf_read(ctx, NULL, t, false, &u->conf)) < 0)
 		return r;
-	_cleanup_free_ char *kdir = path_join(ctx->env->install_tree, k);
-	_cleanup_free_ char *link = state_active_link(ctx, m, k, a);
-	_cleanup_free_ char *backup = state_original_dir(ctx, m, k, a);
-	_cleanup_free_ char *active = state_active_version(ctx, m, k, a);
-	bool was_active = active && streq(active, v), kept_original = false;
+	_cleanup_free_ char *active = state_active_version(ctx, t->module, t->kver, t->arch);
+	u->kdir = path_join(ctx->env->install_tree, t->kver);
+	u->link = state_active_link(ctx, t->module, t->kver, t->arch);
+	u->backup = state_original_dir(ctx, t->module, t->kver, t->arch);
+	u->was_active = active && streq(active, t->version);
 	/* the kernel's module tree changes until the depmod below has indexed it */
-	int klock = lock_kernel(ctx, k);
-
-	if (klock < 0) {
-		dkms_conf_release(&conf);
-		return klock;
-	}
-	if (was_active && (r = lifecycle_txn_begin(ctx, t)) < 0) {
-		dkms_conf_release(&conf);
-		lock_release(klock);
+	u->klock = lock_kernel(ctx, t->kver);
+	if (u->klock < 0)
+		return u->klock;
+	if (u->was_active && (r = lifecycle_txn_begin(ctx, t)) < 0)
 		return r;
-	}
-	bool own_txn = was_active && r == 0; /* not the marker of an install being rolled back */
-	if (was_active) {
-		_cleanup_free_ char *moddir = xasprintf("%s/module", link);
-		log_info("Before uninstall, this module version was ACTIVE on this kernel.");
-		for (size_t i = 0; i < conf.nmods; i++) {
-			const struct dkms_module_rec *rec = &conf.mods[i];
-			_cleanup_free_ char *owned = find_ko(moddir, rec->dest_name);
-			_cleanup_free_ char *loc = actual_location(rec, owned, kdir);
-			if (loc && (r = delete_installed(ctx, kdir, loc, rec->dest_name)) < 0) {
-				/* a read-only tree: nothing changed when the first one stays */
-				if (i == 0 && own_txn)
-					lifecycle_txn_end(ctx, t);
-				dkms_conf_release(&conf);
-				lock_release(klock);
-				return r;
-			}
-			if (!loc) {
-				log_info("Module %s.ko was not found within %s/", rec->dest_name,
-					 ctx_display(ctx, kdir));
-				/* an interrupted uninstall may have deleted it, not its folder */
-				prune_install_dir(ctx, kdir, rec->install_location);
-			}
-			if (restore_originals(ctx, backup, kdir, rec->dest_name) < 0)
-				kept_original = true;
-		}
-		fault_point("unlink");
-		if (unlink(link) < 0 && errno != ENOENT) {
-			r = -errno;
-			log_error("Could not remove %s: %s", ctx_display(ctx, link), strerror(-r));
-			dkms_conf_release(&conf);
-			lock_release(klock);
+	u->own_txn = u->was_active && r == 0;
+	return 0;
+}
+
+/* Phase 2: delete t's modules, put the originals back, drop the active link. */
+static int uninstall_remove(struct uninstall *u)
+{
+	struct ndkms_ctx *ctx = u->ctx;
+	_cleanup_free_ char *moddir = xasprintf("%s/module", u->link);
+	int r;
+
+	log_info("Before uninstall, this module version was ACTIVE on this kernel.");
+	for (size_t i = 0; i < u->conf.nmods; i++) {
+		const struct dkms_module_rec *rec = &u->conf.mods[i];
+		_cleanup_free_ char *owned = find_ko(moddir, rec->dest_name);
+		_cleanup_free_ char *loc = actual_location(rec, owned, u->kdir);
+		if (loc && (r = delete_installed(ctx, u->kdir, loc, rec->dest_name)) < 0) {
+			/* a read-only tree: nothing changed when the first one stays */
+			if (i == 0 && u->own_txn)
+				lifecycle_txn_end(ctx, u->t);
 			return r;
 		}
-		/* restored originals leave empty folders behind; collisions stay archived */
-		rmdir_empty_below(backup);
-		if (rmdir(backup) == 0) {
-			_cleanup_free_ char *kb = path_dirname(backup);
-			_cleanup_free_ char *ob = path_dirname(kb);
-			rmdir(kb);
-			rmdir(ob);
+		if (!loc) {
+			log_info("Module %s.ko was not found within %s/", rec->dest_name,
+				 ctx_display(ctx, u->kdir));
+			/* an interrupted uninstall may have deleted it, not its folder */
+			prune_install_dir(ctx, u->kdir, rec->install_location);
 		}
-	} else {
-		log_info("This module version was INACTIVE for this kernel.");
+		if (restore_originals(ctx, u->backup, u->kdir, rec->dest_name) < 0)
+			u->kept_original = true;
 	}
-	if (was_active)
-		weakhook_after_uninstall(ctx, &conf, t);
-	if (was_active && conf.remake_initrd)
-		initrd_note(ctx, k);
-	script_run(ctx, m, v, "post_remove", conf.post_remove, NULL, NULL, &status);
-	dkms_conf_release(&conf);
-	r = lifecycle_depmod(ctx, k);
-	if (kept_original) {
+	fault_point("unlink");
+	if (unlink(u->link) < 0 && errno != ENOENT) {
+		r = -errno;
+		log_error("Could not remove %s: %s", ctx_display(ctx, u->link), strerror(-r));
+		return r;
+	}
+	/* restored originals leave empty folders behind; collisions stay archived */
+	rmdir_empty_below(u->backup);
+	if (rmdir(u->backup) == 0)
+		rmdir_backup_parents(u->backup);
+	return 0;
+}
+
+/* Phase 3: weak-modules, initramfs, POST_REMOVE, depmod, and the archive once it is empty. */
+static int uninstall_finish(struct uninstall *u)
+{
+	struct ndkms_ctx *ctx = u->ctx;
+	const struct target *t = u->t;
+
+	if (u->was_active)
+		weakhook_after_uninstall(ctx, &u->conf, t);
+	if (u->was_active && u->conf.remake_initrd)
+		initrd_note(ctx, t->kver);
+	script_run_after(ctx, t->module, t->version, "post_remove", u->conf.post_remove);
+	int r = lifecycle_depmod(ctx, t->kver);
+	if (u->kept_original) {
 		/* the marker stays: the next command puts the original back */
-		if (r == 0)
-			r = NDKMS_E_FAILED;
-	} else if (was_active && is_dir(backup)) {
-		_cleanup_free_ char *kb = path_dirname(backup);
-		_cleanup_free_ char *ob = path_dirname(kb);
-		log_info("Removing original module(s) from DKMS tree for kernel %s (%s)", k, a);
-		rm_rf(backup);
-		rmdir(kb);
-		rmdir(ob);
+		return r == 0 ? NDKMS_E_FAILED : r;
 	}
-	if (was_active && r == 0)
+	if (u->was_active && is_dir(u->backup)) {
+		log_info("Removing original module(s) from DKMS tree for kernel %s (%s)", t->kver,
+			 t->arch);
+		int e = rm_rf(u->backup);
+		if (e < 0)
+			log_warn("Could not remove %s: %s", ctx_display(ctx, u->backup),
+				 strerror(-e));
+		else
+			rmdir_backup_parents(u->backup);
+	}
+	if (u->was_active && r == 0)
 		lifecycle_txn_end(ctx, t);
-	lock_release(klock);
+	return r;
+}
+
+static int do_uninstall(struct ndkms_ctx *ctx, const struct target *t)
+{
+	struct uninstall u = {.ctx = ctx, .t = t, .klock = -1};
+	int r = uninstall_begin(&u);
+
+	if (r == 0 && u.was_active)
+		r = uninstall_remove(&u);
+	else if (r == 0)
+		log_info("This module version was INACTIVE for this kernel.");
+	if (r == 0)
+		r = uninstall_finish(&u);
+	lock_release(u.klock);
+	dkms_conf_release(&u.conf);
+	free(u.kdir);
+	free(u.link);
+	free(u.backup);
 	return r;
 }
 
