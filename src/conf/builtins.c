@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* builtins.c - the commands the evaluator emulates: test / [ ], and nproc, getconf, uname, echo in $( ). */
+/* builtins.c - the shell builtins the evaluator emulates, and nproc, getconf, uname in $( ). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -236,4 +236,82 @@ bool sh_emulate_subst(const struct strv *av, struct strbuf *res)
 		return false;
 	}
 	return true;
+}
+
+/* ". FILE" / "source FILE": read the file for the interpreter to run (SH_RUN_SOURCED). */
+static int builtin_source(struct sh *sh, char **av, int ac, int line, struct sh_sourced *src)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (ac != 2)
+		return sh_decline(sh, line, "'.' with arguments");
+	if (!strchr(av[1], '/'))
+		return sh_decline(sh, line, "'.' of a file searched in PATH");
+	path = sh_host_path(sh, av[1]);
+	if (!is_reg(path) || read_file(path, &src->text, &src->len, SH_MAX_FILE) < 0)
+		return sh_decline(sh, line, "'.' of a missing or unreadable file (%s)", av[1]);
+	if (sh->depth >= 8) {
+		free(src->text);
+		src->text = NULL;
+		return sh_decline(sh, line, "'.' nested more than 8 files deep");
+	}
+	src->name = av[1];
+	return SH_RUN_SOURCED;
+}
+
+int sh_builtin(struct sh *sh, char **av, int ac, int line, bool to_stderr, bool silent,
+	       int *status, struct sh_sourced *src)
+{
+	const char *cmd = av[0];
+	int r;
+
+	if (streq(cmd, ":") || streq(cmd, "true")) {
+		*status = 0;
+	} else if (streq(cmd, "false")) {
+		*status = 1;
+	} else if (streq(cmd, "[") || streq(cmd, "test")) {
+		if (cmd[0] == '[') {
+			if (!streq(av[ac - 1], "]")) {
+				*status = 2;
+				return 0;
+			}
+			ac--;
+		}
+		r = sh_test(sh, av + 1, ac - 1, line);
+		if (r < 0)
+			return r;
+		*status = r;
+	} else if (streq(cmd, "echo")) {
+		if (to_stderr && !silent) {
+			if (ac > 1 && av[1][0] == '-')
+				return sh_decline(sh, line, "echo with options");
+			for (int k = 1; k < ac; k++)
+				fprintf(stderr, "%s%s", k > 1 ? " " : "", av[k]);
+			fputc('\n', stderr);
+		}
+		*status = 0;
+	} else if (streq(cmd, ".") || streq(cmd, "source")) {
+		return builtin_source(sh, av, ac, line, src);
+	} else if (streq(cmd, "unset")) {
+		int k = 1;
+		if (k < ac && streq(av[k], "-v"))
+			k++;
+		for (; k < ac; k++) {
+			if (!sh_valid_name(av[k]) || sh_is_special_var(av[k]))
+				return sh_decline(sh, line, "unset %s", av[k]);
+			shvars_unset(&sh->vars, av[k]);
+		}
+		*status = 0;
+	} else if (streq(cmd, "return")) {
+		long v = sh->status;
+		if (ac > 2 || (ac == 2 && !sh_test_int(av[1], &v)))
+			return sh_decline(sh, line, "return with this argument");
+		sh->returning = true;
+		*status = (int)(v & 255);
+	} else if (streq(cmd, "shopt") && ac == 3 && streq(av[1], "-s") && streq(av[2], "extglob")) {
+		*status = 0;
+	} else {
+		return SH_NOT_BUILTIN;
+	}
+	return 0;
 }

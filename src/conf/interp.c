@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "conf/sh.h"
-#include "util/fs.h"
 #include "util/strbuf.h"
 
 void sh_init(struct sh *sh, const char *file, const char *cwd)
@@ -22,29 +21,6 @@ void sh_release(struct sh *sh)
 	free(sh->why);
 	free(sh->why_file);
 	sh->why = sh->why_file = NULL;
-}
-
-static int builtin_source(struct sh *sh, char **av, int ac, int line, int *status)
-{
-	_cleanup_free_ char *path = NULL, *text = NULL;
-	size_t len;
-	int r;
-
-	if (ac != 2)
-		return sh_decline(sh, line, "'.' with arguments");
-	if (!strchr(av[1], '/'))
-		return sh_decline(sh, line, "'.' of a file searched in PATH");
-	path = sh_host_path(sh, av[1]);
-	if (!is_reg(path) || read_file(path, &text, &len, SH_MAX_FILE) < 0)
-		return sh_decline(sh, line, "'.' of a missing or unreadable file (%s)", av[1]);
-	if (sh->depth >= 8)
-		return sh_decline(sh, line, "'.' nested more than 8 files deep");
-	sh->depth++;
-	const char *saved = sh->cur_file;
-	r = sh_run_text(sh, text, len, av[1], status);
-	sh->cur_file = saved;
-	sh->depth--;
-	return r;
 }
 
 static int run_simple(struct sh *sh, const struct node *n, int *status)
@@ -85,61 +61,20 @@ static int run_simple(struct sh *sh, const struct node *n, int *status)
 		*status = 0;
 		return 0;
 	}
-	char **a = av.v;
-	int ac = (int)av.n;
-	const char *cmd = a[0];
+	struct sh_sourced src = {0};
+	r = sh_builtin(sh, av.v, (int)av.n, n->line, to_stderr, silent, status, &src);
+	if (r == SH_NOT_BUILTIN)
+		return sh_decline(sh, n->line, "the command '%.40s'", av.v[0]);
+	if (r == SH_RUN_SOURCED) {
+		const char *saved = sh->cur_file;
 
-	if (streq(cmd, ":") || streq(cmd, "true")) {
-		*status = 0;
-	} else if (streq(cmd, "false")) {
-		*status = 1;
-	} else if (streq(cmd, "[") || streq(cmd, "test")) {
-		if (cmd[0] == '[') {
-			if (!streq(a[ac - 1], "]")) {
-				*status = 2;
-				return 0;
-			}
-			ac--;
-		}
-		r = sh_test(sh, a + 1, ac - 1, n->line);
-		if (r < 0)
-			return r;
-		*status = r;
-	} else if (streq(cmd, "echo")) {
-		if (to_stderr && !silent) {
-			if (ac > 1 && a[1][0] == '-')
-				return sh_decline(sh, n->line, "echo with options");
-			for (int k = 1; k < ac; k++)
-				fprintf(stderr, "%s%s", k > 1 ? " " : "", a[k]);
-			fputc('\n', stderr);
-		}
-		*status = 0;
-	} else if (streq(cmd, ".") || streq(cmd, "source")) {
-		r = builtin_source(sh, a, ac, n->line, status);
-		if (r < 0)
-			return r;
-	} else if (streq(cmd, "unset")) {
-		int k = 1;
-		if (k < ac && streq(a[k], "-v"))
-			k++;
-		for (; k < ac; k++) {
-			if (!sh_valid_name(a[k]) || sh_is_special_var(a[k]))
-				return sh_decline(sh, n->line, "unset %s", a[k]);
-			shvars_unset(&sh->vars, a[k]);
-		}
-		*status = 0;
-	} else if (streq(cmd, "return")) {
-		long v = sh->status;
-		if (ac > 2 || (ac == 2 && !sh_test_int(a[1], &v)))
-			return sh_decline(sh, n->line, "return with this argument");
-		sh->returning = true;
-		*status = (int)(v & 255);
-	} else if (streq(cmd, "shopt") && ac == 3 && streq(a[1], "-s") && streq(a[2], "extglob")) {
-		*status = 0;
-	} else {
-		return sh_decline(sh, n->line, "the command '%.40s'", cmd);
+		sh->depth++;
+		r = sh_run_text(sh, src.text, src.len, src.name, status);
+		sh->cur_file = saved;
+		sh->depth--;
+		free(src.text);
 	}
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 int sh_run(struct sh *sh, const struct node *n, int *status)

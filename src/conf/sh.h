@@ -164,6 +164,21 @@ int sh_arith(struct sh *sh, const char *expr, size_t n, int line, long *out);
 
 /* Builtins (builtins.c): test / [ ] over its arguments (0, 1, 2 as test; <0 declined). */
 int sh_test(struct sh *sh, char **av, int ac, int line);
+/* The file a "." or source command read, for the interpreter to run (text is malloc'd). */
+struct sh_sourced {
+	char *text;
+	size_t len;
+	const char *name; /* as written in the command, for diagnostics */
+};
+#define SH_NOT_BUILTIN 1 /* sh_builtin(): av[0] is none of the builtins */
+#define SH_RUN_SOURCED 2 /* sh_builtin(): "." or source filled *src; run it, then free src->text */
+/*
+ * Run the builtin a simple command's expanded words name (:, true, false, test, [, echo, unset,
+ * return, shopt -s extglob): 0 with *status set; SH_RUN_SOURCED for . / source; SH_NOT_BUILTIN;
+ * <0 declined.  to_stderr, silent: the command's output redirections (see sh_check_redirs()).
+ */
+int sh_builtin(struct sh *sh, char **av, int ac, int line, bool to_stderr, bool silent,
+	       int *status, struct sh_sourced *src);
 /* bash's test integers: optional blanks, sign, digits, blanks. */
 bool sh_test_int(const char *s, long *out);
 /* The output of an emulated command in $( ) (nproc, getconf, uname, echo, true); false: not one. */
