@@ -3,6 +3,7 @@
 #pragma once
 
 #include "conf/eval.h"
+#include "util/macro.h"
 
 /*
  * Run bash under a clean environment in o->cwd, source o->path from a function with stdout
@@ -10,7 +11,7 @@
  * requested variables come back in res->vars.  kinds: for each returned variable, whether it
  * was an array before the second pass is in shvar.is_array.
  */
-int bash_eval_file(const struct eval_opts *o, struct eval_result *res);
+_must_check_ int bash_eval_file(const struct eval_opts *o, struct eval_result *res);
 
 /*
  * The record stream the bash worker prints, "NAME KIND INDEX LENGTH:VALUE\n" ... "END\n", read
@@ -22,4 +23,4 @@ int bash_eval_file(const struct eval_opts *o, struct eval_result *res);
 #define BASH_MAX_NAME 127
 #define BASH_MAX_RECORDS 200000
 #define BASH_MAX_VARS 256
-int bash_parse_records(const char *buf, size_t len, struct shvars *out);
+_must_check_ int bash_parse_records(const char *buf, size_t len, struct shvars *out);

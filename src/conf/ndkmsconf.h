@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "util/macro.h"
 #include "util/strv.h"
 
 struct ndkms_settings {
@@ -15,5 +16,5 @@ struct ndkms_settings {
 };
 
 /* Read the file (a missing file gives the defaults); errors are logged with file and line. */
-int ndkms_settings_read(const char *path, struct ndkms_settings *s);
+_must_check_ int ndkms_settings_read(const char *path, struct ndkms_settings *s);
 void ndkms_settings_release(struct ndkms_settings *s);

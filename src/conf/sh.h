@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "conf/vars.h"
+#include "util/macro.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 
@@ -141,29 +142,31 @@ bool sh_valid_name(const char *s);
 /* A path of the file being evaluated, relative ones resolved against sh->cwd. */
 char *sh_host_path(const struct sh *sh, const char *p);
 /* Accept only redirections that cannot change anything: to /dev/null, between stdout/stderr. */
-int sh_check_redirs(struct sh *sh, const struct redirs *rs, bool *to_stderr, bool *silent);
+_must_check_ int sh_check_redirs(struct sh *sh, const struct redirs *rs, bool *to_stderr,
+				 bool *silent);
 
 /* Lexer (lexer.c) and parser (parser.c). */
 
 void toks_release(struct toks *t);
 /* Length of "NAME=", "NAME+=", "NAME[...]=" or "NAME[...]+=" starting w, or 0: an assignment. */
 size_t sh_assign_prefix(const char *w);
-int sh_lex(struct sh *sh, const char *src, size_t len, int first_line, struct toks *out);
+_must_check_ int sh_lex(struct sh *sh, const char *src, size_t len, int first_line,
+			struct toks *out);
 /*
  * src[*pos] opens a quote or substitution (' " ` $( $(( ${): advance *pos past its end, copying
  * the text (without backslash-newline continuations) to copy when it is not NULL.
  */
-int sh_skip_construct(struct sh *sh, const char *src, size_t len, size_t *pos, int *line,
-		      struct strbuf *copy);
+_must_check_ int sh_skip_construct(struct sh *sh, const char *src, size_t len, size_t *pos,
+				   int *line, struct strbuf *copy);
 
-int sh_parse(struct sh *sh, struct toks *t, struct node **out);
+_must_check_ int sh_parse(struct sh *sh, struct toks *t, struct node **out);
 void node_free(struct node *n);
 
 /* Arithmetic (arith.c). */
-int sh_arith(struct sh *sh, const char *expr, size_t n, int line, long *out);
+_must_check_ int sh_arith(struct sh *sh, const char *expr, size_t n, int line, long *out);
 
 /* Builtins (builtins.c): test / [ ] over its arguments (0, 1, 2 as test; <0 declined). */
-int sh_test(struct sh *sh, char **av, int ac, int line);
+_must_check_ int sh_test(struct sh *sh, char **av, int ac, int line);
 /* The file a "." or source command read, for the interpreter to run (text is malloc'd). */
 struct sh_sourced {
 	char *text;
@@ -177,22 +180,22 @@ struct sh_sourced {
  * return, shopt -s extglob): 0 with *status set; SH_RUN_SOURCED for . / source; SH_NOT_BUILTIN;
  * <0 declined.  to_stderr, silent: the command's output redirections (see sh_check_redirs()).
  */
-int sh_builtin(struct sh *sh, char **av, int ac, int line, bool to_stderr, bool silent,
-	       int *status, struct sh_sourced *src);
+_must_check_ int sh_builtin(struct sh *sh, char **av, int ac, int line, bool to_stderr, bool silent,
+			    int *status, struct sh_sourced *src);
 /* bash's test integers: optional blanks, sign, digits, blanks. */
 bool sh_test_int(const char *s, long *out);
 /* The output of an emulated command in $( ) (nproc, getconf, uname, echo, true); false: not one. */
 bool sh_emulate_subst(const struct strv *av, struct strbuf *res);
 
 /* Expansion (expand.c).  Fields: command words after splitting; string: assignment values. */
-int sh_expand_fields(struct sh *sh, const char *raw, int line, struct strv *fields);
-int sh_expand_string(struct sh *sh, const char *raw, int line, char **out);
+_must_check_ int sh_expand_fields(struct sh *sh, const char *raw, int line, struct strv *fields);
+_must_check_ int sh_expand_string(struct sh *sh, const char *raw, int line, char **out);
 /* Run a command substitution's text, if it is one of the emulated commands. */
-int sh_command_subst(struct sh *sh, const char *text, size_t n, int line, char **out);
+_must_check_ int sh_command_subst(struct sh *sh, const char *text, size_t n, int line, char **out);
 
 /* Assignments (assign.c): one assignment word; local/export NAME[=value]... from args->v[first]. */
-int sh_assign(struct sh *sh, const struct tok *tk, bool exported);
-int sh_declare(struct sh *sh, const struct words *args, size_t first, bool local);
+_must_check_ int sh_assign(struct sh *sh, const struct tok *tk, bool exported);
+_must_check_ int sh_declare(struct sh *sh, const struct words *args, size_t first, bool local);
 /* Leave the function frame the file was sourced in: undo "local" declarations. */
 void sh_end_frame(struct sh *sh);
 
@@ -202,11 +205,13 @@ bool sh_pattern_has_magic(const char *pat, const unsigned char *q, size_t n);
 bool sh_pattern_match(const char *pat, const unsigned char *q, size_t pn, const char *s, size_t sn,
 		      bool pathname);
 /* Could a pathname expansion of this field match anything below cwd?  -ENOTSUP if unsure. */
-int sh_glob_check(struct sh *sh, const char *pat, const unsigned char *q, size_t n, int line);
+_must_check_ int sh_glob_check(struct sh *sh, const char *pat, const unsigned char *q, size_t n,
+			       int line);
 
 /* Interpreter (interp.c). */
 void sh_init(struct sh *sh, const char *file, const char *cwd);
 void sh_release(struct sh *sh);
 /* Lex, parse and run a file's text in the current frame; *status gets $?. */
-int sh_run_text(struct sh *sh, const char *src, size_t len, const char *file, int *status);
-int sh_run(struct sh *sh, const struct node *n, int *status);
+_must_check_ int sh_run_text(struct sh *sh, const char *src, size_t len, const char *file,
+			     int *status);
+_must_check_ int sh_run(struct sh *sh, const struct node *n, int *status);

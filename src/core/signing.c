@@ -136,17 +136,23 @@ static int mok_lock(const struct mok_paths *m)
 	return fd;
 }
 
-/* Only dkms's default folder is created for the pair; a configured one must exist. */
+/* Only dkms's default folder is created for the pair; a configured one must exist.  One that
+ * cannot be made is no error here: ensure_mok() then says the pair can't be generated. */
+static void mok_default_dir(const char *host)
+{
+	_cleanup_free_ char *d = path_dirname(host);
+	int r = mkdir_p(d, 0755);
+
+	if (r < 0)
+		log_debug("cannot create %s: %s", d, strerror(-r));
+}
+
 static void mok_default_dirs(const struct mok_paths *m)
 {
-	if (m->key_default) {
-		_cleanup_free_ char *d = path_dirname(m->key_host);
-		mkdir_p(d, 0755);
-	}
-	if (m->cert_default) {
-		_cleanup_free_ char *d = path_dirname(m->cert_host);
-		mkdir_p(d, 0755);
-	}
+	if (m->key_default)
+		mok_default_dir(m->key_host);
+	if (m->cert_default)
+		mok_default_dir(m->cert_host);
 }
 
 /*

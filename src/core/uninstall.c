@@ -383,7 +383,9 @@ void lifecycle_prune(struct ndkms_ctx *ctx, const char *module, const char *vers
 	closedir(d);
 	if (!kernels_left) {
 		log_info("Deleting module %s/%s completely from the DKMS tree.", module, version);
-		rm_rf_atomic(mv, ".tmp_");
+		int r = rm_rf_atomic(mv, ".tmp_");
+		if (r < 0)
+			log_warn("Could not remove %s: %s", ctx_display(ctx, mv), strerror(-r));
 	}
 	if (dir_count(mdir) == 0)
 		rmdir(mdir);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/macro.h"
+
 struct kmod_ctx;
 
 struct kabi_symver {
@@ -29,5 +31,5 @@ struct kabi_module {
  * 0 on success (has_versions tells whether there was a __versions table), or a negative errno
  * when the file is not a readable module.
  */
-int kabi_module_read(struct kmod_ctx *kctx, const char *path, struct kabi_module *m);
+_must_check_ int kabi_module_read(struct kmod_ctx *kctx, const char *path, struct kabi_module *m);
 void kabi_module_release(struct kabi_module *m);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "depmod/depmod.h"
+#include "util/macro.h"
 #include "util/strv.h"
 
 enum weak_op {
@@ -43,8 +44,8 @@ struct weak_result {
  * (RHEL's script exits 1 then, as main() does for any errno); another negative errno when the
  * tree cannot be read or written.
  */
-int weak_run(const struct weak_opts *o, enum weak_op op, const struct strv *args,
-	     struct weak_result *res);
+_must_check_ int weak_run(const struct weak_opts *o, enum weak_op op, const struct strv *args,
+			  struct weak_result *res);
 void weak_result_release(struct weak_result *res);
 
 /*

@@ -6,6 +6,7 @@
 
 #include "kabi/kmodule.h"
 #include "kabi/symtab.h"
+#include "util/macro.h"
 #include "util/strv.h"
 
 /* A module file named by the user or found in a tree: /lib/modules/<kver>/<top>/<sub>. */
@@ -18,7 +19,8 @@ struct weak_path {
 };
 
 /* Parse an in-root or host path; -EINVAL (with *why set) when it is no such module path. */
-int weak_path_parse(const char *base, const char *in, struct weak_path *p, const char **why);
+_must_check_ int weak_path_parse(const char *base, const char *in, struct weak_path *p,
+				 const char **why);
 void weak_path_release(struct weak_path *p);
 
 /* The relative symlink text from <kver>/weak-updates/<sub> to <kver_built>/<top>/<sub>. */

@@ -7,6 +7,7 @@
 
 #include "kabi/weak.h"
 #include "kabi/weak_internal.h"
+#include "util/macro.h"
 
 /* Modules read once per run, whichever kernels they are checked against. */
 struct weak_memo {
@@ -53,7 +54,7 @@ struct weak_kernel {
 const struct kabi_module *weak_memo_get(struct weak_runctx *rc, const char *shown);
 
 /* Load kver's symvers, real modules and links; 0 when it has no symvers (nothing loaded). */
-int weak_kernel_load(struct weak_runctx *rc, const char *kver, struct weak_kernel *k);
+_must_check_ int weak_kernel_load(struct weak_runctx *rc, const char *kver, struct weak_kernel *k);
 void weak_kernel_release(struct weak_kernel *k);
 
 /*
@@ -63,6 +64,6 @@ void weak_kernel_release(struct weak_kernel *k);
 void weak_kernel_propose(struct weak_runctx *rc, struct weak_kernel *k, struct weak_cand *c,
 			 size_t nc, bool force);
 /* Write the difference between want and have; 1 when something changed, 0, or -errno. */
-int weak_kernel_apply(struct weak_runctx *rc, struct weak_kernel *k);
+_must_check_ int weak_kernel_apply(struct weak_runctx *rc, struct weak_kernel *k);
 /* Group candidates: modules that need each other's exports share a group. */
 void weak_group(struct weak_cand *c, size_t n);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/macro.h"
+
 /* Bounds on what one archive may hold; anything beyond is refused before a byte is written. */
 #define EXTRACT_MAX_MEMBER ((uint64_t)512 << 20) /* one file */
 #define EXTRACT_MAX_TOTAL ((uint64_t)4 << 30)    /* all files together */
@@ -19,7 +21,7 @@
  * are corrupt or truncated.  On a refusal nothing has been written; on a later failure the
  * caller removes dest.  Returns 0 or a negative errno, with *why set to a sentence.
  */
-int extract_archive(const char *archive, const char *dest, char **why);
+_must_check_ int extract_archive(const char *archive, const char *dest, char **why);
 
 /*
  * The archive is checked against its own top; a caller that keeps only a subtree of it (the
@@ -27,4 +29,4 @@ int extract_archive(const char *archive, const char *dest, char **why);
  * symlink below host folder dir, taken from its own folder, stays inside dir without passing
  * through another symlink (absolute targets refused).  Returns 0 or -EPERM with *why set.
  */
-int extract_links_within(const char *dir, char **why);
+_must_check_ int extract_links_within(const char *dir, char **why);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/macro.h"
 #include "util/strv.h"
 
 /* The built modules of one kernel: host paths of .ko[.xz|.zst|.gz] files. */
@@ -24,34 +25,36 @@ struct kmodpkg_opts {
 };
 
 /* fedora: kmod-M-KVER per kernel plus kmod-M; kabi: one kmod-M for k[0].  Prints each file. */
-int kmodpkg_rpm_build(const struct kmodpkg_opts *o, const struct kmodpkg_kernel *k, size_t nk);
+_must_check_ int kmodpkg_rpm_build(const struct kmodpkg_opts *o, const struct kmodpkg_kernel *k,
+				   size_t nk);
 /* kmod-M-KVER per kernel (fedora) or kmod-M for k[0] (kabi), .pkg.tar.zst. */
-int kmodpkg_pacman_write(const struct kmodpkg_opts *o, const struct kmodpkg_kernel *k, size_t nk);
+_must_check_ int kmodpkg_pacman_write(const struct kmodpkg_opts *o, const struct kmodpkg_kernel *k,
+				      size_t nk);
 
 /*
  * A source RPM kmod-M-V-1.src.rpm: the sources of src_dir (a /usr/src/M-V tree) and a spec that
  * builds them with ndkms for the kernels of %{kernels} (default: the kernel-devel trees of the
  * build root) into the packages kmodpkg_rpm_build() makes for the same style.
  */
-int kmodpkg_srpm_build(const struct kmodpkg_opts *o, const char *src_dir);
+_must_check_ int kmodpkg_srpm_build(const struct kmodpkg_opts *o, const char *src_dir);
 /*
  * A folder kmod-M with a PKGBUILD and the sources of src_dir that makepkg builds with ndkms into
  * the packages kmodpkg_pacman_write() makes for the same style, for $NDKMS_KERNELS (default: the
  * kernels with headers on the build host).
  */
-int kmodpkg_pkgbuild_write(const struct kmodpkg_opts *o, const char *src_dir);
+_must_check_ int kmodpkg_pkgbuild_write(const struct kmodpkg_opts *o, const char *src_dir);
 /* Rename priv/name over out/name (an older folder there is moved aside and deleted first). */
-int kmodpkg_put_in_place(const char *priv, const char *out, const char *name);
+_must_check_ int kmodpkg_put_in_place(const char *priv, const char *out, const char *name);
 /*
  * --repo: index the packages just written to o->out_dir (the repository folder) with
  * createrepo_c --update (RPM) or repo-add into OUT/NAME.db.tar.gz, NAME the folder's name
  * (pacman).  A missing tool is a warning: the packages are there, the index is not updated.
  */
-int kmodpkg_repo_update(const struct kmodpkg_opts *o, bool pacman, const struct kmodpkg_kernel *k,
-			size_t nk);
+_must_check_ int kmodpkg_repo_update(const struct kmodpkg_opts *o, bool pacman,
+				     const struct kmodpkg_kernel *k, size_t nk);
 /* Run rpmbuild -bb (or -bs with source) on spec, written to spec_path; packages to o->out_dir. */
-int kmodpkg_rpmbuild(const struct kmodpkg_opts *o, const char *top, const char *spec_path,
-		     const char *spec, bool source);
+_must_check_ int kmodpkg_rpmbuild(const struct kmodpkg_opts *o, const char *top,
+				  const char *spec_path, const char *spec, bool source);
 /* Only [A-Za-z0-9._+-]: safe in a package name, a spec and a shell word. */
 bool kmodpkg_safe_word(const char *s);
 
@@ -76,7 +79,7 @@ struct kmodpkg_sysext_opts {
  * of the base tree plus them (ndkms's depmod), usr/lib/extension-release.d/extension-release.NAME
  * with the base's ID and VERSION_ID (or SYSEXT_LEVEL).  Replaces an older OUT/NAME whole.
  */
-int kmodpkg_sysext_write(const struct kmodpkg_sysext_opts *s, const struct kmodpkg_kernel *k,
-			 size_t nk);
+_must_check_ int kmodpkg_sysext_write(const struct kmodpkg_sysext_opts *s,
+				      const struct kmodpkg_kernel *k, size_t nk);
 /* The extension-release text for the base at root ("ID=..\nVERSION_ID=..\n"). */
-int sysext_release_text(const char *root, char **out);
+_must_check_ int sysext_release_text(const char *root, char **out);

@@ -172,7 +172,9 @@ int kmodpkg_rpmbuild(const struct kmodpkg_opts *o, const char *top, const char *
 		log_error("mkkmod: cannot run rpmbuild: %s", strerror(-r));
 	} else if (status) {
 		_cleanup_free_ char *text = NULL;
-		read_file(log, &text, NULL, 1 << 20);
+		/* a log that cannot be read leaves text NULL: the message goes without it */
+		if (read_file(log, &text, NULL, 1 << 20) < 0)
+			text = NULL;
 		log_error("mkkmod: rpmbuild failed (exit %d):\n%s", status, text ? text : "");
 		r = -EIO;
 	} else {

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "util/macro.h"
 #include "util/outfile.h"
 
 struct archive;
@@ -21,13 +22,14 @@ struct tarw {
  * follows the name's ending: .tar.gz/.tgz gzip, .tar.xz xz, .tar.zst zstd, .tar.bz2 bzip2, else
  * none; the format is POSIX tar.  Every function returns 0 or a negative errno, with t->why set.
  */
-int tarw_open(struct tarw *t, const char *file);
+_must_check_ int tarw_open(struct tarw *t, const char *file);
 /* A folder entry, then everything below host folder dir as arcdir/... (links stay links). */
-int tarw_add_tree(struct tarw *t, const char *dir, const char *arcdir);
+_must_check_ int tarw_add_tree(struct tarw *t, const char *dir, const char *arcdir);
 /* A regular file with the given bytes. */
-int tarw_add_data(struct tarw *t, const char *arcpath, const void *data, size_t n, mode_t mode);
+_must_check_ int tarw_add_data(struct tarw *t, const char *arcpath, const void *data, size_t n,
+			       mode_t mode);
 /* Finish the archive and put it in place (root's, mode 0644); always frees it. */
-int tarw_close(struct tarw *t);
+_must_check_ int tarw_close(struct tarw *t);
 /* Drop an unfinished archive (its temporary file too) and t->why. */
 void tarw_abort(struct tarw *t);
 /*
@@ -35,4 +37,4 @@ void tarw_abort(struct tarw *t);
  * On failure *why is the reason when finishing the archive failed (the caller frees it), NULL when
  * an earlier step did (the errno then says it).
  */
-int tarw_tree(const char *file, const char *dir, const char *arcdir, char **why);
+_must_check_ int tarw_tree(const char *file, const char *dir, const char *arcdir, char **why);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "util/macro.h"
+
 struct certinfo {
 	unsigned char *der;  /* the certificate in DER, as firmware lists hold it */
 	size_t der_len;
@@ -18,5 +20,6 @@ struct certinfo {
 };
 
 /* Read a DER (or PEM) certificate from a host path; on failure *why says what is wrong. */
-int certinfo_load(const char *path, const char *shown, struct certinfo *ci, char **why);
+_must_check_ int certinfo_load(const char *path, const char *shown, struct certinfo *ci,
+			       char **why);
 void certinfo_release(struct certinfo *ci);

@@ -134,7 +134,8 @@ int efisig_foreach_x509(const unsigned char *buf, size_t len, efisig_x509_fn fn,
 	unsigned char x509[16];
 	size_t off = 0;
 
-	efi_guid_parse(EFI_CERT_X509_GUID, x509);
+	if (efi_guid_parse(EFI_CERT_X509_GUID, x509) < 0)
+		return -EINVAL;
 	while (off < len) {
 		size_t left = len - off;
 		if (left < ESL_HEADER)

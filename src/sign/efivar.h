@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/macro.h"
+
 #define EFI_GLOBAL_GUID "8be4df61-93ca-11d2-aa0d-00e098032b8c"
 #define EFI_SHIM_LOCK_GUID "605dab50-e046-4300-abb6-3dd810dd8b23"
 #define EFI_CERT_X509_GUID "a5c059a1-94e4-4aa7-87b5-ab155c2bf072"
@@ -13,7 +15,7 @@
 #define EFIVAR_MAX (1u << 24)
 
 /* "8be4df61-93ca-..." to the 16 bytes of an EFI_GUID (first three fields little-endian). */
-int efi_guid_parse(const char *s, unsigned char out[16]);
+_must_check_ int efi_guid_parse(const char *s, unsigned char out[16]);
 
 /*
  * Variable NAME of vendor GUID under efi_dir (a host path of .../sys/firmware/efi): first
@@ -22,14 +24,14 @@ int efi_guid_parse(const char *s, unsigned char out[16]);
  * when neither file exists, -EBADMSG for an efivarfs file shorter than its attribute word, or
  * another negative errno.
  */
-int efivar_read(const char *efi_dir, const char *name, const char *guid, unsigned char **data,
-		size_t *len);
+_must_check_ int efivar_read(const char *efi_dir, const char *name, const char *guid,
+			     unsigned char **data, size_t *len);
 
 /*
  * The SecureBoot variable: 1 on, 0 off (also when efi_dir does not exist: not booted with
  * UEFI), -1 unknown (UEFI, but the variable is missing, unreadable or malformed).
  */
-int efivar_secure_boot(const char *efi_dir);
+_must_check_ int efivar_secure_boot(const char *efi_dir);
 
 /*
  * Whether the kernel booted by this firmware enforces Secure Boot, as its EFI stub decides:
@@ -37,7 +39,7 @@ int efivar_secure_boot(const char *efi_dir);
  * turned off (MokSBStateRT 1, mokutil --disable-validation).  1, 0 or -1 as efivar_secure_boot;
  * *why (static text, may be NULL) says which exception made it 0.
  */
-int efivar_secure_boot_effective(const char *efi_dir, const char **why);
+_must_check_ int efivar_secure_boot_effective(const char *efi_dir, const char **why);
 
 /*
  * Every X.509 certificate (DER, without its owner GUID) in a buffer of EFI_SIGNATURE_LISTs, in
@@ -46,7 +48,9 @@ int efivar_secure_boot_effective(const char *efi_dir, const char **why);
  * the lists before it).  A callback returning non-zero stops the walk with that value.
  */
 typedef int (*efisig_x509_fn)(const unsigned char *der, size_t len, void *data);
-int efisig_foreach_x509(const unsigned char *buf, size_t len, efisig_x509_fn fn, void *data);
+_must_check_ int efisig_foreach_x509(const unsigned char *buf, size_t len, efisig_x509_fn fn,
+				     void *data);
 
 /* 1 when the lists hold exactly this DER certificate, 0 when not, -EBADMSG when malformed. */
-int efisig_contains(const unsigned char *buf, size_t len, const unsigned char *der, size_t derlen);
+_must_check_ int efisig_contains(const unsigned char *buf, size_t len, const unsigned char *der,
+				 size_t derlen);

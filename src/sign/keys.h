@@ -5,6 +5,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "util/macro.h"
+
 struct sign_keys {
 	EVP_PKEY *key;
 	X509 *cert;
@@ -15,8 +17,8 @@ struct sign_keys {
  * and check that the certificate's public key is the key's.  On failure returns a negative
  * errno and sets *why to a sentence naming the bad file (shown_* are the names to print).
  */
-int sign_keys_load(struct sign_keys *k, const char *key_path, const char *key_shown,
-		   const char *cert_path, const char *cert_shown, char **why);
+_must_check_ int sign_keys_load(struct sign_keys *k, const char *key_path, const char *key_shown,
+				const char *cert_path, const char *cert_shown, char **why);
 void sign_keys_release(struct sign_keys *k);
 
 /* The digest for a CONFIG_MODULE_SIG_HASH value the kernel can verify, or NULL. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "sign/keys.h"
+#include "util/macro.h"
 
 #define MODSIGN_MAGIC "~Module signature appended~\n"
 
@@ -20,8 +21,8 @@
  * is exactly what the kernel's scripts/sign-file writes.  *out is malloc()ed.
  * Returns 0, or a negative errno with *why set.
  */
-int modsign_buffer(const struct sign_keys *k, const EVP_MD *md, const void *mod, size_t len,
-		   unsigned char **out, size_t *outlen, char **why);
+_must_check_ int modsign_buffer(const struct sign_keys *k, const EVP_MD *md, const void *mod,
+				size_t len, unsigned char **out, size_t *outlen, char **why);
 
 /* The module already ends with a signature trailer. */
 bool modsign_is_signed(const void *mod, size_t len);

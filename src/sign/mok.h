@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "util/macro.h"
+
 /*
  * Generate an RSA 2048 key and a self-signed X.509 certificate ("/CN=DKMS module signing key",
  * extendedKeyUsage codeSigning, valid 36500 days), as dkms's openssl req does, and write the
@@ -15,5 +17,5 @@
  * written.  The folders must exist (none is created).  Host paths.  On failure *why is set,
  * no new file is left and a moved file is put back where it was.
  */
-int mok_generate(const char *key_path, const char *cert_path, bool move_lone, char **moved,
-		 char **why);
+_must_check_ int mok_generate(const char *key_path, const char *cert_path, bool move_lone,
+			      char **moved, char **why);

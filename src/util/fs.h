@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "util/macro.h"
 #include "util/path.h"
 
 /*
@@ -25,7 +26,7 @@ char *read_link(const char *p);
 /* name ends in .ko, .ko.gz, .ko.xz or .ko.zst after something. */
 bool is_module_file_name(const char *name);
 
-int mkdir_p(const char *path, mode_t mode);
+_must_check_ int mkdir_p(const char *path, mode_t mode);
 /* Remove path and everything below it; a missing path is success. */
 int rm_rf(const char *path);
 /* rmdir() path and its parents while they are empty, stopping at (and keeping) stop. */
@@ -33,8 +34,8 @@ void rmdir_parents(const char *path, const char *stop);
 
 /* Read a whole regular file (at most max bytes; -EFBIG beyond); *out is NUL-terminated.  Anything
  * else (a FIFO, a device) is refused with -EINVAL without blocking. */
-int read_file(const char *path, char **out, size_t *len, size_t max);
-int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+_must_check_ int read_file(const char *path, char **out, size_t *len, size_t max);
+_must_check_ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
 /*
  * The permission bits a copy of a file or folder of mode m gets, wherever ndkms copies (add,
  * ldtarball, the build folder, install): what `cp -r` as root under umask 022 leaves, so no
@@ -42,22 +43,22 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
  */
 mode_t copied_mode(mode_t m);
 /* Copy a regular file to dst atomically; mode 0 means copied_mode() of the source's. */
-int copy_file_atomic(const char *src, const char *dst, mode_t mode);
+_must_check_ int copy_file_atomic(const char *src, const char *dst, mode_t mode);
 /* Copy a directory tree (files, dirs, symlinks; copied_mode() and times) to dst, which must not exist. */
-int copy_tree(const char *src, const char *dst);
+_must_check_ int copy_tree(const char *src, const char *dst);
 /* Create or replace a symlink atomically. */
-int symlink_atomic(const char *target, const char *linkpath);
+_must_check_ int symlink_atomic(const char *target, const char *linkpath);
 /* Rename src over dst (both in one filesystem), then fsync the dir. */
-int rename_sync(const char *src, const char *dst);
+_must_check_ int rename_sync(const char *src, const char *dst);
 /* 1 when both files have the same bytes, 0 when not, negative errno on failure. */
-int files_equal(const char *a, const char *b);
+_must_check_ int files_equal(const char *a, const char *b);
 /* Number of entries in a directory other than . and .., or a negative errno. */
-int dir_count(const char *path);
+_must_check_ int dir_count(const char *path);
 /* Create a unique temporary directory "<dir>/<prefix>XXXXXX"; returns the path or NULL. */
-char *mkdtemp_in(const char *dir, const char *prefix);
+_must_check_ char *mkdtemp_in(const char *dir, const char *prefix);
 /* Remove the temporary files "<dir>/.<base>.XXXXXX" an interrupted atomic write left behind. */
 void rm_stale_tmp(const char *dir, const char *base);
 /* Rename path to a dot-name beside it, then delete that: a tree is there whole or not at all. */
-int rm_rf_atomic(const char *path, const char *trash_prefix);
+_must_check_ int rm_rf_atomic(const char *path, const char *trash_prefix);
 /* Remove every empty directory below dir (not dir itself), deepest first. */
 void rmdir_empty_below(const char *dir);

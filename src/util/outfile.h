@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "util/macro.h"
+
 /*
  * The directory may be one others can write (/tmp, a folder the user names): the temporary
  * name is unpredictable (mkostemp, O_EXCL, O_CLOEXEC), the descriptor is checked with fstat to
@@ -22,11 +24,11 @@ struct outfile {
 #define OUTFILE_INIT {.fd = -1}
 
 /* Create the temporary beside path.  Returns 0 or a negative errno (o is then released). */
-int outfile_open(struct outfile *o, const char *path);
+_must_check_ int outfile_open(struct outfile *o, const char *path);
 /* Give it mode, fsync, close, rename over path and fsync the directory; on failure (or when
  * r, the writer's status, is negative) the temporary is removed.  Always releases o. */
-int outfile_commit(struct outfile *o, mode_t mode, int r);
+_must_check_ int outfile_commit(struct outfile *o, mode_t mode, int r);
 /* Remove the temporary and release o (a no-op on a released one). */
 void outfile_abort(struct outfile *o);
 /* fsync the folder path is in (a rename or link there is then on disk); EINVAL counts as done. */
-int fsync_dir_of(const char *path);
+_must_check_ int fsync_dir_of(const char *path);

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/macro.h"
+
 /*
  * Invariants:
  *  - the child gets a clean environment: a whitelist of the caller's variables (PATH, HOME,
@@ -40,10 +42,10 @@ struct spawn_opts {
  * in *status), -ETIMEDOUT when it was killed for running too long, -EFBIG when it printed more
  * than capture_max, or another negative errno when it could not be started.
  */
-int spawn_run(const struct spawn_opts *o, int *status);
+_must_check_ int spawn_run(const struct spawn_opts *o, int *status);
 
 /* Run a shell command string ("/bin/bash -c", or /bin/sh where bash is missing). */
-int spawn_shell(const char *cmd, const struct spawn_opts *o, int *status);
+_must_check_ int spawn_shell(const char *cmd, const struct spawn_opts *o, int *status);
 
 /* The first executable NAME in the PATH children get (without path_prepend), or NULL. */
 char *spawn_which(const char *name);

@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rm_rf(dest);
 	if (mkdir_p(dest, 0700) < 0)
 		abort();
-	extract_archive(path, dest, &why);
+	if (extract_archive(path, dest, &why) > 0)
+		abort(); /* 0 or a negative errno */
 	free(why);
 	rm_rf(dest);
 	return 0;

@@ -33,7 +33,7 @@ static char *put(const char *name, const char *text)
 {
 	char *p = path_join(tmpdir, name);
 
-	write_file_atomic(p, text, strlen(text), 0644);
+	CHECK_INT(write_file_atomic(p, text, strlen(text), 0644), 0);
 	return p;
 }
 

@@ -23,7 +23,7 @@ static int run(const char *text, bool reeval, bool fallback, int timeout_ms,
 	struct shvars preset = SHVARS_INIT;
 	int r;
 
-	write_file_atomic(path, text, strlen(text), 0644);
+	CHECK_INT(write_file_atomic(path, text, strlen(text), 0644), 0);
 	shvars_set(&preset, "kernelver", -1, "6.1.0-56-amd64");
 	shvars_set(&preset, "arch", -1, "x86_64");
 	shvars_set(&preset, "dkms_tree", -1, "/var/lib/dkms");

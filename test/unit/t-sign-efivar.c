@@ -31,7 +31,7 @@ static void put32(struct buf *b, uint32_t v)
 static void header(struct buf *b, const char *type, uint32_t list, uint32_t hdr, uint32_t sig)
 {
 	unsigned char g[16];
-	efi_guid_parse(type, g);
+	CHECK_INT(efi_guid_parse(type, g), 0);
 	put(b, g, 16);
 	put32(b, list);
 	put32(b, hdr);
@@ -151,53 +151,53 @@ static void t_read(void)
 	if (!dir)
 		return;
 	char *vars = path_join(dir, "efivars"), *mok = path_join(dir, "mok-variables");
-	mkdir_p(vars, 0755);
+	CHECK_INT(mkdir_p(vars, 0755), 0);
 	char *sb = path_join(vars, "SecureBoot-" EFI_GLOBAL_GUID);
 	CHECK_INT(efivar_secure_boot(dir), -1); /* UEFI, no variable */
-	write_file_atomic(sb, "\x06\0\0\0\x01", 5, 0644);
+	CHECK_INT(write_file_atomic(sb, "\x06\0\0\0\x01", 5, 0644), 0);
 	CHECK_INT(efivar_secure_boot(dir), 1);
-	write_file_atomic(sb, "\x06\0\0\0\0", 5, 0644);
+	CHECK_INT(write_file_atomic(sb, "\x06\0\0\0\0", 5, 0644), 0);
 	CHECK_INT(efivar_secure_boot(dir), 0);
-	write_file_atomic(sb, "\x06\0\0", 3, 0644); /* shorter than the attributes */
+	CHECK_INT(write_file_atomic(sb, "\x06\0\0", 3, 0644), 0); /* shorter than the attributes */
 	CHECK_INT(efivar_read(dir, "SecureBoot", EFI_GLOBAL_GUID, &data, &len), -EBADMSG);
 	CHECK_INT(efivar_secure_boot(dir), -1);
-	write_file_atomic(sb, "\x06\0\0\0\x07", 5, 0644); /* not a boolean */
+	CHECK_INT(write_file_atomic(sb, "\x06\0\0\0\x07", 5, 0644), 0); /* not a boolean */
 	CHECK_INT(efivar_secure_boot(dir), -1);
-	write_file_atomic(sb, "\x06\0\0\0\x01\x01", 6, 0644); /* too long */
+	CHECK_INT(write_file_atomic(sb, "\x06\0\0\0\x01\x01", 6, 0644), 0); /* too long */
 	CHECK_INT(efivar_secure_boot(dir), -1);
 	/* setup mode and shim's disabled validation turn enforcement off */
 	const char *why = "x";
-	write_file_atomic(sb, "\x06\0\0\0\x01", 5, 0644);
+	CHECK_INT(write_file_atomic(sb, "\x06\0\0\0\x01", 5, 0644), 0);
 	CHECK_INT(efivar_secure_boot_effective(dir, &why), 1);
 	CHECK(why == NULL);
 	char *setup = path_join(vars, "SetupMode-" EFI_GLOBAL_GUID);
-	write_file_atomic(setup, "\x06\0\0\0\x01", 5, 0644);
+	CHECK_INT(write_file_atomic(setup, "\x06\0\0\0\x01", 5, 0644), 0);
 	CHECK_INT(efivar_secure_boot_effective(dir, &why), 0);
 	CHECK(why && strstr(why, "setup mode"));
-	write_file_atomic(setup, "\x06\0\0\0\0", 5, 0644);
+	CHECK_INT(write_file_atomic(setup, "\x06\0\0\0\0", 5, 0644), 0);
 	CHECK_INT(efivar_secure_boot_effective(dir, &why), 1);
 	char *moksb = path_join(vars, "MokSBStateRT-" EFI_SHIM_LOCK_GUID);
-	write_file_atomic(moksb, "\x06\0\0\0\x01", 5, 0644);
+	CHECK_INT(write_file_atomic(moksb, "\x06\0\0\0\x01", 5, 0644), 0);
 	CHECK_INT(efivar_secure_boot_effective(dir, &why), 0);
 	CHECK(why && strstr(why, "MokSBStateRT"));
 	unlink(moksb);
 	unlink(setup);
 	free(setup);
 	free(moksb);
-	write_file_atomic(sb, "\x06\0\0\0\x01\x01", 6, 0644);
+	CHECK_INT(write_file_atomic(sb, "\x06\0\0\0\x01\x01", 6, 0644), 0);
 	char *nodir = path_join(dir, "missing");
 	CHECK_INT(efivar_secure_boot(nodir), 0); /* not booted with UEFI */
 
 	CHECK_INT(efivar_read(dir, "MokListRT", EFI_SHIM_LOCK_GUID, &data, &len), -ENOENT);
-	mkdir_p(mok, 0755);
+	CHECK_INT(mkdir_p(mok, 0755), 0);
 	char *raw = path_join(mok, "MokListRT");
-	write_file_atomic(raw, "RAW", 3, 0644);
+	CHECK_INT(write_file_atomic(raw, "RAW", 3, 0644), 0);
 	CHECK_INT(efivar_read(dir, "MokListRT", EFI_SHIM_LOCK_GUID, &data, &len), 0);
 	CHECK_INT(len, 3);
 	CHECK(memcmp(data, "RAW", 3) == 0);
 	free(data);
 	char *fs = path_join(vars, "MokListRT-" EFI_SHIM_LOCK_GUID);
-	write_file_atomic(fs, "\x07\0\0\0EFIVARFS", 12, 0644); /* efivarfs wins */
+	CHECK_INT(write_file_atomic(fs, "\x07\0\0\0EFIVARFS", 12, 0644), 0); /* efivarfs wins */
 	CHECK_INT(efivar_read(dir, "MokListRT", EFI_SHIM_LOCK_GUID, &data, &len), 0);
 	CHECK_INT(len, 8);
 	CHECK(memcmp(data, "EFIVARFS", 8) == 0);
