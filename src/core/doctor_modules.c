@@ -2,7 +2,6 @@
 /* doctor_modules.c - built modules against their kernel: vermagic, signatures where enforced. */
 #include <ctype.h>
 #include <dirent.h>
-#include <libkmod.h>
 #include <string.h>
 
 #include "core/doctor_internal.h"
@@ -10,6 +9,7 @@
 #include "core/secureboot.h"
 #include "core/signing.h"
 #include "core/state.h"
+#include "depmod/modfile.h"
 #include "sign/certinfo.h"
 #include "sign/efivar.h"
 #include "util/fs.h"
@@ -23,31 +23,27 @@ struct modsig {
 
 static void modsig_read(struct kmod_ctx *kctx, const char *path, struct modsig *ms)
 {
-	struct kmod_module *mod = NULL;
-	struct kmod_list *info = NULL, *l;
+	struct modfile mf = {0};
+	struct kmod_list *it = NULL;
+	const char *k, *v;
 
 	memset(ms, 0, sizeof(*ms));
-	if (!kctx || kmod_module_new_from_path(kctx, path, &mod) < 0)
-		return;
-	if (kmod_module_get_info(mod, &info) >= 0) {
-		kmod_list_foreach(l, info)
-		{
-			const char *k = kmod_module_info_get_key(l);
-			const char *v = kmod_module_info_get_value(l);
-			if (!v)
-				continue;
-			if (streq(k, "vermagic") && !ms->vermagic)
-				ms->vermagic = xstrndup(v, strcspn(v, " \t"));
-			if (streq(k, "sig_id") || streq(k, "signer"))
-				ms->is_signed = true;
-			if (streq(k, "signer") && !ms->signer)
-				ms->signer = xstrdup(v);
-			else if (streq(k, "sig_key") && !ms->sig_key)
-				ms->sig_key = xstrdup(v);
-		}
-		kmod_module_info_free_list(info);
+	if (!kctx || modfile_open(kctx, path, &mf) < 0)
+		goto out;
+	while (modfile_info_next(&mf, &it, &k, &v)) {
+		if (!v)
+			continue;
+		if (streq(k, "vermagic") && !ms->vermagic)
+			ms->vermagic = xstrndup(v, strcspn(v, " \t"));
+		if (streq(k, "sig_id") || streq(k, "signer"))
+			ms->is_signed = true;
+		if (streq(k, "signer") && !ms->signer)
+			ms->signer = xstrdup(v);
+		else if (streq(k, "sig_key") && !ms->sig_key)
+			ms->sig_key = xstrdup(v);
 	}
-	kmod_module_unref(mod);
+out:
+	modfile_close(&mf);
 }
 
 static void modsig_release(struct modsig *ms)
@@ -173,13 +169,10 @@ static void check_enrolled(struct doctor_scope *s)
 void doctor_check_modules(struct doctor_scope *s)
 {
 	const struct ndkms_ctx *ctx = s->ctx;
-	static const char *const no_config[] = {NULL};
 	_cleanup_free_ char *efi = ctx_path(ctx, "/sys/firmware/efi");
 	int secure_boot = efivar_secure_boot_effective(efi, NULL);
-	struct kmod_ctx *kctx = kmod_new("/nonexistent", no_config);
+	struct kmod_ctx *kctx = modfile_kmod_new("/nonexistent");
 
-	if (kctx)
-		kmod_set_log_priority(kctx, 0);
 	for (size_t i = 0; i < s->modules.n; i++) {
 		const char *m = s->modules.v[i];
 		_cleanup_strv_ struct strv vs = STRV_INIT;
@@ -214,8 +207,7 @@ void doctor_check_modules(struct doctor_scope *s)
 			}
 		}
 	}
-	if (kctx)
-		kmod_unref(kctx);
+	modfile_kmod_unref(kctx);
 	if (secure_boot == 1)
 		check_enrolled(s);
 }

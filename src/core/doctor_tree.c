@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* doctor_tree.c - a kernel tree's DKMS folders: modules no state owns, weak-updates links. */
 #include <dirent.h>
-#include <libkmod.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "conf/dkmsconf.h"
 #include "core/doctor_internal.h"
 #include "core/state.h"
+#include "depmod/modfile.h"
 #include "kabi/kmodule.h"
 #include "kabi/symtab.h"
 #include "kabi/symvers.h"
@@ -165,7 +165,6 @@ static void check_weak(struct doctor_scope *s, const char *k)
 	_cleanup_free_ char *kdir = path_join(s->ctx->env->install_tree, k);
 	_cleanup_free_ char *wdir = path_join(kdir, "weak-updates");
 	_cleanup_free_ char *base = ctx_depmod_basedir(s->ctx);
-	const char *none = NULL;
 	struct weak_scan w = {.s = s, .k = k};
 
 	if (!is_dir(wdir))
@@ -173,12 +172,9 @@ static void check_weak(struct doctor_scope *s, const char *k)
 	_cleanup_free_ char *sv = base ? kabi_symvers_find(base, k) : NULL;
 	if (sv && kabi_symvers_load(sv, &w.symvers) >= 0)
 		w.have_symvers = true;
-	w.kctx = kmod_new(NULL, &none);
-	if (w.kctx)
-		kmod_set_log_priority(w.kctx, 0);
+	w.kctx = modfile_kmod_new(NULL);
 	walk_weak(&w, wdir, 0);
-	if (w.kctx)
-		kmod_unref(w.kctx);
+	modfile_kmod_unref(w.kctx);
 	kabi_symtab_release(&w.symvers);
 }
 

@@ -97,9 +97,10 @@ static bool version_sanity(const struct ndkms_ctx *ctx, const struct dkms_conf *
 	_cleanup_free_ char *ours = find_ko(moddir, name);
 	if (!ours)
 		return true;
+	_cleanup_modinfo_reader_ struct modinfo_reader mr = MODINFO_READER_INIT;
 	struct modver kv, dv;
-	modinfo_read(found->v[0], &kv);
-	modinfo_read(ours, &dv);
+	modinfo_read(&mr, found->v[0], &kv);
+	modinfo_read(&mr, ours, &dv);
 	const char *cmp = modver_compare(&kv, &dv);
 	bool ok = true;
 	if (streq(cmp, ">") && !force) {

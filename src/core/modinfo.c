@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* modinfo.c - read a module's version fields in-process through libkmod. */
-#include <libkmod.h>
 #include <string.h>
 
 #include "core/modinfo.h"
@@ -8,9 +7,15 @@
 #include "util/macro.h"
 #include "util/version.h"
 
-void modinfo_read(const char *path, struct modver *mv)
+void modinfo_reader_close(struct modinfo_reader *r)
 {
-	struct kmod_ctx *kctx = modfile_kmod_new("/nonexistent");
+	modfile_kmod_unref(r->kctx);
+	r->kctx = NULL;
+	r->tried = false;
+}
+
+void modinfo_read(struct modinfo_reader *r, const char *path, struct modver *mv)
+{
 	struct modfile mf = {0};
 	struct kmod_list *it = NULL;
 	const char *k, *v;
@@ -18,7 +23,11 @@ void modinfo_read(const char *path, struct modver *mv)
 	mv->version = NULL;
 	mv->srcversion = NULL;
 	mv->ok = -1;
-	if (!kctx || modfile_open(kctx, path, &mf) < 0)
+	if (!r->tried) {
+		r->tried = true;
+		r->kctx = modfile_kmod_new("/nonexistent");
+	}
+	if (!r->kctx || modfile_open(r->kctx, path, &mf) < 0)
 		goto out;
 	if (modfile_read_info(&mf) < 0)
 		goto out;
@@ -44,8 +53,6 @@ out:
 	if (!mv->srcversion)
 		mv->srcversion = xstrdup("");
 	modfile_close(&mf);
-	if (kctx)
-		kmod_unref(kctx);
 }
 
 void modver_release(struct modver *mv)

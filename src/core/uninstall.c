@@ -24,9 +24,10 @@ static char *actual_location(const struct dkms_module_rec *rec, const char *owne
 			     const char *kdir)
 {
 	const char *locs[] = {rec->install_location, rec->dest_location};
+	_cleanup_modinfo_reader_ struct modinfo_reader mr = MODINFO_READER_INIT;
 	struct modver ov;
 
-	modinfo_read(owned ? owned : "/nonexistent", &ov);
+	modinfo_read(&mr, owned ? owned : "/nonexistent", &ov);
 	for (size_t i = 0; i < 2; i++) {
 		if (i == 1 && streq(locs[0], locs[1]))
 			break;
@@ -35,7 +36,7 @@ static char *actual_location(const struct dkms_module_rec *rec, const char *owne
 		if (!inst)
 			continue;
 		struct modver iv;
-		modinfo_read(inst, &iv);
+		modinfo_read(&mr, inst, &iv);
 		bool same = ov.ok == 0 && iv.ok == 0 && streq(ov.version, iv.version);
 		modver_release(&iv);
 		if (same) {

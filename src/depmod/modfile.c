@@ -18,6 +18,12 @@ struct kmod_ctx *modfile_kmod_new(const char *dirname)
 	return ctx;
 }
 
+void modfile_kmod_unref(struct kmod_ctx *ctx)
+{
+	if (ctx)
+		kmod_unref(ctx);
+}
+
 char *modfile_name(const char *file, size_t *len)
 {
 	size_t n = strcspn(file, ".");

@@ -15,6 +15,8 @@ struct kmod_module;
  * configuration and logs nothing; NULL with errno set when libkmod fails.
  */
 struct kmod_ctx *modfile_kmod_new(const char *dirname);
+/* Drop a context of modfile_kmod_new(); NULL is ignored. */
+void modfile_kmod_unref(struct kmod_ctx *ctx);
 
 /*
  * The module name of a file name: up to its first '.', each '-' as '_' (libkmod's
@@ -50,7 +52,8 @@ int modfile_versions(struct modfile *mf, modfile_sym_fn fn, void *data);
 int modfile_read_info(struct modfile *mf);
 /*
  * Walk the .modinfo entries: start with *it NULL; false after the last one.  *value is NULL for
- * an entry without '='.  A module whose .modinfo cannot be read has no entries.
+ * an entry without '='.  A module whose .modinfo cannot be read has no entries.  A signed
+ * module's signature follows as libkmod's entries sig_id, signer, sig_key and sig_hashalgo.
  */
 bool modfile_info_next(struct modfile *mf, struct kmod_list **it, const char **key,
 		       const char **value);
